@@ -1,0 +1,85 @@
+"""The course's command line: `python -m secondment COMMAND` (see `--help`)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from secondment.article import ArticleError
+
+
+def _tables(args: argparse.Namespace) -> int:
+    from secondment.article import article_path, datasets_dir, parse_article, read_article_text
+    from secondment.tables import build_tables, write_tables
+
+    source = Path(args.article) if args.article else article_path()
+    article = parse_article(read_article_text(source, args.encoding))
+    out = Path(args.out) if args.out else datasets_dir()
+    if out.exists() and not out.is_dir():
+        raise ArticleError(f"{out}: --out must be a folder, not a file")
+    paths = write_tables(article, out)
+    empty = [name for name, df in build_tables(article).items() if df.empty]
+    if len(empty) == 4:
+        print(f"warning: {source}: found no cadres, ranks, quantities or dates; "
+              "wrote headers-only tables", file=sys.stderr)  # fmt: skip
+    print(f"wrote {len(paths)} files to {out}")
+    return 0
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    from secondment.doctor import diagnose, report
+
+    findings = diagnose()
+    print(report(findings))
+    return 0 if all(f.ok for f in findings) else 1
+
+
+def _execute(args: argparse.Namespace) -> int:
+    from secondment.article import datasets_dir
+    from secondment.execute import execute_all
+
+    root = datasets_dir().parent
+    paths = [Path(p) for p in args.notebooks] or sorted(
+        [*root.glob("notebooks/*.ipynb"), *root.glob("exercises/solutions/*.ipynb")]
+    )
+    for path, seconds in execute_all(paths):
+        print(f"{seconds:6.1f} s  {path}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of `python -m secondment`."""
+    parser = argparse.ArgumentParser(prog="secondment", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("tables", help="parse an article and write its CSV tables")
+    p.add_argument("article", nargs="?", help="article .txt (default: the course article)")
+    p.add_argument("--out", help="output folder (default: the course's datasets/)")
+    p.add_argument("--encoding", default="utf-8", help="text encoding (default utf-8; try gbk)")
+    p.set_defaults(func=_tables)
+
+    p = sub.add_parser("doctor", help="check that this environment is ready for the course")
+    p.set_defaults(func=_doctor)
+
+    p = sub.add_parser("execute", help="re-execute notebooks in place, reproducibly")
+    p.add_argument("notebooks", nargs="*", help="notebooks (default: lessons and solutions)")
+    p.set_defaults(func=_execute)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line and return its exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except ArticleError as exc:
+        print(f"secondment: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("secondment: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,293 @@
+"""Load a news article from disk and split it into page chrome and body."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = [
+    "ARTICLE_FILE",
+    "Article",
+    "ArticleError",
+    "Paragraph",
+    "Section",
+    "article_path",
+    "datasets_dir",
+    "decode",
+    "load_article",
+    "normalise",
+    "parse_article",
+    "read_article_text",
+    "sentences",
+]
+
+ARTICLE_FILE = "000_1fbbca7256bb50ad.txt"
+
+
+class ArticleError(ValueError):
+    """An input file that cannot be read as an article; the message is one line for the user."""
+
+
+def datasets_dir() -> Path:
+    """Return the course's `datasets/` folder, whatever the working directory."""
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        candidate = parent / "datasets"
+        if (candidate / ARTICLE_FILE).is_file():
+            return candidate
+    raise ArticleError(
+        "cannot find the course's datasets/ folder: install the course with "
+        "`pip install -e .` from a clone of the repository"
+    )
+
+
+def article_path() -> Path:
+    """Return the path of the course article shipped in `datasets/`."""
+    return datasets_dir() / ARTICLE_FILE
+
+
+def _looks_binary(data: bytes) -> bool:
+    if b"\x00" in data:
+        return True
+    controls = sum(1 for b in data[:4096] if b < 9 or 13 < b < 32)
+    return controls > 0.05 * min(len(data), 4096)
+
+
+def _looks_like_gbk(data: bytes) -> bool:
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    hanzi = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    return hanzi >= max(2, len(text) // 10)
+
+
+def decode(data: bytes, name: str = "<bytes>", encoding: str = "utf-8") -> str:
+    """Decode article bytes, raising ArticleError with advice for other encodings."""
+    if not data.strip():
+        raise ArticleError(f"{name}: the file is empty; give the path of a saved article")
+    if _looks_binary(data):
+        raise ArticleError(f"{name}: this is not a text file (binary bytes); give a .txt article")
+    codec = "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
+    try:
+        return data.decode(codec)
+    except LookupError:
+        raise ArticleError(f"{name}: unknown encoding {encoding!r}; try utf-8 or gbk") from None
+    except UnicodeDecodeError:
+        if codec == "utf-8-sig" and _looks_like_gbk(data):
+            raise ArticleError(
+                f"{name}: not UTF-8; it looks GBK-encoded: rerun with --encoding gbk"
+            ) from None
+        raise ArticleError(
+            f"{name}: cannot decode the text as {encoding}; say which encoding with --encoding"
+        ) from None
+
+
+def read_article_text(path: str | Path | None = None, encoding: str = "utf-8") -> str:
+    """Read and decode an article file (the course article by default)."""
+    path = article_path() if path is None else Path(path)
+    if not path.exists():
+        raise ArticleError(f"{path}: no such file; check the path")
+    if path.is_dir():
+        raise ArticleError(f"{path}: is a folder, not a file; give the article's .txt file")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ArticleError(f"{path}: cannot be read ({exc.strerror})") from None
+    return decode(data, str(path), encoding)
+
+
+# Full-width ASCII look-alikes (，：（） ０-９ …) map to ASCII, as NFKC would; CJK marks that have
+# no ASCII twin (、。《》“”——) stay as they are.
+_FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_FULLWIDTH.update({0x3000: 0x20, 0x00A0: 0x20, 0x2002: 0x20, 0x2003: 0x20})
+
+
+def normalise(text: str) -> str:
+    """Return NFC text with LF line ends and ASCII forms of full-width punctuation and digits."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    return unicodedata.normalize("NFC", text).translate(_FULLWIDTH)
+
+
+@dataclass
+class Paragraph:
+    """One paragraph of the body, with the section it belongs to (0 = before any heading)."""
+
+    index: int
+    section: int
+    text: str
+    kind: str = "paragraph"  # paragraph, title, lede, heading
+
+
+@dataclass
+class Section:
+    """A section of the body: a heading like `他们是北京的一员——…` and its paragraphs."""
+
+    number: int
+    heading: str
+    label: str
+    kicker: str
+    paragraphs: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Article:
+    """A parsed article: metadata, body paragraphs, and what was set aside as page chrome."""
+
+    title: str = ""
+    original_title: str = ""
+    published: str = ""
+    channel: str = ""
+    reporter: str = ""
+    editor: str = ""
+    editor_code: str = ""
+    caption: str = ""
+    lede: str = ""
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    chrome: list[str] = field(default_factory=list)
+    related: list[str] = field(default_factory=list)
+
+    @property
+    def body(self) -> str:
+        """The body as text: title, lede, headings and paragraphs, one per line."""
+        return "\n".join(p.text for p in self.paragraphs)
+
+    def to_dict(self) -> dict:
+        """Return the metadata and sections as plain data (for article.json)."""
+        return {
+            "title": self.title,
+            "original_title": self.original_title,
+            "published": self.published,
+            "channel": self.channel,
+            "reporter": self.reporter,
+            "editor": self.editor,
+            "editor_code": self.editor_code,
+            "caption": self.caption,
+            "lede": self.lede,
+            "sections": [
+                {
+                    "number": s.number,
+                    "heading": s.heading,
+                    "label": s.label,
+                    "kicker": s.kicker,
+                    "paragraphs": s.paragraphs,
+                }
+                for s in self.sections
+            ],
+            "paragraph_count": sum(1 for p in self.paragraphs if p.kind == "paragraph"),
+        }
+
+
+_TIMESTAMP = re.compile(
+    r"^(?P<y>\d{4})[年/-](?P<m>\d{1,2})[月/-](?P<d>\d{1,2})日?\s*"
+    r"(?:(?P<H>\d{1,2}):(?P<M>\d{2})(?::\d{2})?)?\s*(?P<channel>[^\s,。:]{0,8})$"
+)
+_EDITOR = re.compile(r"^责任编辑\s*[:：]\s*(?P<name>[^\sA-Za-z0-9]+)\s*(?P<code>[A-Za-z0-9]*)")
+_BYLINE = re.compile(r"^[□■◇◆]?\s*(?P<outlets>.*?)记者\s*(?P<names>.+)$")
+_ORIGINAL_TITLE = re.compile(r"^原标题\s*[:：]\s*(?P<title>.+)$")
+_HEADING = re.compile(r"^(?P<label>[^。!?,]{2,30}?)——(?P<kicker>[^——]{2,}.*)$")
+_DOUBLED = re.compile(r"^(?P<one>.{8,}?)\s{2,}(?P=one)$")
+_SHORT_CHROME = {"分享", "打印", "关闭", "收藏", "返回顶部", "0"}
+
+
+def _names(raw: str) -> str:
+    """Join a byline's names: `赵 建` is one name padded with a space, `赵建 李明` are two."""
+    parts = [p for p in re.split(r"[\s、,]+", raw.strip()) if p]
+    if parts and all(len(p) == 1 for p in parts):
+        return "".join(parts)
+    return "、".join(parts)
+
+
+def _is_heading(line: str) -> re.Match[str] | None:
+    if line.startswith("——") or line.endswith(("。", "!", "?", ")", "”")):
+        return None
+    if len(line) > 60:
+        return None
+    return _HEADING.match(line)
+
+
+def parse_article(text: str) -> Article:
+    """Split an article into page chrome and body, and find its metadata and sections."""
+    art = Article()
+    lines = [ln.strip() for ln in normalise(text).split("\n")]
+    section = 0
+    seen_body = False
+    in_related = False
+    for line in lines:
+        if not line:
+            continue
+        if in_related:
+            art.related.append(line.lstrip("•· ").strip())
+            continue
+        if line in _SHORT_CHROME or line.startswith("•"):
+            art.chrome.append(line)
+            continue
+        if line.startswith("相关阅读") or line.startswith("相关新闻"):
+            in_related = True
+            art.chrome.append(line)
+            continue
+        if m := _TIMESTAMP.match(line):
+            if not art.published:
+                date = f"{int(m['y']):04d}-{int(m['m']):02d}-{int(m['d']):02d}"
+                art.published = f"{date}T{int(m['H']):02d}:{m['M']}" if m["H"] else date
+                art.channel = m["channel"]
+            art.chrome.append(line)
+            continue
+        if m := _EDITOR.match(line):
+            art.editor, art.editor_code = m["name"], m["code"]
+            art.chrome.append(line)
+            continue
+        if m := _ORIGINAL_TITLE.match(line):
+            art.original_title = re.sub(r"\s+", " ", m["title"]).strip()
+            art.chrome.append(line)
+            continue
+        if m := _DOUBLED.match(line):
+            art.caption = m["one"].strip()
+            art.chrome.append(line)
+            continue
+        if line.endswith(("供图", "摄")) and not seen_body and not art.caption:
+            art.caption = line
+            art.chrome.append(line)
+            continue
+        if (m := _BYLINE.match(line)) and len(line) < 60:
+            art.reporter = _names(m["names"])
+            art.chrome.append(line)
+            continue
+        if not art.title:
+            art.title = line
+            art.paragraphs.append(Paragraph(len(art.paragraphs), 0, line, "title"))
+            continue
+        seen_body = True
+        if m := _is_heading(line):
+            section += 1
+            art.sections.append(Section(section, line, m["label"].strip(), m["kicker"].strip()))
+            art.paragraphs.append(Paragraph(len(art.paragraphs), section, line, "heading"))
+            continue
+        kind = "paragraph"
+        if not art.lede:
+            art.lede, kind = line, "lede"
+        art.paragraphs.append(Paragraph(len(art.paragraphs), section, line, kind))
+        if section:
+            art.sections[section - 1].paragraphs.append(line)
+    return art
+
+
+def load_article(path: str | Path | None = None, encoding: str = "utf-8") -> Article:
+    """Read and parse an article file (the course article by default)."""
+    return parse_article(read_article_text(path, encoding))
+
+
+_SENTENCE_END = re.compile(r"(?<=[。!?;])(?![”’\"])|(?<=[。!?][”’\"])")
+
+
+def sentences(text: str) -> list[str]:
+    """Split text into sentences at 。!? (keeping a closing quote with its sentence)."""
+    out: list[str] = []
+    for line in normalise(text).split("\n"):
+        for part in _SENTENCE_END.split(line):
+            if part.strip():
+                out.append(part.strip())
+    return out

@@ -1,0 +1,397 @@
+"""Extract facts from an article's body: cadres and posts, quantities, dates, ranks."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+
+from secondment.article import Article, normalise, sentences
+
+__all__ = [
+    "Cadre",
+    "Event",
+    "Quantity",
+    "Rank",
+    "chinese_number",
+    "extract_all",
+    "find_cadres",
+    "find_events",
+    "find_quantities",
+    "find_ranks",
+    "parse_number",
+]
+
+HAN = r"[\u4e00-\u9fff]"
+
+# --------------------------------------------------------------------------- numbers
+
+_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
+           "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}  # fmt: skip
+_UNITS = {"十": 10, "百": 100, "千": 1000}
+_BIG = {"万": 10_000, "亿": 100_000_000}
+CN_NUMERAL = "[零〇一二两三四五六七八九十百千万亿]"
+
+
+def chinese_number(text: str) -> int:
+    """Convert a Chinese numeral such as 两, 十二, 三百五十 or 一万二千 to an int."""
+    if not text or any(ch not in _DIGITS and ch not in _UNITS and ch not in _BIG for ch in text):
+        raise ValueError(f"not a Chinese numeral: {text!r}")
+    total, section, digit = 0, 0, None
+    for ch in text:
+        if ch in _DIGITS:
+            digit = _DIGITS[ch]
+        elif ch in _UNITS:
+            section += (1 if digit is None else digit) * _UNITS[ch]
+            digit = None
+        else:
+            section += digit or 0
+            total += (section or 1) * _BIG[ch]
+            section, digit = 0, None
+    return total + section + (digit or 0)
+
+
+def parse_number(text: str) -> float | int:
+    """Convert `60`, `1,000`, `2.5` or a Chinese numeral (`两`, `百`) to a number."""
+    text = text.replace(",", "")
+    if re.fullmatch(r"\d+", text):
+        return int(text)
+    if re.fullmatch(r"\d+\.\d+", text):
+        return float(text)
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)([万亿])", text)
+    if m:
+        value = float(m[1]) * _BIG[m[2]]
+        return int(value) if value.is_integer() else value
+    return chinese_number(text)
+
+
+# --------------------------------------------------------------------------- quantities
+
+
+@dataclass
+class Quantity:
+    """A number as written with its qualifier and measure word: `60多次` → 60, more_than, 次."""
+
+    text: str
+    value: float | int
+    qualifier: str  # exact, more_than, about, less_than
+    unit: str
+    sentence: str
+    paragraph: int = -1
+
+
+# Measure words and units, longest first so that 小时 wins over 时. A number followed by
+# anything else (两地, 三地 …) is not a quantity of something.
+MEASURE_WORDS = sorted(
+    """次 个 项 家 名 位 人 天 日 周 年 小时 分钟 秒 条 座 所 件 批 元 万元 亿元 美元 公里 千米 米
+    平方公里 平方米 亩 公顷 吨 万吨 辆 处 场 期 届 户 轮 篇 份 本 台 倍 层 节 部 支 种 类 例 张 架
+    艘 棵 株 只 头 所 间 套 栋 幢 趟 遍 站 首 门 组 队 对 片 块 根 段 %""".split(),
+    key=len,
+    reverse=True,
+)
+TIME_UNITS = {"年", "月", "天", "日", "周", "小时", "分钟", "秒"}
+_NUM = rf"(?:\d+(?:,\d{{3}})*(?:\.\d+)?(?:[万亿])?|{CN_NUMERAL}+)"
+_QUANTITY = re.compile(
+    rf"(?P<pre>约|近|超过|逾|将近|大约|不到|不足)?"
+    rf"(?<![\d第{CN_NUMERAL[1:-1]}.])(?P<num>{_NUM})"
+    rf"(?P<more>多|余)?(?P<ge>个)?(?P<more2>多|半)?"
+    rf"(?P<unit>{'|'.join(map(re.escape, MEASURE_WORDS))}|月)"
+    rf"(?P<post>左右|以上|以下|上下|开外)?"
+)
+_YEARISH = re.compile(r"(?:18|19|20)\d\d")
+_DATE_SPAN = re.compile(
+    r"(?:(?:\d{4}|[〇零一二三四五六七八九]{4})年(?:度)?)?\d{1,2}月(?:\d{1,2}[日号])?"
+    r"|\d{4}年(?:度|代|底|初|末)?|\d{1,2}[日号]"
+)
+_QUALIFIER_PRE = {"约": "about", "近": "about", "大约": "about", "将近": "about",
+                  "超过": "more_than", "逾": "more_than",
+                  "不到": "less_than", "不足": "less_than"}  # fmt: skip
+_QUALIFIER_POST = {"左右": "about", "上下": "about", "以上": "more_than", "开外": "more_than",
+                   "以下": "less_than"}  # fmt: skip
+
+
+def _date_mask(sentence: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _DATE_SPAN.finditer(sentence)]
+
+
+def _quantities_in(sentence: str, paragraph: int = -1) -> list[Quantity]:
+    masked = _date_mask(sentence)
+    found = []
+    for m in _QUANTITY.finditer(sentence):
+        start, end = m.span("num")[0], m.end()
+        if any(a <= start < b for a, b in masked):
+            continue  # a year, month or day, not an amount
+        num, unit = m["num"], m["unit"]
+        if unit == "月" and not m["ge"]:
+            continue  # `5月` is May; `5个月` is five months
+        if unit == "年" and _YEARISH.fullmatch(num):
+            continue  # `2022年冬奥会` names a year
+        if num == "一" and unit not in TIME_UNITS:
+            continue  # `一座桥`, `一员`: the indefinite article, not a count
+        if re.fullmatch(CN_NUMERAL + "+", num) and len(num) == 1 and m["ge"] is None:
+            # `两地`, `三地` are excluded by the measure-word list; a bare `万`/`亿` is not a number
+            if num in "万亿":
+                continue
+        try:
+            value = parse_number(num)
+        except ValueError:
+            continue
+        qualifier = "exact"
+        if m["more"] or m["more2"] == "多":
+            qualifier = "more_than"
+        if m["post"]:
+            qualifier = _QUALIFIER_POST[m["post"]]
+        text_start = start
+        if m["pre"]:
+            qualifier = _QUALIFIER_PRE[m["pre"]]
+            text_start = m.start()
+        if m["more2"] == "半":
+            value = value + 0.5
+        text = sentence[text_start:end]
+        found.append(Quantity(text, value, qualifier, unit, sentence, paragraph))
+    return found
+
+
+def find_quantities(source: Article | str) -> list[Quantity]:
+    """Every quantity mentioned in the body (one row per mention), in reading order."""
+    out: list[Quantity] = []
+    for index, text in _paragraphs(source):
+        for sentence in sentences(text):
+            out.extend(_quantities_in(sentence, index))
+    return out
+
+
+# --------------------------------------------------------------------------- dates
+
+
+@dataclass
+class Event:
+    """A dated statement: ISO start and end (`2015-07-24`, or `2015-11` for a month)."""
+
+    start: str
+    end: str
+    precision: str  # day or month
+    text: str
+    date_text: str
+    paragraph: int = -1
+
+
+_YEAR = r"(?P<{p}y>\d{{4}})年"
+_DATE = r"(?:(?P<{p}y>\d{{4}})年)?(?P<{p}m>\d{{1,2}})月(?:(?P<{p}d>\d{{1,2}})[日号])?"
+_RANGE_SEP = r"(?:至|到|—|-|~|～|–)"
+_EVENT = re.compile(
+    r"(?P<from>自|从|于)?" + _DATE.format(p="a") + rf"(?:{_RANGE_SEP}" + _DATE.format(p="b") + ")?"
+)
+
+
+def _iso(y: int, m: int, d: int | None) -> str | None:
+    if not 1 <= m <= 12 or (d is not None and not 1 <= d <= 31):
+        return None
+    return f"{y:04d}-{m:02d}" + (f"-{d:02d}" if d is not None else "")
+
+
+def find_events(source: Article | str, default_year: int | None = None) -> list[Event]:
+    """Dates and date ranges in the body; a date without a year takes the last year seen."""
+    year = default_year
+    if isinstance(source, Article) and source.published and year is None:
+        year = int(source.published[:4])
+    out: list[Event] = []
+    seen: set[tuple[str, str, str]] = set()
+    for index, text in _paragraphs(source):
+        for sentence in sentences(text):
+            for m in _EVENT.finditer(sentence):
+                if m["ay"]:
+                    year = int(m["ay"])
+                if year is None:
+                    continue
+                start = _iso(year, int(m["am"]), int(m["ad"]) if m["ad"] else None)
+                if start is None:
+                    continue
+                end = start
+                if m["bm"]:
+                    end_year = int(m["by"]) if m["by"] else year
+                    end = _iso(end_year, int(m["bm"]), int(m["bd"]) if m["bd"] else None) or start
+                    year = end_year
+                precision = "day" if len(start) == 10 else "month"
+                key = (start, end, sentence)
+                if key in seen:
+                    continue
+                seen.add(key)
+                out.append(Event(start, end, precision, sentence, m[0].lstrip("自从于"), index))
+    return out
+
+
+# --------------------------------------------------------------------------- ranks
+
+
+@dataclass
+class Rank:
+    """One line of a rank breakdown: `厅局级干部15名` → rank 厅局级, count 15."""
+
+    rank: str
+    count: int
+    sentence: str
+
+
+_RANK_LABEL = (
+    r"(?:正|副)?(?:省部|厅局|地厅|县处|乡科|厅|局|处|科|部)级"
+    rf"|{HAN}{{2,4}}人才|{HAN}{{2,4}}人员"
+)
+_RANK_ITEM = re.compile(
+    rf"(?P<rank>{_RANK_LABEL})(?:干部|领导干部|官员)?(?P<num>\d+|{CN_NUMERAL}+)(?:名|人|位)"
+)
+
+
+def find_ranks(source: Article | str) -> list[Rank]:
+    """The rank breakdown (厅局级 15, 县处级 45 …): the first sentence listing two or more."""
+    for _, text in _paragraphs(source):
+        for sentence in sentences(text):
+            items = [
+                Rank(m["rank"], int(parse_number(m["num"])), sentence)
+                for clause in re.split(r"[,、;]", sentence)
+                for m in [_RANK_ITEM.search(clause)]
+                if m
+            ]
+            if len(items) >= 2:
+                return items
+    return []
+
+
+# --------------------------------------------------------------------------- cadres
+
+
+@dataclass
+class Cadre:
+    """A seconded official: name, post at home and post in the host city, as written."""
+
+    name: str
+    home_post: str
+    host_post: str
+    shape: str
+    sentence: str
+    mentions: int = 1
+
+
+# Verbs that introduce the post held during the secondment.
+SECONDED_AS = r"(?:挂职担任|挂职任|挂任|挂职于)"
+# Words that may follow a name; a third character from this set is not part of the name.
+_AFTER_NAME = set("说在等是和与也还就任表介告认先极积带同的对所将曾被把向从为已均都又便则")
+_POST = r"[^,。!?;:“”()、]"
+# Job titles a post ends with; a name follows directly in `省工信厅副厅长段润保挂任…`.
+TITLES = sorted(
+    """厅长 副厅长 局长 副局长 主任 副主任 专职副主任 主任科员 副主任科员 科员 处长 副处长 科长
+    副科长 书记 副书记 市长 副市长 区长 副区长 县长 副县长 镇长 副镇长 乡长 副乡长 部长 副部长
+    巡视员 副巡视员 调研员 副调研员 总工程师 副总工程师 总经济师 工程师 秘书长 副秘书长 委员
+    主席 副主席 院长 副院长 校长 副校长 所长 副所长 站长 经理 副经理 总经理 董事长 助理 干部
+    馆长 台长 社长 主编 行长 队长 组长 会长 理事长 监事长 常委 专员 督察员 审判员 检察官""".split(),
+    key=len,
+    reverse=True,
+)
+_TITLE = "(?:" + "|".join(TITLES) + ")"
+_NAME = rf"{HAN}{{2,3}}"
+
+_SHAPE_APPOSITIVE = re.compile(  # HOME、挂任HOST的NAME
+    rf"(?:^|(?<=[,。!?;:“”(]))(?:在|由|据|是|据悉)?(?P<home>{_POST}{{2,40}}?)、"
+    rf"{SECONDED_AS}(?P<host>{_POST}{{2,40}}?)的(?P<name>{HAN}{{2,4}})"
+)
+_SHAPE_DASH = re.compile(  # ——NAME,HOME,挂任HOST。
+    rf"——\s*(?P<name>{_NAME})\s*,\s*(?P<home>{_POST}{{2,40}}?)\s*,\s*"
+    rf"{SECONDED_AS}(?P<host>{_POST}{{2,40}})"
+)
+_SHAPE_JOINED = re.compile(  # HOME NAME挂任HOST
+    rf"(?:^|(?<=[,。!?;:“”(]))(?:在|由|据|是)?(?P<home>{_POST}{{2,40}}?{_TITLE})\s*"
+    rf"(?P<name>{_NAME})\s*{SECONDED_AS}(?P<host>{_POST}{{2,40}})"
+)
+_SHAPE_HE_IS = re.compile(  # …干部NAME…。他是HOME,挂任HOST
+    rf"(?:他|她)(?:是|系|原是|原系|现任)(?P<home>{_POST}{{2,40}}?)\s*,\s*"
+    rf"{SECONDED_AS}(?P<host>{_POST}{{2,40}})"
+)
+_INTRODUCED = re.compile(rf"(?:干部|同志|人才|专家)(?P<name>{HAN}{{2,4}})")
+
+
+def _resolve_name(raw: str, after: str, body: str) -> str:
+    """Cut a run of hanzi down to the name: 张国洪, not 张国; 张涛, not 张涛在."""
+    three = raw[:3] if len(raw) >= 3 else None
+    two = raw[:2]
+    if three and three[2] in _AFTER_NAME:
+        return two
+    if three is None:
+        return two
+    follow3 = raw[3:4] or after[:1]
+    follow2 = raw[2:3]
+    ends3 = not follow3 or not re.match(HAN, follow3) or follow3 in _AFTER_NAME
+    ends2 = not re.match(HAN, follow2) or follow2 in _AFTER_NAME
+    if ends3 and not ends2:
+        return three
+    if ends2 and not ends3:
+        return two
+    # Neither or both read as a boundary: a name recurs whole, so trust the counts.
+    return three if body.count(three) >= body.count(two) else two
+
+
+def _clean_post(post: str) -> str:
+    return re.sub(r"\s+", "", post).strip()
+
+
+def find_cadres(source: Article | str) -> list[Cadre]:
+    """The seconded officials named in the body, de-duplicated by name, in order of mention."""
+    paragraphs = list(_paragraphs(source))
+    body = "\n".join(text for _, text in paragraphs)
+    found: dict[str, Cadre] = {}
+
+    def add(name: str, home: str, host: str, shape: str, sentence: str) -> None:
+        home, host = _clean_post(home), _clean_post(host)
+        if name in found:
+            known = found[name]
+            known.mentions += 1
+            known.home_post = known.home_post or home
+            known.host_post = known.host_post or host
+            return
+        found[name] = Cadre(name, home, host, shape, sentence)
+
+    for _, text in paragraphs:
+        previous = ""
+        for sentence in sentences(text):
+            hits: list[tuple[int, str, str, str, str]] = []
+            for m in _SHAPE_APPOSITIVE.finditer(sentence):
+                raw = m["name"]
+                name = _resolve_name(raw, sentence[m.end() :], body)
+                hits.append((m.start(), name, m["home"], m["host"], "appositive"))
+            for m in _SHAPE_DASH.finditer(sentence):
+                hits.append((m.start(), m["name"], m["home"], m["host"], "dash"))
+            for m in _SHAPE_JOINED.finditer(sentence):
+                hits.append((m.start(), m["name"], m["home"], m["host"], "joined"))
+            for m in _SHAPE_HE_IS.finditer(sentence):
+                intro = list(_INTRODUCED.finditer(previous))
+                if intro:
+                    raw = intro[-1]["name"]
+                    after = previous[intro[-1].end() :]
+                    name = _resolve_name(raw, after, body)
+                    hits.append((m.start(), name, m["home"], m["host"], "he_is"))
+            for _, name, home, host, shape in sorted(hits, key=lambda h: h[0]):
+                add(name, home, host, shape, sentence)
+            previous = sentence
+    return list(found.values())
+
+
+# --------------------------------------------------------------------------- all
+
+
+def _paragraphs(source: Article | str):
+    """Yield (index, text) for the body: an Article's body paragraphs, or plain text's lines."""
+    if isinstance(source, Article):
+        for p in source.paragraphs:
+            yield p.index, p.text
+    else:
+        for i, line in enumerate(normalise(source).split("\n")):
+            if line.strip():
+                yield i, line.strip()
+
+
+def extract_all(article: Article) -> dict[str, list[dict]]:
+    """Every kind of record as lists of plain dicts, keyed cadres/quantities/events/ranks."""
+    return {
+        "cadres": [asdict(c) for c in find_cadres(article)],
+        "quantities": [asdict(q) for q in find_quantities(article)],
+        "events": [asdict(e) for e in find_events(article)],
+        "ranks": [asdict(r) for r in find_ranks(article)],
+    }

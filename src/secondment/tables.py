@@ -1,0 +1,136 @@
+"""Turn extracted records into pandas DataFrames and write them as the course's CSV tables."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict
+from pathlib import Path
+
+import pandas as pd
+
+from secondment.article import Article, datasets_dir, load_article
+from secondment.extract import find_cadres, find_events, find_quantities, find_ranks
+
+__all__ = [
+    "TABLE_FILES",
+    "article_metadata",
+    "build_tables",
+    "cadres_table",
+    "events_table",
+    "load_table",
+    "quantities_table",
+    "ranks_table",
+    "write_tables",
+]
+
+CADRE_COLUMNS = ["name", "home_post", "host_post", "shape", "mentions", "sentence"]
+RANK_COLUMNS = ["rank", "count", "sentence"]
+QUANTITY_COLUMNS = ["text", "value", "qualifier", "unit", "mentions", "paragraph", "sentence"]
+EVENT_COLUMNS = ["start", "end", "precision", "date_text", "paragraph", "text"]
+TABLE_FILES = ("cadres.csv", "ranks.csv", "quantities.csv", "events.csv", "article.json")
+
+
+def _frame(rows: list[dict], columns: list[str], dtypes: dict[str, str]) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=columns)
+    return df.astype({c: t for c, t in dtypes.items() if c in df.columns})
+
+
+def _source(article: Article | None) -> Article:
+    return load_article() if article is None else article
+
+
+def cadres_table(article: Article | None = None) -> pd.DataFrame:
+    """One row per seconded official: name, home_post, host_post (as written), and evidence."""
+    rows = [asdict(c) for c in find_cadres(_source(article))]
+    return _frame(
+        rows,
+        CADRE_COLUMNS,
+        {"name": "string", "home_post": "string", "host_post": "string", "shape": "category",
+         "mentions": "int64", "sentence": "string"},
+    )  # fmt: skip
+
+
+def ranks_table(article: Article | None = None) -> pd.DataFrame:
+    """The rank breakdown: rank label as written and the number of officials at that rank."""
+    rows = [asdict(r) for r in find_ranks(_source(article))]
+    return _frame(rows, RANK_COLUMNS, {"rank": "string", "count": "int64", "sentence": "string"})
+
+
+def quantities_table(article: Article | None = None) -> pd.DataFrame:
+    """One row per figure as written (`60多次`), however often the article repeats it."""
+    facts: dict[str, dict] = {}
+    for q in find_quantities(_source(article)):
+        row = facts.setdefault(q.text, {**asdict(q), "mentions": 0})
+        row["mentions"] += 1
+    df = _frame(
+        list(facts.values()),
+        QUANTITY_COLUMNS,
+        {"text": "string", "qualifier": "category", "unit": "string", "mentions": "int64",
+         "paragraph": "int64", "sentence": "string"},
+    )  # fmt: skip
+    df["value"] = pd.to_numeric(df["value"])
+    return df
+
+
+def events_table(article: Article | None = None) -> pd.DataFrame:
+    """Dated statements with ISO start and end (day or month precision), in reading order."""
+    rows = [asdict(e) for e in find_events(_source(article))]
+    return _frame(
+        rows,
+        EVENT_COLUMNS,
+        {"start": "string", "end": "string", "precision": "category", "date_text": "string",
+         "paragraph": "int64", "text": "string"},
+    )  # fmt: skip
+
+
+def article_metadata(article: Article | None = None) -> dict:
+    """The article's metadata and sections as plain data (what article.json holds)."""
+    return _source(article).to_dict()
+
+
+def build_tables(article: Article) -> dict[str, pd.DataFrame]:
+    """All four tables of an article, keyed by their CSV file names."""
+    return {
+        "cadres.csv": cadres_table(article),
+        "ranks.csv": ranks_table(article),
+        "quantities.csv": quantities_table(article),
+        "events.csv": events_table(article),
+    }
+
+
+def write_tables(article: Article, out_dir: str | Path) -> list[Path]:
+    """Write the four CSVs and article.json to out_dir; all of them or, on failure, none."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    contents: dict[str, bytes] = {
+        name: df.to_csv(index=False, lineterminator="\n").encode("utf-8")
+        for name, df in build_tables(article).items()
+    }
+    meta = json.dumps(article.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    contents["article.json"] = meta.encode("utf-8")
+    # Stage every file first so that a failure leaves the folder as it was.
+    staged: list[tuple[str, Path]] = []
+    try:
+        for name, data in contents.items():
+            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=out)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            staged.append((name, Path(tmp)))
+        for name, tmp in staged:
+            os.replace(tmp, out / name)
+    finally:
+        for _, tmp in staged:
+            tmp.unlink(missing_ok=True)
+    return [out / name for name in contents]
+
+
+def load_table(name: str) -> pd.DataFrame:
+    """Read one of the course's derived tables from `datasets/` (`cadres`, `ranks` …)."""
+    path = datasets_dir() / (name if name.endswith(".csv") else f"{name}.csv")
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"{path} is missing: regenerate it with `python -m secondment tables`"
+        )
+    return pd.read_csv(path, encoding="utf-8", dtype={"start": "string", "end": "string"})
