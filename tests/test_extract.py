@@ -1,0 +1,201 @@
+"""Facts extracted from the article, and from variants of it the library has never seen."""
+
+from pathlib import Path
+
+import pytest
+
+from secondment.article import load_article, parse_article, read_article_text
+from secondment.extract import (
+    chinese_number,
+    find_cadres,
+    find_events,
+    find_quantities,
+    find_ranks,
+    parse_number,
+)
+
+DATA = Path(__file__).parent / "data"
+
+EIGHT_CADRES = [
+    ("张涛", "省科技厅副巡视员", "北京市中关村科技园区管理委员会副主任"),
+    ("张国洪", "省沿海办专职副主任", "北京市发改委副主任"),
+    ("王普清", "省交通运输厅副厅长", "北京市交通委副主任"),
+    ("张健", "威县市场监督管理局副主任科员", "北京市顺义区南彩镇镇长助理"),
+    ("奚献军", "省商务厅副厅长", "北京市商务委副主任"),
+    ("段润保", "省工信厅副厅长", "北京市经信委副主任"),
+    ("杨猛", "保定市副市长", "北京市丰台区副区长"),
+    ("孙学军", "省环保厅总工程师", "北京市环保局副总工程师"),
+]
+
+
+@pytest.fixture(scope="module")
+def art():
+    return load_article()
+
+
+def _triples(cadres):
+    return [(c.name, c.home_post, c.host_post) for c in cadres]
+
+
+def test_the_eight_cadres_and_their_posts(art):
+    assert _triples(find_cadres(art)) == EIGHT_CADRES
+
+
+def test_each_sentence_shape_is_used(art):
+    shapes = {c.name: c.shape for c in find_cadres(art)}
+    assert shapes["张健"] == shapes["奚献军"] == "dash"
+    assert shapes["段润保"] == "joined"
+    assert shapes["张国洪"] == "he_is"
+    assert shapes["孙学军"] == "appositive"  # after a leading 在
+
+
+def test_reporter_and_editor_are_not_cadres(art):
+    names = {c.name for c in find_cadres(art)}
+    assert not names & {"赵建", "赵 建", "周一清"}
+    assert not any(len(n) < 2 or n.startswith(("在", "的")) for n in names)
+
+
+def test_full_width_copy_gives_the_same_cadres():
+    text = read_article_text()
+    wide = text.replace(",", "，").replace(":", "：").replace("(", "（").replace(")", "）")
+    wide = wide.replace("?", "？")
+    assert "," not in wide
+    assert _triples(find_cadres(parse_article(wide))) == EIGHT_CADRES
+
+
+def test_ranks_sum_to_one_hundred(art):
+    ranks = find_ranks(art)
+    assert [(r.rank, r.count) for r in ranks] == [
+        ("厅局级", 15),
+        ("县处级", 45),
+        ("乡科级", 28),
+        ("专业技术人才", 12),
+    ]
+    assert sum(r.count for r in ranks) == 100
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "qualifier", "unit"),
+    [
+        ("60多次", 60, "more_than", "次"),
+        ("50多个", 50, "more_than", "个"),
+        ("200多项", 200, "more_than", "项"),
+        ("1000余家", 1000, "more_than", "家"),
+        ("5个多月", 5, "more_than", "月"),
+        ("5个月", 5, "exact", "月"),
+        ("三个小时左右", 3, "about", "小时"),
+        ("百名", 100, "exact", "名"),
+        ("89家", 89, "exact", "家"),
+    ],
+)
+def test_quantities(art, text, value, qualifier, unit):
+    found = {q.text: q for q in find_quantities(art)}
+    assert text in found
+    q = found[text]
+    assert (q.value, q.qualifier, q.unit) == (value, qualifier, unit)
+
+
+def test_quantities_exclude_ordinals_words_years_and_chrome(art):
+    texts = {q.text for q in find_quantities(art)}
+    for wrong in ("三条", "第三条", "多次", "多轮", "两地", "三地", "150元", "1500元", "2022年",
+                  "2015年", "一座", "一员", "4个"):  # fmt: skip
+        assert wrong not in texts, wrong
+
+
+def test_repeated_figures_agree(art):
+    mentions = [q.text for q in find_quantities(art)]
+    assert mentions.count("60多次") == 3
+    assert mentions.count("50多个") == 3
+    assert mentions.count("200多项") == 2
+
+
+def test_the_five_dates_of_the_body(art):
+    events = find_events(art)
+    assert [(e.start, e.end, e.precision) for e in events] == [
+        ("2015-07-24", "2015-07-24", "day"),
+        ("2015-08-28", "2015-08-28", "day"),
+        ("2015-11-27", "2015-11-27", "day"),
+        ("2015-11", "2016-05", "month"),
+    ]
+    dates = {e.start for e in events} | {e.end for e in events}
+    assert dates == {"2015-07-24", "2015-08-28", "2015-11-27", "2015-11", "2016-05"}
+    assert "2016-01-04" not in dates  # the page's timestamp is chrome
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("两", 2), ("三", 3), ("十", 10), ("十二", 12), ("二十", 20), ("百", 100), ("一百零五", 105),
+     ("三百五十", 350), ("两千", 2000), ("一万二千", 12000), ("十万", 100000)],
+)  # fmt: skip
+def test_chinese_numbers(text, value):
+    assert chinese_number(text) == value
+
+
+def test_parse_number_forms():
+    assert parse_number("1,000") == 1000
+    assert parse_number("2.5") == 2.5
+    assert parse_number("3万") == 30000
+    with pytest.raises(ValueError):
+        parse_number("abc")
+
+
+# ---------------------------------------------------------------- unseen articles
+
+
+@pytest.fixture(scope="module")
+def variant():
+    return load_article(DATA / "variant_beijing_to_hebei.txt")
+
+
+def test_variant_other_direction_full_width(variant):
+    assert variant.reporter == "王芳" and variant.editor == "李四"
+    assert _triples(find_cadres(variant)) == [
+        ("李红梅", "北京市科委副主任", "河北省科技厅副厅长"),
+        ("刘志强", "北京市海淀区副区长", "廊坊市副市长"),
+        ("欧阳明", "北京市交通委副主任", "河北省交通运输厅副厅长"),
+        ("陈晓东", "北京市经信委副主任", "河北省工信厅副厅长"),
+    ]
+
+
+def test_variant_facts(variant):
+    assert [(r.rank, r.count) for r in find_ranks(variant)] == [
+        ("厅局级", 12), ("县处级", 50), ("乡科级", 30), ("专业技术人才", 8),
+    ]  # fmt: skip
+    q = {x.text: (x.value, x.qualifier) for x in find_quantities(variant)}
+    assert q["30余次"] == (30, "more_than")
+    assert q["约40个"] == (40, "about")
+    assert q["两个小时左右"] == (2, "about")
+    assert q["三轮"] == (3, "exact")
+    assert "200元" not in q and "第二批" not in q
+    assert [(e.start, e.end) for e in find_events(variant)] == [
+        ("2015-07-24", "2015-07-24"),
+        ("2015-09-03", "2015-09-03"),
+        ("2015-10", "2016-02"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("市发改委副主任、挂任河北省发改委副主任的赵大勇表示,合作顺利。",
+         ("赵大勇", "市发改委副主任", "河北省发改委副主任")),
+        ("在市环保局局长、挂任北京市环保局副局长的钱丽等人推动下,机制建立。",
+         ("钱丽", "市环保局局长", "北京市环保局副局长")),
+        ("——孙小美,邯郸市副市长,挂任北京市西城区副区长。",
+         ("孙小美", "邯郸市副市长", "北京市西城区副区长")),
+        ("省水利厅副厅长周建国挂任北京市水务局副局长,他积极推动项目。",
+         ("周建国", "省水利厅副厅长", "北京市水务局副局长")),
+        ("我省挂职干部吴海涛发挥了作用。他是省农业厅副厅长,挂任北京市农委副主任,分管合作。",
+         ("吴海涛", "省农业厅副厅长", "北京市农委副主任")),
+        ("“很忙。”省教育厅副巡视员、挂任北京市教委副主任的郑伟说。",
+         ("郑伟", "省教育厅副巡视员", "北京市教委副主任")),
+    ],
+)  # fmt: skip
+def test_unseen_sentences(sentence, expected):
+    assert _triples(find_cadres(sentence)) == [expected]
+
+
+def test_text_without_facts_gives_nothing():
+    text = "今天天气很好。我们去公园散步,看到很多人。"
+    assert find_cadres(text) == [] and find_ranks(text) == [] and find_events(text) == []
+    assert find_quantities(text) == []

@@ -1,0 +1,84 @@
+"""The derived tables: correct dtypes, and the CSVs in datasets/ match what the CLI makes now."""
+
+import json
+
+import pandas as pd
+import pytest
+
+from secondment.__main__ import main
+from secondment.article import datasets_dir, parse_article
+from secondment.tables import (
+    TABLE_FILES,
+    build_tables,
+    cadres_table,
+    load_table,
+    quantities_table,
+    ranks_table,
+    write_tables,
+)
+
+
+@pytest.fixture(scope="module")
+def fresh(tmp_path_factory):
+    out = tmp_path_factory.mktemp("tables")
+    assert (
+        main(["tables", str(datasets_dir() / "000_1fbbca7256bb50ad.txt"), "--out", str(out)]) == 0
+    )
+    return out
+
+
+@pytest.mark.parametrize("name", TABLE_FILES)
+def test_datasets_are_in_sync_with_the_cli(fresh, name):
+    shipped = (datasets_dir() / name).read_bytes()
+    assert shipped == (fresh / name).read_bytes(), (
+        f"datasets/{name} is stale: regenerate it with `python -m secondment tables`"
+    )
+
+
+def test_contract_columns(fresh):
+    need = {
+        "cadres.csv": {"name", "home_post", "host_post"},
+        "ranks.csv": {"rank", "count"},
+        "quantities.csv": {"text", "value", "qualifier", "unit", "sentence"},
+        "events.csv": {"start", "end", "precision", "text"},
+    }
+    for name, columns in need.items():
+        df = pd.read_csv(fresh / name, encoding="utf-8")
+        assert columns <= set(df.columns), name
+    meta = json.loads((fresh / "article.json").read_text(encoding="utf-8"))
+    assert {"published", "title", "reporter", "editor", "sections"} <= set(meta)
+    assert [s["heading"].split("——")[0] for s in meta["sections"]] == [
+        "他们是北京的一员", "他们是对接联络员", "他们是项目推进员",
+    ]  # fmt: skip
+
+
+def test_dtypes():
+    cadres, ranks, qty = cadres_table(), ranks_table(), quantities_table()
+    assert str(cadres["name"].dtype) == "string" and len(cadres) == 8
+    assert ranks["count"].dtype == "int64" and ranks["count"].sum() == 100
+    assert pd.api.types.is_numeric_dtype(qty["value"])
+    assert set(qty["qualifier"].cat.categories) <= {"exact", "more_than", "about", "less_than"}
+
+
+def test_quantities_count_facts_not_occurrences():
+    qty = quantities_table().set_index("text")
+    assert qty.index.is_unique
+    assert qty.loc["60多次", "mentions"] == 3
+    assert qty.loc["60多次", "value"] == 60 and qty.loc["60多次", "qualifier"] == "more_than"
+
+
+def test_load_table_reads_what_was_written():
+    cadres = load_table("cadres")
+    assert list(cadres["name"])[:3] == ["张涛", "张国洪", "王普清"]
+    events = load_table("events")
+    assert list(events["start"]) == ["2015-07-24", "2015-08-28", "2015-11-27", "2015-11"]
+
+
+def test_empty_article_gives_headers_only(tmp_path):
+    empty = parse_article("今天天气很好。")
+    frames = build_tables(empty)
+    assert all(df.empty for df in frames.values())
+    write_tables(empty, tmp_path)
+    assert (tmp_path / "cadres.csv").read_text(encoding="utf-8") == (
+        "name,home_post,host_post,shape,mentions,sentence\n"
+    )
