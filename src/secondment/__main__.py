@@ -48,6 +48,20 @@ def _execute(args: argparse.Namespace) -> int:
     return 0
 
 
+def _build_exercises(args: argparse.Namespace) -> int:
+    from secondment.article import datasets_dir
+    from secondment.exercises import ExerciseError, build_exercises
+
+    root = datasets_dir().parent
+    try:
+        results = build_exercises(root, execute=not args.no_execute)
+    except ExerciseError as exc:
+        raise ArticleError(str(exc)) from None
+    for path, changed in results:
+        print(f"{'updated ' if changed else 'in sync '} {path.relative_to(root)}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of `python -m secondment`."""
     parser = argparse.ArgumentParser(prog="secondment", description=__doc__)
@@ -65,6 +79,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("execute", help="re-execute notebooks in place, reproducibly")
     p.add_argument("notebooks", nargs="*", help="notebooks (default: lessons and solutions)")
     p.set_defaults(func=_execute)
+
+    p = sub.add_parser("build-exercises", help="generate student exercises from the solutions")
+    p.add_argument("--no-execute", action="store_true", help="do not run them (faster)")
+    p.set_defaults(func=_build_exercises)
     return parser
 
 

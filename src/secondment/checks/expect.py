@@ -1,0 +1,178 @@
+"""Building blocks for checkers: compare a student's answer and raise a helpful Hint."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from secondment.checks import Hint
+
+__all__ = [
+    "expect_axes_bars",
+    "expect_frame",
+    "expect_number",
+    "expect_sequence",
+    "expect_text",
+    "expect_type",
+    "tidy",
+]
+
+
+def _type_name(value: Any) -> str:
+    return type(value).__name__
+
+
+def expect_type(answer: Any, *types: type, what: str = "the answer") -> None:
+    """Hint when the answer is not one of the given types."""
+    if not isinstance(answer, types):
+        names = " or ".join(t.__name__ for t in types)
+        raise Hint(f"{what} should be a {names}, but it is a {_type_name(answer)}")
+
+
+def tidy(value: Any) -> Any:
+    """Strip surrounding whitespace from strings, recursively in lists and tuples."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, (list, tuple)):
+        return type(value)(tidy(v) for v in value)
+    return value
+
+
+def expect_text(answer: Any, expected: str, what: str = "the text") -> None:
+    """Hint unless the answer is the expected string (surrounding whitespace ignored)."""
+    expect_type(answer, str, what=what)
+    got = answer.strip()
+    if got == expected:
+        return
+    if "，" in got and "，" not in expected:
+        raise Hint(f"{what} contains a full-width comma ，; the article uses ASCII ,")
+    if expected in got:
+        raise Hint(
+            f"{what} has {len(got) - len(expected)} characters too many around the right part"
+        )
+    if got in expected:
+        raise Hint(f"{what} is too short: it is only part of what is asked")
+    raise Hint(f"{what} is not right yet ({len(got)} characters; look again at the pattern)")
+
+
+def expect_number(
+    answer: Any, expected: float, what: str = "the number", tol: float = 1e-9
+) -> None:
+    """Hint unless the answer is a number equal to expected (int and float both fine)."""
+    if isinstance(answer, bool):
+        raise Hint(f"{what} should be a number, but it is True/False")
+    if isinstance(answer, str):
+        raise Hint(f"{what} should be a number, not the text {answer!r}: convert it with int()")
+    try:
+        answer = float(answer)
+    except (TypeError, ValueError):
+        raise Hint(f"{what} should be a number, but it is a {_type_name(answer)}") from None
+    if not math.isclose(float(answer), float(expected), rel_tol=tol, abs_tol=tol):
+        direction = "too big" if float(answer) > float(expected) else "too small"
+        raise Hint(f"{what} is {direction}")
+
+
+def expect_sequence(
+    answer: Any, expected: Sequence[Any], what: str = "the list", ordered: bool = True
+) -> None:
+    """Hint unless the answer holds the expected items (whitespace around strings ignored)."""
+    if isinstance(answer, (str, bytes)) or not isinstance(answer, Iterable):
+        raise Hint(f"{what} should be a list, but it is a {_type_name(answer)}")
+    got = [tidy(x) for x in answer]
+    want = list(expected)
+    if len(got) != len(want):
+        raise Hint(f"{what} has {len(got)} items; it should have {len(want)}")
+    if not ordered:
+        got, want = sorted(map(str, got)), sorted(map(str, want))
+    if got != want:
+        wrong = next(i for i, (g, w) in enumerate(zip(got, want, strict=True)) if g != w)
+        if not ordered:
+            raise Hint(f"{what} has the right length, but some items are not the expected ones")
+        extra = " (full-width ，?)" if "，" in str(got[wrong]) else ""
+        raise Hint(f"{what}: item {wrong} is not right{extra}; the items before it are")
+
+
+def expect_frame(
+    answer: Any,
+    expected: Any,
+    what: str = "the table",
+    columns: Sequence[str] | None = None,
+    sort_by: Sequence[str] | None = None,
+) -> None:
+    """Hint unless a DataFrame holds the expected rows and columns.
+
+    Column order, the index, whitespace around strings and int-vs-float do not matter.
+    """
+    import pandas as pd
+
+    expect_type(answer, pd.DataFrame, what=what)
+    columns = list(columns or expected.columns)
+    missing = [c for c in columns if c not in answer.columns]
+    if missing:
+        raise Hint(f"{what} is missing the column(s) {', '.join(missing)}")
+    if len(answer) != len(expected):
+        raise Hint(f"{what} has {len(answer)} rows; it should have {len(expected)}")
+
+    def norm(df: pd.DataFrame) -> pd.DataFrame:
+        df = df[columns].reset_index(drop=True).copy()
+        for c in columns:
+            col = df[c]
+            if pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
+                df[c] = col.astype("float64")
+            else:
+                df[c] = col.astype("object").map(lambda v: v.strip() if isinstance(v, str) else v)
+        if sort_by:
+            df = df.sort_values(list(sort_by), kind="stable").reset_index(drop=True)
+        return df
+
+    got, want = norm(answer), norm(expected)
+    for c in columns:
+        if not got[c].equals(want[c]):
+            bad = got[c][got[c] != want[c]]
+            sample = bad.iloc[0] if len(bad) else None
+            if isinstance(sample, str) and ("," in sample or "，" in sample):
+                raise Hint(f"column {c!r}: some values still contain a comma; cut them there")
+            raise Hint(f"column {c!r} has {len(bad)} value(s) that are not right yet")
+
+
+def expect_axes_bars(
+    ax: Any,
+    labels: Sequence[str],
+    heights: Sequence[float],
+    what: str = "the chart",
+    horizontal: bool = False,
+    need_title: bool = True,
+    need_axis_labels: bool = True,
+) -> None:
+    """Hint unless an Axes shows bars with these labels and heights, with title and labels."""
+    from matplotlib.axes import Axes
+    from matplotlib.patches import Rectangle
+
+    if hasattr(ax, "axes") and not isinstance(ax, Axes) and getattr(ax, "axes", None):
+        ax = ax.axes[0] if isinstance(ax.axes, list) else ax.axes  # a Figure was given
+    expect_type(ax, Axes, what=what)
+    bars = [p for p in ax.patches if isinstance(p, Rectangle)]
+    if not bars:
+        raise Hint(f"{what} has no bars: use ax.bar(...) or ax.barh(...)")
+    if len(bars) != len(heights):
+        raise Hint(f"{what} has {len(bars)} bars; it should have {len(heights)}")
+    if horizontal:
+        bars = sorted(bars, key=lambda b: b.get_y())
+        values = [b.get_width() for b in bars]
+        ticks = [t.get_text() for t in ax.get_yticklabels()]
+    else:
+        bars = sorted(bars, key=lambda b: b.get_x())
+        values = [b.get_height() for b in bars]
+        ticks = [t.get_text() for t in ax.get_xticklabels()]
+    want = dict(zip(labels, heights, strict=True))
+    shown = [t for t in ticks if t]
+    if sorted(shown) != sorted(labels):
+        raise Hint(f"{what}: the bar labels should be the {len(labels)} categories, as written")
+    got = dict(zip(shown, values, strict=False)) if len(shown) == len(values) else {}
+    if any(not math.isclose(got.get(k, math.nan), float(v)) for k, v in want.items()):
+        raise Hint(f"{what}: some bar heights do not match the table")
+    if need_title and not ax.get_title():
+        raise Hint(f"{what} needs a title")
+    if need_axis_labels and not (ax.get_xlabel() and ax.get_ylabel()):
+        raise Hint(f"{what} needs labels on both axes")

@@ -1,0 +1,166 @@
+"""Generate student exercise notebooks from the solution notebooks (the one source of truth).
+
+In `exercises/solutions/NN-…-solutions.ipynb`, solution code stands between the lines
+`### BEGIN SOLUTION` and `### END SOLUTION`, and its last statement assigns the answer
+(`answer = …`). The student version `exercises/NN-…-exercises.ipynb` keeps every other line and
+replaces each block with `answer = ...  # your code here`, then is executed so that its stored
+outputs show `❌ not answered yet`.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import os
+import re
+import tempfile
+import textwrap
+from pathlib import Path
+
+import nbformat
+
+__all__ = [
+    "BEGIN",
+    "END",
+    "ExerciseError",
+    "build_exercises",
+    "out_of_sync",
+    "solution_lines",
+    "student_name",
+    "student_source",
+    "student_version",
+]
+
+BEGIN = "### BEGIN SOLUTION"
+END = "### END SOLUTION"
+PLACEHOLDER = "...  # your code here"
+
+
+class ExerciseError(ValueError):
+    """A solution notebook that does not follow the BEGIN/END SOLUTION convention."""
+
+
+def _targets(block: list[str], where: str) -> str:
+    """The assignment target(s) of a block's last statement, as source text."""
+    code = textwrap.dedent("\n".join(block))
+    try:
+        tree = ast.parse(code)
+    except SyntaxError as exc:
+        raise ExerciseError(f"{where}: the solution does not parse ({exc.msg})") from None
+    last = tree.body[-1] if tree.body else None
+    if isinstance(last, ast.Assign) and len(last.targets) == 1:
+        return ast.unparse(last.targets[0])
+    if isinstance(last, ast.AnnAssign):
+        return ast.unparse(last.target)
+    raise ExerciseError(f"{where}: a solution block must end by assigning the answer (answer = …)")
+
+
+def student_source(source: str, where: str = "cell") -> str:
+    """Replace each solution block of a code cell's source with its placeholder."""
+    out: list[str] = []
+    block: list[str] | None = None
+    indent = ""
+    for line in source.split("\n"):
+        stripped = line.strip()
+        if stripped == BEGIN:
+            if block is not None:
+                raise ExerciseError(f"{where}: {BEGIN} inside another solution block")
+            block, indent = [], line[: len(line) - len(line.lstrip())]
+        elif stripped == END:
+            if block is None:
+                raise ExerciseError(f"{where}: {END} without {BEGIN}")
+            if not any(b.strip() for b in block):
+                raise ExerciseError(f"{where}: an empty solution block")
+            out.append(f"{indent}{_targets(block, where)} = {PLACEHOLDER}")
+            block = None
+        elif block is not None:
+            block.append(line)
+        else:
+            out.append(line)
+    if block is not None:
+        raise ExerciseError(f"{where}: {BEGIN} without {END}")
+    return "\n".join(out)
+
+
+def student_name(solution: Path) -> Path:
+    """`exercises/solutions/03-x-solutions.ipynb` → `exercises/03-x-exercises.ipynb`."""
+    name = re.sub(r"-solutions\.ipynb$", "-exercises.ipynb", solution.name)
+    if name == solution.name:
+        raise ExerciseError(f"{solution}: solution notebooks are named NN-…-solutions.ipynb")
+    return solution.parent.parent / name
+
+
+def student_version(solution_nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
+    """The student notebook of a solution notebook, with outputs cleared (not yet executed)."""
+    nb = copy.deepcopy(solution_nb)
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        cell.source = student_source(cell.source, f"{name}, cell {index + 1}")
+        cell.outputs = []
+        cell.execution_count = None
+    nb.metadata["secondment"] = {"generated_from": f"solutions/{name}"}
+    return nb
+
+
+def solution_lines(solution_nb: nbformat.NotebookNode) -> list[str]:
+    """Every non-blank line inside the solution blocks (what must never reach students)."""
+    lines: list[str] = []
+    for cell in solution_nb.cells:
+        if cell.cell_type != "code":
+            continue
+        inside = False
+        for line in cell.source.split("\n"):
+            if line.strip() == BEGIN:
+                inside = True
+            elif line.strip() == END:
+                inside = False
+            elif inside and line.strip():
+                lines.append(line.strip())
+    return lines
+
+
+def _sources(nb: nbformat.NotebookNode) -> list[tuple[str, str]]:
+    return [(c.cell_type, c.source) for c in nb.cells]
+
+
+def out_of_sync(root: Path) -> list[str]:
+    """Solution notebooks whose student version is missing or differs in any cell's source."""
+    problems = []
+    for solution in sorted((root / "exercises" / "solutions").glob("*-solutions.ipynb")):
+        student = student_name(solution)
+        if not student.exists():
+            problems.append(f"{student.name} is missing")
+            continue
+        want = student_version(nbformat.read(solution, as_version=4), solution.name)
+        have = nbformat.read(student, as_version=4)
+        if _sources(want) != _sources(have):
+            problems.append(f"{student.name} differs from {solution.name}")
+    return problems
+
+
+def build_exercises(root: Path, execute: bool = True) -> list[tuple[Path, bool]]:
+    """Write every student notebook from its solution; return (path, changed) for each."""
+    from secondment.execute import execute_notebook
+
+    results = []
+    for solution in sorted((root / "exercises" / "solutions").glob("*-solutions.ipynb")):
+        student = student_name(solution)
+        nb = student_version(nbformat.read(solution, as_version=4), solution.name)
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=f".{student.stem}.", suffix=".ipynb", dir=student.parent
+        )
+        os.close(fd)
+        tmp = Path(tmp_name)
+        try:
+            nbformat.write(nb, tmp)
+            if execute:
+                execute_notebook(tmp)
+            new = tmp.read_bytes()
+            changed = not student.exists() or student.read_bytes() != new
+            if changed:
+                os.replace(tmp, student)
+            results.append((student, changed))
+        finally:
+            tmp.unlink(missing_ok=True)
+    return results
