@@ -1,0 +1,131 @@
+"""Chart style for the course: the bundled Chinese font, a colour-blind-safe palette, and
+byte-stable saving.
+
+    from secondment.style import use_course_style, save_figure
+    use_course_style()
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import unicodedata
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+FONT_FAMILY = "Secondment Sans CJK"
+FONT_FILE = "SecondmentSansCJK-Regular.otf"
+
+# Okabe & Ito (2008): distinguishable with the common colour-vision deficiencies.
+# Yellow is late in the cycle because it is faint on white.
+PALETTE: tuple[str, ...] = (
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#D55E00",
+    "#CC79A7",
+    "#56B4E9",
+    "#F0E442",
+    "#000000",
+)
+
+_SAVE_METADATA = {
+    # Without these, every save stamps the matplotlib version or the date into the file.
+    ".png": {"Software": None},
+    ".svg": {"Date": None},
+}
+
+
+def font_path() -> Path:
+    """Path of the bundled font file (a subset of Noto Sans CJK SC, SIL OFL 1.1)."""
+    return Path(__file__).resolve().parent / "fonts" / FONT_FILE
+
+
+def _register_font() -> None:
+    # matplotlib is imported here, not at module level: building its font cache on a fresh
+    # machine takes seconds, and importing this module should not.
+    from matplotlib import font_manager
+
+    path = os.fsdecode(font_path())
+    # Checking the manager rather than a module flag stays right if matplotlib's font
+    # manager is ever rebuilt; the list has a few dozen entries, so this is cheap.
+    if any(entry.fname == path for entry in font_manager.fontManager.ttflist):
+        return
+    font_manager.fontManager.addfont(path)
+
+
+def course_rc() -> dict[str, object]:
+    """The rcParams that use_course_style() applies, for use with matplotlib.rc_context()."""
+    from matplotlib import cycler
+
+    return {
+        # DejaVu Sans (matplotlib's own) takes the few glyphs the subset lacks, such as ✓.
+        "font.family": [FONT_FAMILY, "DejaVu Sans"],
+        "font.size": 11,  # hanzi at 10 pt are hard to read on a projector
+        "axes.titlesize": "large",
+        "axes.titlepad": 10,
+        "axes.labelsize": "medium",
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.prop_cycle": cycler(color=list(PALETTE)),
+        "figure.dpi": 100,
+        "figure.figsize": (7.0, 4.5),
+        "savefig.dpi": 150,
+        "savefig.bbox": "tight",
+        # Outlines, not <text>: the SVG then renders without the font installed.
+        "svg.fonttype": "path",
+        # A fixed salt makes SVG clip-path and glyph ids the same on every save.
+        "svg.hashsalt": "secondment",
+    }
+
+
+def use_course_style() -> None:
+    """Register the bundled Chinese font and apply the course's chart defaults."""
+    import matplotlib as mpl
+
+    _register_font()
+    mpl.rcParams.update(course_rc())
+
+
+def save_figure(fig: Figure, path: str | os.PathLike[str]) -> Path:
+    """Save a figure as PNG or SVG (by suffix) with stable bytes, atomically; return the path."""
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix not in _SAVE_METADATA:
+        raise ValueError(
+            f"{target}: save_figure writes .png or .svg, not {suffix or 'no suffix'!r}"
+        )
+    # Same directory, so os.replace is a rename on one filesystem: readers see the old file
+    # or the new one, never half of one.
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as fh:
+            fig.savefig(fh, format=suffix[1:], metadata=_SAVE_METADATA[suffix])
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return target
+
+
+@functools.cache
+def _font_codepoints() -> frozenset[int]:
+    from matplotlib.ft2font import FT2Font
+
+    return frozenset(FT2Font(os.fsdecode(font_path())).get_charmap())
+
+
+def missing_glyphs(text: str) -> list[str]:
+    """Characters of text (whitespace and controls aside) that the bundled font cannot draw."""
+    covered = _font_codepoints()
+    return sorted(
+        {
+            ch
+            for ch in text
+            if ord(ch) not in covered
+            and not ch.isspace()
+            and not unicodedata.category(ch).startswith("C")
+        }
+    )
