@@ -49,9 +49,9 @@ def _targets(block: list[str], where: str) -> str:
         raise ExerciseError(f"{where}: the solution does not parse ({exc.msg})") from None
     last = tree.body[-1] if tree.body else None
     if isinstance(last, ast.Assign) and len(last.targets) == 1:
-        return ast.unparse(last.targets[0])
+        return ast.get_source_segment(code, last.targets[0]) or ast.unparse(last.targets[0])
     if isinstance(last, ast.AnnAssign):
-        return ast.unparse(last.target)
+        return ast.get_source_segment(code, last.target) or ast.unparse(last.target)
     raise ExerciseError(f"{where}: a solution block must end by assigning the answer (answer = …)")
 
 
