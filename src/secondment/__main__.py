@@ -62,6 +62,33 @@ def _build_exercises(args: argparse.Namespace) -> int:
     return 0
 
 
+def _grade(args: argparse.Namespace) -> int:
+    from secondment.grade import grade, save_chart, summary, write_gradebook
+
+    paths = [Path(p) for p in args.submissions]
+    files = [q for p in paths for q in (sorted(p.rglob("*.ipynb")) if p.is_dir() else [p])]
+    if not files:
+        raise ArticleError("no submissions given: pass notebooks or a submissions/ folder")
+    rows = grade(files, only=args.exercise, cell_timeout=args.cell_timeout,
+                 notebook_timeout=args.notebook_timeout)  # fmt: skip
+    write_gradebook(rows, Path(args.out))
+    print(summary(rows))
+    print(f"wrote {args.out} ({len(rows)} rows)")
+    if args.chart:
+        save_chart(rows, Path(args.chart))
+        print(f"wrote {args.chart}")
+    return 0
+
+
+def _links(args: argparse.Namespace) -> int:
+    from secondment.links import binder_link, hub_link
+
+    print(binder_link(args.repo, args.ref, args.notebook))
+    if args.hub:
+        print(hub_link(args.hub, args.repo, args.ref, args.notebook))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of `python -m secondment`."""
     parser = argparse.ArgumentParser(prog="secondment", description=__doc__)
@@ -83,6 +110,24 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build-exercises", help="generate student exercises from the solutions")
     p.add_argument("--no-execute", action="store_true", help="do not run them (faster)")
     p.set_defaults(func=_build_exercises)
+
+    p = sub.add_parser("grade", help="grade submitted exercise notebooks into a gradebook CSV")
+    p.add_argument(
+        "submissions", nargs="+", help="submissions/<student>/<notebook>.ipynb or folders"
+    )
+    p.add_argument("--out", default="gradebook.csv", help="gradebook CSV (default gradebook.csv)")
+    p.add_argument("--exercise", help="only accept this exercise number, e.g. 03")
+    p.add_argument("--cell-timeout", type=int, default=30, help="seconds per cell (default 30)")
+    p.add_argument("--notebook-timeout", type=int, default=180, help="seconds per notebook")
+    p.add_argument("--chart", help="also save a chart of the share passing each question")
+    p.set_defaults(func=_grade)
+
+    p = sub.add_parser("links", help="print Binder and JupyterHub (nbgitpuller) links")
+    p.add_argument("--repo", required=True, help="GitHub OWNER/NAME")
+    p.add_argument("--ref", default="main", help="branch, tag or commit (default main)")
+    p.add_argument("--hub", help="JupyterHub URL, for an nbgitpuller link")
+    p.add_argument("--notebook", default="notebooks/00-start-here.ipynb", help="notebook to open")
+    p.set_defaults(func=_links)
     return parser
 
 

@@ -1,0 +1,50 @@
+"""Links that open the course for a class: on mybinder.org, or on a JupyterHub via nbgitpuller."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote, urlencode
+
+__all__ = ["binder_badge", "binder_link", "hub_link"]
+
+BINDER = "https://mybinder.org/v2/gh"
+
+
+def _check_repo(repo: str) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+", repo):
+        raise ValueError(f"--repo should look like OWNER/NAME, not {repo!r}")
+    return repo
+
+
+def binder_link(
+    repo: str, ref: str = "main", notebook: str = "notebooks/00-start-here.ipynb"
+) -> str:
+    """A mybinder.org link that builds REPO at REF and opens NOTEBOOK in JupyterLab."""
+    path = quote(f"lab/tree/{notebook}", safe="/")
+    return f"{BINDER}/{_check_repo(repo)}/{quote(ref, safe='')}?urlpath={path}"
+
+
+def binder_badge(
+    repo: str, ref: str = "main", notebook: str = "notebooks/00-start-here.ipynb"
+) -> str:
+    """The Markdown of a Binder badge for the link above."""
+    return f"[![Binder](https://mybinder.org/badge_logo.svg)]({binder_link(repo, ref, notebook)})"
+
+
+def hub_link(
+    hub: str, repo: str, ref: str = "main", notebook: str = "notebooks/00-start-here.ipynb"
+) -> str:
+    """An nbgitpuller link: the hub clones or updates the repo per student, then opens NOTEBOOK."""
+    if not re.match(r"https?://", hub):
+        raise ValueError(
+            f"--hub should be the hub's URL, like https://hub.example.edu, not {hub!r}"
+        )
+    name = _check_repo(repo).split("/")[1]
+    query = urlencode(
+        {
+            "repo": f"https://github.com/{repo}",
+            "branch": ref,
+            "urlpath": f"lab/tree/{name}/{notebook}",
+        }
+    )
+    return f"{hub.rstrip('/')}/hub/user-redirect/git-pull?{query}"
