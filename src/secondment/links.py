@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from urllib.parse import quote, urlencode
 
-__all__ = ["binder_badge", "binder_link", "hub_link"]
+__all__ = ["COURSE_REPO", "binder_badge", "binder_link", "hub_link"]
 
 BINDER = "https://mybinder.org/v2/gh"
+#: Where the course lives; forks pass their own `--repo` to `python -m secondment links`.
+COURSE_REPO = "hebei-daily-course/secondment"
 
 
 def _check_repo(repo: str) -> str:
