@@ -1,0 +1,65 @@
+"""The README's promises: two quick-start commands, Binder links that open each lesson, CI calls them."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from secondment.links import COURSE_REPO, binder_badge, binder_link, hub_link
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+LESSONS = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "notebooks").glob("*.ipynb"))
+
+
+def test_binder_link_opens_a_notebook_in_lab():
+    assert binder_link("org/course", "v1.0") == (
+        "https://mybinder.org/v2/gh/org/course/v1.0?urlpath=lab/tree/notebooks/00-start-here.ipynb"
+    )
+
+
+def test_hub_link_uses_nbgitpuller():
+    link = hub_link("https://hub.example.edu/", "org/course", "main", "notebooks/03-x.ipynb")
+    assert link.startswith("https://hub.example.edu/hub/user-redirect/git-pull?")
+    assert "repo=https%3A%2F%2Fgithub.com%2Forg%2Fcourse" in link
+    assert "urlpath=lab%2Ftree%2Fcourse%2Fnotebooks%2F03-x.ipynb" in link
+
+
+@pytest.mark.parametrize("bad", ["course", "org/course/extra", "org course"])
+def test_bad_repo_is_refused(bad):
+    with pytest.raises(ValueError, match="OWNER/NAME"):
+        binder_link(bad)
+
+
+def test_readme_badge_opens_start_here():
+    assert binder_badge(COURSE_REPO) in README
+
+
+def test_readme_launch_links_cover_every_lesson():
+    assert len(LESSONS) == 8
+    for nb in LESSONS:
+        assert binder_link(COURSE_REPO, "main", nb) in README, nb
+        assert f"]({nb})" in README, nb
+
+
+def test_readme_links_point_at_files_that_exist():
+    targets = re.findall(r"\]\(((?:notebooks|exercises|instructors|datasets)/[^)#]+)\)", README)
+    missing = [t for t in targets if not (ROOT / t).exists()]
+    assert missing == []
+
+
+def test_quick_start_is_two_commands_and_ci_runs_the_test_one():
+    block = README.split("## Quick start", 1)[1].split("```bash", 1)[1].split("```", 1)[0]
+    commands = [line.split("#")[0].strip() for line in block.strip().splitlines()]
+    assert commands == ["python3 course.py lab", "python3 course.py test"]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "python3 course.py test" in ci
+
+
+def test_cli_prints_both_links(capsys):
+    from secondment.__main__ import main
+
+    assert main(["links", "--repo", "org/course", "--hub", "https://hub.example.edu"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("https://mybinder.org/v2/gh/org/course/main?urlpath=lab/tree/")
+    assert out[1].startswith("https://hub.example.edu/hub/user-redirect/git-pull?")
