@@ -1,0 +1,202 @@
+"""Re-execute notebooks in place, reproducibly, the way the tests will run them.
+
+`python -m secondment execute [PATHS...]` calls `execute_all`. Each notebook runs from a fresh
+`python3` kernel of the current environment, in the notebook's own folder, with the environment
+variables of `KERNEL_ENV`. The file is rewritten atomically, with execution counts 1..N, no
+timing metadata, and the cell ids it already had.
+
+The tests check those stored outputs with nbval. This module is also a small pytest plugin
+(`-p secondment.execute` in pyproject.toml, so it applies to `pytest notebooks/NB.ipynb` too):
+nbval's kernels get the same `KERNEL_ENV`, a trailing `;` hides a cell's result as it does in
+JupyterLab, and a slow machine gets more than nbval's fixed 5 s to deliver each output.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+from jupyter_client.manager import AsyncKernelManager
+from nbclient import NotebookClient
+
+__all__ = [
+    "KERNEL_ENV",
+    "KERNEL_NAME",
+    "KERNELSPEC",
+    "NBVAL_OUTPUT_TIMEOUT",
+    "configure_nbval",
+    "execute_all",
+    "execute_notebook",
+]
+
+#: Environment variables of every kernel that stores or checks outputs (see tests/conftest.py).
+KERNEL_ENV: dict[str, str] = {
+    # Tracebacks and warnings name `<cell>`, not `/tmp/ipykernel_<pid>/<hash>.py`.
+    "IPYKERNEL_CELL_NAME": "<cell>",
+    # Stable order when a set of strings is printed.
+    "PYTHONHASHSEED": "0",
+    # Inline figures even where a user or CI sets another default backend.
+    "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+    # debugpy's "frozen modules" notice on Python 3.11+ would otherwise reach stderr.
+    "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+}
+
+KERNEL_NAME = "python3"
+
+#: Seconds nbval waits for each output message of a cell (nbval's own value is 5).
+NBVAL_OUTPUT_TIMEOUT = 30
+
+#: The kernelspec stored in every course notebook.
+KERNELSPEC: dict[str, str] = {
+    "display_name": "Python 3 (ipykernel)",
+    "language": "python",
+    "name": KERNEL_NAME,
+}
+
+
+class _CurrentEnvSpecs(KernelSpecManager):
+    """`python3` is always this interpreter's ipykernel, never a user-wide kernelspec."""
+
+    def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
+        if kernel_name == KERNEL_NAME:
+            import ipykernel.kernelspec
+
+            return self.kernel_spec_class(
+                resource_dir=ipykernel.kernelspec.RESOURCES,
+                **ipykernel.kernelspec.get_kernel_dict(),
+            )
+        return super().get_kernel_spec(kernel_name)
+
+
+class _KernelManager(AsyncKernelManager):
+    """A kernel of the current environment over an encrypted channel.
+
+    Encryption keeps ipykernel from printing "Kernel is running over TCP without encryption"
+    on the terminal at every start.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        import zmq
+
+        kwargs.setdefault("kernel_spec_manager", _CurrentEnvSpecs())
+        kwargs.setdefault("transport_encryption", "auto" if zmq.has("curve") else "disabled")
+        super().__init__(**kwargs)
+
+
+def _stable_ids(raw: dict[str, Any], nb: nbformat.NotebookNode) -> None:
+    """Keep the ids a notebook had; give cells that had none an id derived from their content."""
+    raw_cells = raw.get("cells", [])
+    for index, cell in enumerate(nb.cells):
+        had_id = index < len(raw_cells) and "id" in raw_cells[index]
+        if not had_id:
+            digest = hashlib.sha1(f"{index}\0{cell.source}".encode()).hexdigest()
+            cell["id"] = digest[:12]
+
+
+def _tidy(nb: nbformat.NotebookNode) -> None:
+    """Drop what would make two runs differ: timing metadata, a foreign kernelspec."""
+    nb.metadata["kernelspec"] = dict(KERNELSPEC)
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+        if cell.cell_type == "code" and not cell.source.strip():
+            cell.execution_count = None
+            cell.outputs = []
+
+
+def _write_atomically(nb: nbformat.NotebookNode, path: Path) -> None:
+    text = nbformat.writes(nb, version=4)
+    if not text.endswith("\n"):
+        text += "\n"
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def execute_notebook(path: Path, timeout: int = 120) -> float:
+    """Re-execute one notebook in place and return the seconds it took.
+
+    A fresh kernel runs every code cell in order, in the notebook's folder. A cell tagged
+    `raises-exception` may raise; any other error raises `nbclient.exceptions.CellExecutionError`
+    and leaves the file untouched. `timeout` is the limit for one cell, in seconds.
+    """
+    path = Path(path).resolve()
+    start = time.perf_counter()
+    text = path.read_text(encoding="utf-8")
+    raw = json.loads(text)
+    nb = nbformat.reads(text, as_version=4)
+    _stable_ids(raw, nb)
+    _tidy(nb)
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name=KERNEL_NAME,
+        kernel_manager_class=_KernelManager,
+        record_timing=False,
+        allow_errors=False,
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    client.execute(env={**os.environ, **KERNEL_ENV})
+    _tidy(nb)
+    nbformat.validate(nb)
+    _write_atomically(nb, path)
+    return time.perf_counter() - start
+
+
+def execute_all(paths: Iterable[Path], timeout: int = 120) -> list[tuple[Path, float]]:
+    """Re-execute each notebook in turn; return `(path, seconds)` for each, in order."""
+    return [(Path(p), execute_notebook(Path(p), timeout=timeout)) for p in paths]
+
+
+def configure_nbval() -> None:
+    """Make nbval 0.11 run cells the way `execute_notebook` stores them. Safe to call twice."""
+    import nbval.kernel
+    import nbval.plugin
+
+    if getattr(nbval.kernel, "_secondment_configured", False):
+        return
+    start_new_kernel = nbval.kernel.start_new_kernel
+
+    def start_with_course_env(*args: Any, **kwargs: Any) -> Any:
+        kwargs["env"] = {**os.environ, **KERNEL_ENV}
+        return start_new_kernel(*args, **kwargs)
+
+    def execute_cell_input(self: Any, cell_input: str, allow_stdin: bool | None = None) -> str:
+        # nbval sends store_history=False, so IPython never sees a trailing `;`.
+        return self.kc.execute(
+            cell_input, store_history=True, allow_stdin=allow_stdin, stop_on_error=False
+        )
+
+    cell_init = nbval.plugin.IPyNbCell.__init__
+
+    def init_with_patience(self: Any, *args: Any, **kwargs: Any) -> None:
+        cell_init(self, *args, **kwargs)
+        self.output_timeout = NBVAL_OUTPUT_TIMEOUT
+
+    nbval.kernel.start_new_kernel = start_with_course_env
+    nbval.kernel.RunningKernel.execute_cell_input = execute_cell_input
+    nbval.plugin.IPyNbCell.__init__ = init_with_patience
+    nbval.kernel._secondment_configured = True
+
+
+def pytest_configure(config: Any) -> None:
+    """pytest hook: set nbval up, and find the sanitize file from any working directory."""
+    option = config.option
+    if not (getattr(option, "nbval", False) or getattr(option, "nbval_lax", False)):
+        return
+    configure_nbval()
+    sanitize = getattr(option, "nbval_sanitize_with", None)
+    if sanitize and not Path(sanitize).is_absolute() and not Path(sanitize).exists():
+        option.nbval_sanitize_with = str(Path(config.rootpath) / sanitize)
