@@ -21,6 +21,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -191,9 +192,12 @@ def _grade_one(path: Path, only: str | None, cell_timeout: int, notebook_timeout
         answers = Path(tmp) / "answers"
         answers.mkdir()
         run_status, run_detail = _run(copy, answers, cell_timeout, notebook_timeout)
+        qids = _questions_of(exercise)
+        # Each question in its own process; two at a time keeps a 2-core machine busy.
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            verdicts = list(pool.map(lambda q: decide(q, answers / f"{q}.pickle"), qids))
         rows = []
-        for qid in _questions_of(exercise):
-            passed, status, hint = decide(qid, answers / f"{qid}.pickle")
+        for qid, (passed, status, hint) in zip(qids, verdicts, strict=True):
             if status == "not-run" and run_status != "ok":
                 status, hint = run_status, run_detail
             rows.append(Row(student, exercise, qid, passed, status, hint))
