@@ -1,0 +1,276 @@
+#!/usr/bin/env python3
+"""Set up the course environment in .venv and run the course from it.
+
+    python3 course.py lab [JUPYTER ARGS...]   open the course in JupyterLab
+    python3 course.py test [PYTEST ARGS...]   ruff, then every test and notebook check
+                                             (paths relative to this folder)
+    python3 course.py execute [NOTEBOOKS...]  re-run notebooks and store their outputs
+    python3 course.py setup [--lab]           only set up .venv
+
+The first run creates .venv with this Python (3.11 or newer) and installs the pinned packages:
+binder/requirements.txt for `lab` and `execute`, requirements-test.txt for `test` and `setup`.
+Later runs skip pip while those files are unchanged, so they start in about a second.
+Only the standard library is used here, so this works before anything is installed.
+"""
+
+# Annotations are quoted (no `from __future__`), so that Python 3.6 to 3.10 can still read this
+# file and say, in one line, that the course needs a newer Python.
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+MIN_PYTHON = (3, 11)
+STAMP_NAME = "course-stamp.json"
+START_NOTEBOOK = "notebooks/00-start-here.ipynb"
+
+# What each command needs installed: the student environment, or that plus the test tools.
+LAB_REQUIREMENTS = "binder/requirements.txt"
+TEST_REQUIREMENTS = "requirements-test.txt"
+NEEDS = {"lab": LAB_REQUIREMENTS, "execute": LAB_REQUIREMENTS, "test": TEST_REQUIREMENTS}
+
+_INCLUDE = re.compile(r"^\s*(?:-r|--requirement)[\s=]\s*(\S+)")
+_EDITABLE_ROOT = re.compile(r"^\s*(?:-e|--editable)[\s=]\s*\.\s*$")
+
+
+class CourseError(Exception):
+    """An expected failure: reported in one line, without a traceback."""
+
+
+# ---------------------------------------------------------------- decisions (no side effects)
+
+
+def python_supported(version: "tuple[int, ...]") -> bool:
+    """Whether a Python version can run the course."""
+    return tuple(version[:2]) >= MIN_PYTHON
+
+
+def venv_python(venv: Path, windows: "bool | None" = None) -> Path:
+    """The interpreter inside a virtual environment."""
+    if windows is None:
+        windows = os.name == "nt"
+    return venv / ("Scripts/python.exe" if windows else "bin/python")
+
+
+def venv_version(venv: Path) -> "tuple[int, ...] | None":
+    """The Python version a virtual environment was made with, read from its pyvenv.cfg."""
+    try:
+        text = (venv / "pyvenv.cfg").read_text(encoding="utf-8")
+    except OSError:
+        return None
+    m = re.search(r"^\s*version(?:_info)?\s*=\s*(\d+)\.(\d+)", text, re.MULTILINE)
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
+def requirement_files(requirements: Path) -> "list[Path]":
+    """A requirements file and every file it includes with `-r`, each once, includer first."""
+    seen: list[Path] = []
+
+    def visit(path: Path) -> None:
+        path = path.resolve()
+        if path in seen:
+            return
+        seen.append(path)
+        for line in path.read_text(encoding="utf-8").splitlines():
+            m = _INCLUDE.match(line)
+            if m:
+                visit(path.parent / m.group(1))
+
+    visit(requirements)
+    return seen
+
+
+def installs_project(files: "list[Path]") -> bool:
+    """Whether any of these requirements files installs the repository itself (`-e .`)."""
+    for path in files:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if _EDITABLE_ROOT.match(line):
+                return True
+    return False
+
+
+def _sha256(data: "bytes") -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def project_dependencies_digest(pyproject: Path) -> str:
+    """A digest of what pip reads from pyproject.toml: build system and dependencies only.
+
+    Editing the tool settings (ruff, pytest) then does not trigger a reinstall.
+    """
+    import tomllib
+
+    data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    project = data.get("project", {})
+    relevant = {
+        "build-system": data.get("build-system", {}),
+        "dependencies": project.get("dependencies", []),
+        "optional-dependencies": project.get("optional-dependencies", {}),
+        "requires-python": project.get("requires-python"),
+        "scripts": project.get("scripts", {}),
+    }
+    return _sha256(json.dumps(relevant, sort_keys=True).encode())
+
+
+def fingerprint(requirements: Path, root: Path = ROOT) -> "dict[str, str]":
+    """What installing a requirements file depends on, as {name: sha256}.
+
+    Every included requirements file counts, and so do pyproject.toml's dependencies when the
+    files install the repository itself.
+    """
+    files = requirement_files(requirements)
+    prints = {}
+    for path in files:
+        try:
+            name = path.relative_to(root.resolve()).as_posix()
+        except ValueError:
+            name = str(path)
+        prints[name] = _sha256(path.read_bytes())
+    pyproject = root / "pyproject.toml"
+    if installs_project(files) and pyproject.exists():
+        prints["pyproject.toml#dependencies"] = project_dependencies_digest(pyproject)
+    return prints
+
+
+def read_stamp(path: Path) -> "dict[str, str]":
+    """What the last successful install recorded; empty if nothing usable is there."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {str(k): str(v) for k, v in data.items()}
+
+
+def needs_install(current: "dict[str, str]", stamp: "dict[str, str]") -> bool:
+    """Whether pip must run: some file this install depends on is new or has changed."""
+    return any(stamp.get(name) != digest for name, digest in current.items())
+
+
+def updated_stamp(current: "dict[str, str]", stamp: "dict[str, str]") -> "dict[str, str]":
+    """The stamp after installing: earlier entries kept, this install's entries refreshed."""
+    return {**stamp, **current}
+
+
+def write_stamp(path: Path, stamp: "dict[str, str]") -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(stamp, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+# ---------------------------------------------------------------- actions
+
+
+def step(message: str) -> None:
+    print(f"course: {message}", flush=True)
+
+
+def run(args: "list[str]", what: str, cwd: "Path | None" = ROOT) -> int:
+    """Run a command, return its exit code; a missing program is a CourseError."""
+    try:
+        return subprocess.run(args, cwd=cwd).returncode
+    except FileNotFoundError as exc:
+        raise CourseError(f"cannot run {what}: {exc.filename} not found") from None
+
+
+def ensure_venv(requirements: str, venv: Path = VENV) -> Path:
+    """Create .venv if missing, install `requirements` unless the stamp says it is there."""
+    python = venv_python(venv)
+    if not venv.exists():
+        version = ".".join(map(str, sys.version_info[:3]))
+        step(f"creating .venv with Python {version}")
+        if run([sys.executable, "-m", "venv", str(venv)], "venv") != 0:
+            raise CourseError(
+                "could not create .venv (on Debian or Ubuntu: apt install python3-venv)"
+            )
+    if not python.exists():
+        raise CourseError(f"{venv.name} has no {python.relative_to(venv)}: delete .venv, rerun")
+    made_with = venv_version(venv)
+    if made_with is not None and not python_supported(made_with):
+        found = ".".join(map(str, made_with))
+        raise CourseError(f".venv was made with Python {found}: delete .venv and rerun")
+
+    stamp_path = venv / STAMP_NAME
+    current = fingerprint(ROOT / requirements)
+    stamp = read_stamp(stamp_path)
+    if not needs_install(current, stamp):
+        step(f".venv is up to date with {requirements}")
+        return python
+    step(f"installing {requirements} into .venv (the first time takes a few minutes)")
+    pip = [str(python), "-m", "pip", "install", "--disable-pip-version-check", "--quiet"]
+    if run([*pip, "-r", requirements], "pip") != 0:
+        raise CourseError(f"pip could not install {requirements} (see its messages above)")
+    write_stamp(stamp_path, updated_stamp(current, stamp))
+    return python
+
+
+def cmd_setup(args: "list[str]") -> int:
+    if args not in ([], ["--lab"]):
+        raise CourseError("usage: python3 course.py setup [--lab]")
+    ensure_venv(LAB_REQUIREMENTS if args else TEST_REQUIREMENTS)
+    step("ready")
+    return 0
+
+
+def cmd_lab(args: "list[str]") -> int:
+    python = ensure_venv(NEEDS["lab"])
+    start = [START_NOTEBOOK] if (ROOT / START_NOTEBOOK).exists() else []
+    step(" ".join(["jupyter lab", *start, *args]))
+    return run([str(python), "-m", "jupyterlab", *start, *args], "JupyterLab")
+
+
+def cmd_test(args: "list[str]") -> int:
+    python = ensure_venv(NEEDS["test"])
+    ruff = [str(python), "-m", "ruff"]
+    step("ruff check .")
+    if run([*ruff, "check", "."], "ruff") != 0:
+        raise CourseError("ruff check found problems (try: .venv/bin/ruff check --fix .)")
+    step("ruff format --check .")
+    if run([*ruff, "format", "--check", "."], "ruff") != 0:
+        raise CourseError("some files are not formatted (run: .venv/bin/ruff format .)")
+    step(" ".join(["pytest", *args]))
+    return run([str(python), "-m", "pytest", *args], "pytest")
+
+
+def cmd_execute(args: "list[str]") -> int:
+    python = ensure_venv(NEEDS["execute"])
+    step(" ".join(["python -m secondment execute", *args]))
+    # Paths are the caller's, so this runs where the caller is.
+    return run([str(python), "-m", "secondment", "execute", *args], "secondment", cwd=None)
+
+
+COMMANDS = {"lab": cmd_lab, "test": cmd_test, "execute": cmd_execute, "setup": cmd_setup}
+
+
+def main(argv: "list[str] | None" = None, version: "tuple[int, ...] | None" = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    version = tuple(sys.version_info) if version is None else version
+    usage = "usage:\n" + __doc__.strip().split("\n\n")[1]
+    if not argv or argv[0] in ("-h", "--help"):
+        print(usage)
+        return 0 if argv else 2
+    if argv[0] not in COMMANDS:
+        print(f"course: error: unknown command {argv[0]!r}\n{usage}", file=sys.stderr)
+        return 2
+    if not python_supported(version):
+        found = ".".join(map(str, version[:3]))
+        print(f"course: error: the course needs Python 3.11+, this is {found}", file=sys.stderr)
+        return 1
+    try:
+        return COMMANDS[argv[0]](argv[1:])
+    except CourseError as exc:
+        print(f"course: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("course: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

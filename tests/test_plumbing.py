@@ -1,0 +1,311 @@
+"""course.py's decisions (when to create .venv, when pip must run) and the nbval set-up.
+
+No virtual environment is created here: course.py's steps that would run a program are
+replaced by recorders.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import nbformat
+import nbformat.v4 as v4
+import pytest
+
+from secondment.execute import execute_notebook
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _load_course() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("course", ROOT / "course.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+course = _load_course()
+
+
+def _write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A repository shaped like the course's: test requirements include the Binder ones."""
+    _write(tmp_path / "binder/requirements.txt", "pandas==3.1.1\n-e .\n")
+    _write(tmp_path / "requirements-test.txt", "-r binder/requirements.txt\nruff==0.17.6\n")
+    _write(
+        tmp_path / "pyproject.toml",
+        '[project]\nname = "x"\ndependencies = ["pandas>=2.2"]\n\n[tool.ruff]\nline-length = 100\n',
+    )
+    return tmp_path
+
+
+# ---------------------------------------------------------------- pure decisions
+
+
+@pytest.mark.parametrize(
+    ("version", "ok"),
+    [((3, 10, 12), False), ((3, 11, 0), True), ((3, 13, 1), True), ((2, 7), False)],
+)
+def test_python_supported(version: tuple[int, ...], ok: bool) -> None:
+    assert course.python_supported(version) is ok
+
+
+def test_venv_python_per_platform(tmp_path: Path) -> None:
+    assert course.venv_python(tmp_path, windows=False) == tmp_path / "bin/python"
+    assert course.venv_python(tmp_path, windows=True) == tmp_path / "Scripts/python.exe"
+
+
+def test_venv_version_reads_pyvenv_cfg(tmp_path: Path) -> None:
+    assert course.venv_version(tmp_path) is None
+    _write(tmp_path / "pyvenv.cfg", "home = /usr/bin\nversion = 3.10.12\n")
+    assert course.venv_version(tmp_path) == (3, 10)
+    _write(tmp_path / "pyvenv.cfg", "include-system-site-packages = false\nversion_info = 3.12.1\n")
+    assert course.venv_version(tmp_path) == (3, 12)
+
+
+def test_requirement_files_follow_includes_once(project: Path) -> None:
+    _write(project / "binder/requirements.txt", "-r ../requirements-test.txt\n-e .\n")
+    files = course.requirement_files(project / "requirements-test.txt")
+    assert files == [
+        (project / "requirements-test.txt").resolve(),
+        (project / "binder/requirements.txt").resolve(),
+    ]
+
+
+def test_fingerprint_covers_includes_and_project_dependencies(project: Path) -> None:
+    prints = course.fingerprint(project / "requirements-test.txt", root=project)
+    assert set(prints) == {
+        "requirements-test.txt",
+        "binder/requirements.txt",
+        "pyproject.toml#dependencies",
+    }
+    assert all(re.fullmatch(r"[0-9a-f]{64}", digest) for digest in prints.values())
+
+
+def test_no_project_digest_without_editable_install(project: Path) -> None:
+    _write(project / "binder/requirements.txt", "pandas==3.1.1\n")
+    assert "pyproject.toml#dependencies" not in course.fingerprint(
+        project / "requirements-test.txt", root=project
+    )
+
+
+def test_unchanged_files_need_no_install(project: Path) -> None:
+    current = course.fingerprint(project / "requirements-test.txt", root=project)
+    assert not course.needs_install(current, dict(current))
+
+
+@pytest.mark.parametrize(
+    ("path", "text"),
+    [
+        ("requirements-test.txt", "-r binder/requirements.txt\nruff==0.18.0\n"),
+        ("binder/requirements.txt", "pandas==3.1.2\n-e .\n"),
+        ("pyproject.toml", '[project]\nname = "x"\ndependencies = ["pandas>=2.2", "jieba"]\n'),
+    ],
+)
+def test_a_changed_file_needs_install(project: Path, path: str, text: str) -> None:
+    stamp = course.fingerprint(project / "requirements-test.txt", root=project)
+    _write(project / path, text)
+    current = course.fingerprint(project / "requirements-test.txt", root=project)
+    assert course.needs_install(current, stamp)
+
+
+def test_tool_settings_in_pyproject_need_no_install(project: Path) -> None:
+    stamp = course.fingerprint(project / "requirements-test.txt", root=project)
+    text = (project / "pyproject.toml").read_text(encoding="utf-8")
+    _write(project / "pyproject.toml", text + "\n[tool.pytest.ini_options]\naddopts = ['-q']\n")
+    current = course.fingerprint(project / "requirements-test.txt", root=project)
+    assert not course.needs_install(current, stamp)
+
+
+def test_test_install_covers_lab_but_not_the_reverse(project: Path) -> None:
+    lab = course.fingerprint(project / "binder/requirements.txt", root=project)
+    test = course.fingerprint(project / "requirements-test.txt", root=project)
+
+    after_lab = course.updated_stamp(lab, {})
+    assert not course.needs_install(lab, after_lab)
+    assert course.needs_install(test, after_lab)
+
+    after_test = course.updated_stamp(test, after_lab)
+    assert not course.needs_install(lab, after_test)
+    assert not course.needs_install(test, after_test)
+
+
+def test_stamp_round_trip_and_bad_stamps(tmp_path: Path) -> None:
+    path = tmp_path / "stamp.json"
+    assert course.read_stamp(path) == {}
+    course.write_stamp(path, {"a": "1"})
+    assert course.read_stamp(path) == {"a": "1"}
+    for bad in ("{not json", "[1, 2]", ""):
+        path.write_text(bad, encoding="utf-8")
+        assert course.read_stamp(path) == {}
+
+
+def test_the_repository_fingerprint() -> None:
+    prints = course.fingerprint(ROOT / "requirements-test.txt")
+    assert {"requirements-test.txt", "binder/requirements.txt"} <= set(prints)
+    assert "pyproject.toml#dependencies" in prints
+    assert course.NEEDS == {
+        "lab": "binder/requirements.txt",
+        "execute": "binder/requirements.txt",
+        "test": "requirements-test.txt",
+    }
+
+
+# ---------------------------------------------------------------- ensure_venv, with recorders
+
+
+@pytest.fixture
+def fake_venv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, list[list[str]]]:
+    """A .venv that looks made by Python 3.11; commands are recorded, not run."""
+    venv = tmp_path / ".venv"
+    _write(course.venv_python(venv), "")
+    _write(venv / "pyvenv.cfg", "version = 3.11.7\n")
+    calls: list[list[str]] = []
+
+    def record(args: list[str], what: str, cwd: Path | None = None) -> int:
+        calls.append(list(args))
+        return 0
+
+    monkeypatch.setattr(course, "run", record)
+    return venv, calls
+
+
+def test_ensure_venv_skips_pip_when_the_stamp_matches(fake_venv) -> None:
+    venv, calls = fake_venv
+    course.write_stamp(venv / course.STAMP_NAME, course.fingerprint(ROOT / "requirements-test.txt"))
+    assert course.ensure_venv("requirements-test.txt", venv) == course.venv_python(venv)
+    assert course.ensure_venv("binder/requirements.txt", venv) == course.venv_python(venv)
+    assert calls == []
+
+
+def test_ensure_venv_installs_then_stamps(fake_venv) -> None:
+    venv, calls = fake_venv
+    course.ensure_venv("binder/requirements.txt", venv)
+    assert len(calls) == 1
+    assert calls[0][1:4] == ["-m", "pip", "install"]
+    assert calls[0][-2:] == ["-r", "binder/requirements.txt"]
+    stamp = course.read_stamp(venv / course.STAMP_NAME)
+    assert stamp == course.fingerprint(ROOT / "binder/requirements.txt")
+
+    course.ensure_venv("binder/requirements.txt", venv)
+    assert len(calls) == 1, "the second run should not call pip"
+    course.ensure_venv("requirements-test.txt", venv)
+    assert calls[1][-2:] == ["-r", "requirements-test.txt"]
+
+
+def test_ensure_venv_creates_a_missing_venv(tmp_path: Path, monkeypatch) -> None:
+    venv = tmp_path / ".venv"
+    calls: list[list[str]] = []
+
+    def record(args: list[str], what: str, cwd: Path | None = None) -> int:
+        calls.append(list(args))
+        if args[1:3] == ["-m", "venv"]:
+            _write(course.venv_python(venv), "")
+        return 0
+
+    monkeypatch.setattr(course, "run", record)
+    course.ensure_venv("binder/requirements.txt", venv)
+    assert calls[0] == [sys.executable, "-m", "venv", str(venv)]
+    assert calls[1][1:4] == ["-m", "pip", "install"]
+
+
+def test_a_failed_pip_writes_no_stamp(fake_venv, monkeypatch) -> None:
+    venv, _ = fake_venv
+    monkeypatch.setattr(course, "run", lambda args, what, cwd=None: 1)
+    with pytest.raises(course.CourseError, match="pip could not install"):
+        course.ensure_venv("binder/requirements.txt", venv)
+    assert not (venv / course.STAMP_NAME).exists()
+
+
+def test_an_old_venv_is_refused(fake_venv) -> None:
+    venv, calls = fake_venv
+    _write(venv / "pyvenv.cfg", "version = 3.10.12\n")
+    with pytest.raises(course.CourseError, match=r"made with Python 3\.10.*delete \.venv"):
+        course.ensure_venv("binder/requirements.txt", venv)
+    assert calls == []
+
+
+def test_main_refuses_an_old_python(capsys) -> None:
+    assert course.main(["lab"], version=(3, 10, 12)) == 1
+    err = capsys.readouterr().err
+    assert err == "course: error: the course needs Python 3.11+, this is 3.10.12\n"
+
+
+def test_course_py_reports_errors_in_one_line() -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "course.py"), "setup", "--bogus"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1
+    assert result.stderr == "course: error: usage: python3 course.py setup [--lab]\n"
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+# ---------------------------------------------------------------- stored outputs meet nbval
+
+
+def test_outputs_stored_by_execute_pass_nbval_from_any_folder(tmp_path: Path) -> None:
+    """`execute_notebook` stores outputs; nbval, configured by pyproject.toml alone, agrees.
+
+    The run starts outside the repository, so tests/conftest.py is not read: the kernel
+    environment, the trailing-`;` fix and the sanitize file must come from the plugin.
+    """
+    nb = v4.new_notebook()
+    nb.cells = [
+        v4.new_code_cell("import os, warnings\nos.environ['IPYKERNEL_CELL_NAME']"),
+        v4.new_code_cell("'hidden by the semicolon';"),
+        v4.new_code_cell("object()"),  # a memory address, sanitized
+        v4.new_code_cell("import matplotlib.pyplot as plt\nplt.figure()"),
+        v4.new_code_cell("int('六十')", metadata={"tags": ["raises-exception"]}),
+    ]
+    good = tmp_path / "good.ipynb"
+    nbformat.write(nb, good)
+    execute_notebook(good)
+    stored = json.loads(good.read_text(encoding="utf-8"))
+    assert stored["cells"][1]["outputs"] == []
+
+    tampered = tmp_path / "tampered.ipynb"
+    stored["cells"][0]["outputs"][0]["data"]["text/plain"] = "'something else'"
+    tampered.write_text(json.dumps(stored), encoding="utf-8")
+
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-c",
+            str(ROOT / "pyproject.toml"),
+            "--rootdir",
+            str(ROOT),
+            "-p",
+            "no:cacheprovider",
+            "-n",
+            "0",  # two small files outside the rootdir: xdist would gain nothing
+            "-q",
+            "good.ipynb",
+            "tampered.ipynb",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    output = result.stdout + result.stderr
+    assert re.search(r"^1 failed, 9 passed\b", output, re.MULTILINE), output
+    mismatch = '''"'something else'" == "'<cell>'"'''
+    assert mismatch in output, output  # the tampered cell, and only it
+    assert "without encryption" not in output
