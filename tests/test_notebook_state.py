@@ -20,7 +20,7 @@ import nbformat
 import nbformat.v4 as v4
 import pytest
 
-from secondment.execute import KERNEL_NAME, execute_notebook
+from secondment.execute import KERNEL_NAME, ExecuteError, execute_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
 FOLDERS = ("notebooks", "exercises", "exercises/solutions")
@@ -401,14 +401,27 @@ def test_execute_notebook_stores_a_clean_reproducible_run(tmp_path: Path) -> Non
 
 
 def test_execute_notebook_leaves_the_file_alone_on_an_untagged_error(tmp_path: Path) -> None:
-    from nbclient.exceptions import CellExecutionError
-
     path = tmp_path / "broken.ipynb"
     nb = v4.new_notebook()
-    nb.cells = [v4.new_code_cell("x = 1"), v4.new_code_cell("1 / 0")]
+    nb.cells = [v4.new_code_cell("x = 1", id="first"), v4.new_code_cell("1 / 0", id="second")]
     nbformat.write(nb, path)
     before = path.read_bytes()
-    with pytest.raises(CellExecutionError, match="ZeroDivisionError"):
+    message = r"broken\.ipynb: cell 1 \(id second\) raised ZeroDivisionError: division by zero$"
+    with pytest.raises(ExecuteError, match=message):
         execute_notebook(path)
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["broken.ipynb"]
+
+
+def test_execute_notebook_names_a_slow_cell_and_a_bad_file(tmp_path: Path) -> None:
+    path = tmp_path / "slow.ipynb"
+    nb = v4.new_notebook()
+    nb.cells = [v4.new_code_cell("import time", id="a"), v4.new_code_cell("time.sleep(30)", id="b")]
+    nbformat.write(nb, path)
+    with pytest.raises(ExecuteError, match=r"slow\.ipynb: cell 1 \(id b\) ran over 1 s$"):
+        execute_notebook(path, timeout=1)
+    with pytest.raises(ExecuteError, match=r"missing\.ipynb: no such file$"):
+        execute_notebook(tmp_path / "missing.ipynb")
+    (tmp_path / "bad.ipynb").write_text("{", encoding="utf-8")
+    with pytest.raises(ExecuteError, match=r"bad\.ipynb: not a readable notebook"):
+        execute_notebook(tmp_path / "bad.ipynb")

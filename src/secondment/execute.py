@@ -28,6 +28,7 @@ from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 
 __all__ = [
+    "ExecuteError",
     "KERNEL_ENV",
     "KERNEL_NAME",
     "KERNELSPEC",
@@ -60,6 +61,10 @@ KERNELSPEC: dict[str, str] = {
     "language": "python",
     "name": KERNEL_NAME,
 }
+
+
+class ExecuteError(ValueError):
+    """A notebook that could not be re-executed; the message is one line naming the file."""
 
 
 class _CurrentEnvSpecs(KernelSpecManager):
@@ -125,18 +130,45 @@ def _write_atomically(nb: nbformat.NotebookNode, path: Path) -> None:
         raise
 
 
+def _failed_cell(nb: nbformat.NotebookNode, error: bool = True) -> str:
+    """Where an execution stopped: the first untagged cell holding an error (with the error),
+    else the last cell that ran."""
+    last = "a cell"
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        if cell.get("execution_count") is not None or cell.outputs:
+            last = f"cell {index} (id {cell.get('id', '?')})"
+        errors = [o for o in cell.outputs if o.output_type == "error"]
+        if errors and "raises-exception" not in cell.metadata.get("tags", []):
+            return f"{last} raised {errors[0].ename}: {errors[0].evalue}" if error else last
+    return last
+
+
+def _read(path: Path) -> tuple[dict[str, Any], nbformat.NotebookNode]:
+    try:
+        text = path.read_text(encoding="utf-8")
+        raw = json.loads(text)
+        nb = nbformat.reads(text, as_version=4)
+    except FileNotFoundError:
+        raise ExecuteError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise ExecuteError(f"{path}: not a readable notebook ({exc})") from None
+    return raw, nb
+
+
 def execute_notebook(path: Path, timeout: int = 120) -> float:
     """Re-execute one notebook in place and return the seconds it took.
 
     A fresh kernel runs every code cell in order, in the notebook's folder. A cell tagged
-    `raises-exception` may raise; any other error raises `nbclient.exceptions.CellExecutionError`
-    and leaves the file untouched. `timeout` is the limit for one cell, in seconds.
+    `raises-exception` may raise; any other error, a cell running longer than `timeout` seconds
+    or a dying kernel raises `ExecuteError` and leaves the file untouched.
     """
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
     path = Path(path).resolve()
     start = time.perf_counter()
-    text = path.read_text(encoding="utf-8")
-    raw = json.loads(text)
-    nb = nbformat.reads(text, as_version=4)
+    raw, nb = _read(path)
     _stable_ids(raw, nb)
     _tidy(nb)
     client = NotebookClient(
@@ -148,7 +180,16 @@ def execute_notebook(path: Path, timeout: int = 120) -> float:
         allow_errors=False,
         resources={"metadata": {"path": str(path.parent)}},
     )
-    client.execute(env={**os.environ, **KERNEL_ENV})
+    try:
+        client.execute(env={**os.environ, **KERNEL_ENV})
+    except CellTimeoutError:
+        where = _failed_cell(nb, error=False)
+        raise ExecuteError(f"{path}: {where} ran over {timeout} s") from None
+    except DeadKernelError:
+        where = _failed_cell(nb, error=False)
+        raise ExecuteError(f"{path}: the kernel died in {where}") from None
+    except CellExecutionError as exc:
+        raise ExecuteError(f"{path}: {_failed_cell(nb)}") from exc
     _tidy(nb)
     nbformat.validate(nb)
     _write_atomically(nb, path)
