@@ -38,7 +38,7 @@ __all__ = [
     "execute_notebook",
 ]
 
-#: Environment variables of every kernel that stores or checks outputs (see tests/conftest.py).
+#: Environment variables of every kernel that stores outputs or checks them (`configure_nbval`).
 KERNEL_ENV: dict[str, str] = {
     # Tracebacks and warnings name `<cell>`, not `/tmp/ipykernel_<pid>/<hash>.py`.
     "IPYKERNEL_CELL_NAME": "<cell>",
@@ -46,7 +46,7 @@ KERNEL_ENV: dict[str, str] = {
     "PYTHONHASHSEED": "0",
     # Inline figures even where a user or CI sets another default backend.
     "MPLBACKEND": "module://matplotlib_inline.backend_inline",
-    # debugpy's "frozen modules" notice on Python 3.11+ would otherwise reach stderr.
+    # Keeps debugpy's "frozen modules" notice (Python 3.11+) off the terminal.
     "PYDEVD_DISABLE_FILE_VALIDATION": "1",
 }
 
