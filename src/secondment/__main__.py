@@ -37,14 +37,18 @@ def _doctor(args: argparse.Namespace) -> int:
 
 def _execute(args: argparse.Namespace) -> int:
     from secondment.article import datasets_dir
-    from secondment.execute import execute_all
+    from secondment.execute import ExecuteError, execute_notebook
 
     root = datasets_dir().parent
     paths = [Path(p) for p in args.notebooks] or sorted(
         [*root.glob("notebooks/*.ipynb"), *root.glob("exercises/solutions/*.ipynb")]
     )
-    for path, seconds in execute_all(paths):
-        print(f"{seconds:6.1f} s  {path}")
+    for path in paths:
+        try:
+            seconds = execute_notebook(path)
+        except ExecuteError as exc:
+            raise ArticleError(str(exc)) from None
+        print(f"{seconds:6.1f} s  {path}", flush=True)
     return 0
 
 
