@@ -125,7 +125,7 @@ def test_the_five_dates_of_the_body(art):
 @pytest.mark.parametrize(
     ("text", "value"),
     [("两", 2), ("三", 3), ("十", 10), ("十二", 12), ("二十", 20), ("百", 100), ("一百零五", 105),
-     ("三百五十", 350), ("两千", 2000), ("一万二千", 12000), ("十万", 100000)],
+     ("三百五十", 350), ("三百五", 350), ("两万三", 23000), ("两千", 2000), ("一万二千", 12000), ("十万", 100000)],
 )  # fmt: skip
 def test_chinese_numbers(text, value):
     assert chinese_number(text) == value
@@ -187,12 +187,22 @@ def test_variant_facts(variant):
          ("周建国", "省水利厅副厅长", "北京市水务局副局长")),
         ("我省挂职干部吴海涛发挥了作用。他是省农业厅副厅长,挂任北京市农委副主任,分管合作。",
          ("吴海涛", "省农业厅副厅长", "北京市农委副主任")),
+        ("我省挂职干部王强发挥了作用。他是省农业厅副厅长,挂任北京市农委副主任。",
+         ("王强", "省农业厅副厅长", "北京市农委副主任")),
+        ("省商务厅副厅长、挂任北京市商务委副主任的王强发言。",
+         ("王强", "省商务厅副厅长", "北京市商务委副主任")),
+        ("省商务厅副厅长、挂任北京市商务委副主任的刘保和说。",
+         ("刘保和", "省商务厅副厅长", "北京市商务委副主任")),
         ("“很忙。”省教育厅副巡视员、挂任北京市教委副主任的郑伟说。",
          ("郑伟", "省教育厅副巡视员", "北京市教委副主任")),
     ],
 )  # fmt: skip
 def test_unseen_sentences(sentence, expected):
     assert _triples(find_cadres(sentence)) == [expected]
+
+
+def test_vague_numbers_are_not_quantities():
+    assert find_quantities("数十名干部和几百家企业") == []
 
 
 def test_text_without_facts_gives_nothing():

@@ -177,6 +177,9 @@ def execute_notebook(path: Path, timeout: int = 120) -> float:
         kernel_name=KERNEL_NAME,
         kernel_manager_class=_KernelManager,
         record_timing=False,
+        # One print may arrive as several stream messages; merged, the stored file is the same
+        # on every run.
+        coalesce_streams=True,
         allow_errors=False,
         resources={"metadata": {"path": str(path.parent)}},
     )

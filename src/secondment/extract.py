@@ -36,17 +36,21 @@ def chinese_number(text: str) -> int:
     """Convert a Chinese numeral such as 两, 十二, 三百五十 or 一万二千 to an int."""
     if not text or any(ch not in _DIGITS and ch not in _UNITS and ch not in _BIG for ch in text):
         raise ValueError(f"not a Chinese numeral: {text!r}")
-    total, section, digit = 0, 0, None
+    total, section, digit, last_unit = 0, 0, None, 0
     for ch in text:
         if ch in _DIGITS:
             digit = _DIGITS[ch]
+            if ch in "零〇":
+                last_unit = 0  # 一百零五: the 五 is units again
         elif ch in _UNITS:
             section += (1 if digit is None else digit) * _UNITS[ch]
-            digit = None
+            digit, last_unit = None, _UNITS[ch]
         else:
             section += digit or 0
             total += (section or 1) * _BIG[ch]
-            section, digit = 0, None
+            section, digit, last_unit = 0, None, _BIG[ch]
+    if digit is not None and last_unit >= 100:
+        digit *= last_unit // 10  # 三百五 is 350, 两万三 is 23000
     return total + section + (digit or 0)
 
 
@@ -92,7 +96,7 @@ TIME_UNITS = {"年", "月", "天", "日", "周", "小时", "分钟", "秒"}
 _NUM = rf"(?:\d+(?:,\d{{3}})*(?:\.\d+)?(?:[万亿])?|{CN_NUMERAL}+)"
 _QUANTITY = re.compile(
     rf"(?P<pre>约|近|超过|逾|将近|大约|不到|不足)?"
-    rf"(?<![\d第{CN_NUMERAL[1:-1]}.])(?P<num>{_NUM})"
+    rf"(?<![\d第数几上成{CN_NUMERAL[1:-1]}.])(?P<num>{_NUM})"
     rf"(?P<more>多|余)?(?P<ge>个)?(?P<more2>多|半)?"
     rf"(?P<unit>{'|'.join(map(re.escape, MEASURE_WORDS))}|月)"
     rf"(?P<post>左右|以上|以下|上下|开外)?"
@@ -274,7 +278,14 @@ class Cadre:
 # Verbs that introduce the post held during the secondment.
 SECONDED_AS = r"(?:挂职担任|挂职任|挂任|挂职于)"
 # Words that may follow a name; a third character from this set is not part of the name.
-_AFTER_NAME = set("说在等是和与也还就任表介告认先极积带同的对所将曾被把向从为已均都又便则")
+_AFTER_NAME = set("说在等是与也还就表介告认先极积带同的对所将曾被把向从为已均都又便则")
+# Two-character words that often open the predicate right after a name (王强发挥了作用): a
+# third character that starts one of them belongs to the verb, not to the name.
+_PREDICATE_WORDS = set(
+    """发挥 发言 发表 表示 介绍 认为 指出 强调 告诉 来到 前往 参加 参与 负责 分管 主持 带领 组织
+    推动 推进 协调 接待 起到 坚持 希望 提出 深入 迅速 直接 多次 先后 同时 一直 正在 已经 曾经
+    帮助 促成 牵头 深感 感到 坦言 笑着 回忆 谈到 说道 透露""".split()
+)
 _POST = r"[^,。!?;:“”()、]"
 # Job titles a post ends with; a name follows directly in `省工信厅副厅长段润保挂任…`.
 TITLES = sorted(
@@ -310,22 +321,25 @@ _INTRODUCED = re.compile(rf"(?:干部|同志|人才|专家)(?P<name>{HAN}{{2,4}}
 
 def _resolve_name(raw: str, after: str, body: str) -> str:
     """Cut a run of hanzi down to the name: 张国洪, not 张国; 张涛, not 张涛在."""
-    three = raw[:3] if len(raw) >= 3 else None
     two = raw[:2]
-    if three and three[2] in _AFTER_NAME:
+    if len(raw) < 3 or raw[2] in _AFTER_NAME:
         return two
-    if three is None:
-        return two
-    follow3 = raw[3:4] or after[:1]
-    follow2 = raw[2:3]
+    three = raw[:3]
+    rest = raw[3:] + after
+    follow2, follow3 = raw[2], rest[:1]
+    if raw[2:4] in _PREDICATE_WORDS or (raw[2] + rest[:1]) in _PREDICATE_WORDS and len(raw) == 3:
+        return two  # 王强|发挥
     ends3 = not follow3 or not re.match(HAN, follow3) or follow3 in _AFTER_NAME
-    ends2 = not re.match(HAN, follow2) or follow2 in _AFTER_NAME
+    ends3 = ends3 or rest[:2] in _PREDICATE_WORDS
+    ends2 = follow2 in _AFTER_NAME
     if ends3 and not ends2:
         return three
     if ends2 and not ends3:
         return two
-    # Neither or both read as a boundary: a name recurs whole, so trust the counts.
-    return three if body.count(three) >= body.count(two) else two
+    # Neither reads as a boundary: a name recurs whole, so trust the counts; with no
+    # evidence, three characters is the commoner length of a Chinese name.
+    n2, n3 = body.count(two), body.count(three)
+    return two if n2 > n3 else three
 
 
 def _clean_post(post: str) -> str:
