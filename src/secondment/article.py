@@ -188,7 +188,7 @@ _TIMESTAMP = re.compile(
 _EDITOR = re.compile(r"^责任编辑\s*[:：]\s*(?P<name>[^\sA-Za-z0-9]+)\s*(?P<code>[A-Za-z0-9]*)")
 _BYLINE = re.compile(r"^[□■◇◆]?\s*(?P<outlets>.*?)记者\s*(?P<names>.+)$")
 _ORIGINAL_TITLE = re.compile(r"^原标题\s*[:：]\s*(?P<title>.+)$")
-_HEADING = re.compile(r"^(?P<label>[^。!?,]{2,30}?)——(?P<kicker>[^——]{2,}.*)$")
+_HEADING = re.compile(r"^(?P<label>[^。!?,]{2,30}?)——(?P<kicker>[^—]{2,}.*)$")
 _DOUBLED = re.compile(r"^(?P<one>.{8,}?)\s{2,}(?P=one)$")
 _SHORT_CHROME = {"分享", "打印", "关闭", "收藏", "返回顶部", "0"}
 
