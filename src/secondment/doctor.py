@@ -39,9 +39,11 @@ def diagnose() -> list[Finding]:
     """Check Python, the pinned packages, the course font and the datasets."""
     out: list[Finding] = []
     py = sys.version_info
-    out.append(
-        Finding(py >= (3, 11), f"Python {py.major}.{py.minor}.{py.micro}", "install Python 3.11+")
-    )
+    # Only the verdict, not the exact version: the report is stored in notebook 00, and must
+    # read the same on every machine that is ready.
+    ok = py >= (3, 11)
+    what = "Python 3.11 or newer" if ok else f"Python {py.major}.{py.minor} is too old"
+    out.append(Finding(ok, what, "install Python 3.11 or newer"))
     try:
         pins = pinned_versions()
     except Exception:  # a wheel install has no binder/ folder; versions are then not compared
