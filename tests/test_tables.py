@@ -82,3 +82,24 @@ def test_empty_article_gives_headers_only(tmp_path):
     assert (tmp_path / "cadres.csv").read_text(encoding="utf-8") == (
         "name,home_post,host_post,shape,mentions,sentence\n"
     )
+
+
+def test_split_post_and_home_level():
+    from secondment.tables import glossary_table, home_level, split_post
+
+    cadres = cadres_table()
+    host = split_post(cadres["host_post"])
+    assert list(host.columns) == ["org", "role"] and host.notna().all().all()
+    assert (host["org"] + host["role"]).tolist() == cadres["host_post"].tolist()
+    assert host.loc[3].tolist() == ["北京市顺义区南彩镇", "镇长助理"]
+    assert host.loc[7].tolist() == ["北京市环保局", "副总工程师"]
+    home = split_post(cadres["home_post"])
+    assert home.loc[3].tolist() == ["威县市场监督管理局", "副主任科员"]
+    levels = home_level(cadres["home_post"]).tolist()
+    assert levels.count("省级") == 6 and levels[3] == "县级" and levels[6] == "市级"
+    glossary = set(glossary_table()["term"])
+    assert set(host["org"]) <= glossary and set(home["org"]) <= glossary
+    unseen = split_post(pd.Series(["河北省发改委副主任", "廊坊市常务副市长", "无头衔"]))
+    assert unseen["org"].tolist()[:2] == ["河北省发改委", "廊坊市"] and pd.isna(
+        unseen.loc[2, "org"]
+    )

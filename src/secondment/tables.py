@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from secondment.article import Article, datasets_dir, load_article
-from secondment.extract import find_cadres, find_events, find_quantities, find_ranks
+from secondment.extract import TITLES, find_cadres, find_events, find_quantities, find_ranks
 
 __all__ = [
     "TABLE_FILES",
@@ -19,6 +19,9 @@ __all__ = [
     "build_tables",
     "cadres_table",
     "events_table",
+    "glossary_table",
+    "home_level",
+    "split_post",
     "load_table",
     "quantities_table",
     "ranks_table",
@@ -83,6 +86,29 @@ def events_table(article: Article | None = None) -> pd.DataFrame:
         {"start": "string", "end": "string", "precision": "category", "date_text": "string",
          "paragraph": "int64", "text": "string"},
     )  # fmt: skip
+
+
+#: Levels of government a home post belongs to, from the top down.
+LEVELS = pd.CategoricalDtype(["省级", "市级", "县级"], ordered=True)
+# A role is one or more job titles at the end of a post (镇长助理 = 镇长 + 助理).
+_ROLE = rf"(?:专职|常务)?(?:{'|'.join(TITLES)})+"
+_POST = rf"^(?P<org>.+?)(?P<role>{_ROLE})$"
+
+
+def split_post(posts: pd.Series) -> pd.DataFrame:
+    """Split posts into `org` and `role`: `北京市发改委副主任` → 北京市发改委, 副主任."""
+    return posts.astype("string").str.extract(_POST).astype("string")
+
+
+def home_level(posts: pd.Series) -> pd.Series:
+    """省级, 市级 or 县级: the first of 省, 市, 县 in a post names its level (NA if none)."""
+    first = posts.astype("string").str.extract(r"([省市县])", expand=False)
+    return first.map({"省": "省级", "市": "市级", "县": "县级"}).astype(LEVELS)
+
+
+def glossary_table() -> pd.DataFrame:
+    """The course glossary: term, pinyin, english, explanation (all strings)."""
+    return pd.read_csv(datasets_dir() / "glossary.csv", encoding="utf-8", dtype="string")
 
 
 def article_metadata(article: Article | None = None) -> dict:
