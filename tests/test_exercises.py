@@ -70,7 +70,7 @@ def test_check_verdicts_and_records(capsys):
     assert evaluate("99.1", 41).line == "❌ 99.1: think of the answer to everything"
     assert evaluate("99.1", ...).line.startswith("❌ 99.1: not answered yet")
     assert evaluate("99.9", 1).status == "error"
-    assert check("99.1", 42) is True
+    assert check("99.1", 42) is None
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("✅") and json.loads(out[1]) == {
         "question": "99.1",

@@ -132,8 +132,8 @@ class _Unpicklable:
     type_name: str
 
 
-def check(qid: str, answer: Any) -> bool:
-    """Check an answer, show one verdict line (with a hint when wrong), return whether right."""
+def check(qid: str, answer: Any) -> None:
+    """Check an answer and show one verdict line: ✅, or ❌ with a hint."""
     _save_answer(qid, answer)
     verdict = evaluate(qid, answer)
     try:
@@ -146,4 +146,4 @@ def check(qid: str, answer: Any) -> bool:
     else:
         print(verdict.line)
         print(json.dumps(verdict.record()))
-    return verdict.passed
+    # Nothing is returned, so the cell shows the verdict alone (no `True`/`False` after it).
