@@ -122,13 +122,30 @@ def test_no_solution_line_reaches_students(solution):
     outside = {
         line.strip()
         for c in sol.cells
-        for line in student_source(c.source).split("\n")
         if c.cell_type == "code"
+        for line in student_source(c.source).split("\n")
     }
-    secret = [line for line in solution_lines(sol) if line not in outside and len(line) > 3]
-    student = student_name(solution).read_text(encoding="utf-8")
-    leaked = [line for line in secret if json.dumps(line)[1:-1] in student or line in student]
-    assert leaked == []
+    secret = {line for line in solution_lines(sol) if line not in outside}
+    student = _nb(student_name(solution))
+    shown = [
+        line.strip()
+        for c in student.cells
+        if c.cell_type == "code"
+        for line in c.source.split("\n")
+        + [t for o in c.get("outputs", []) for t in str(o.get("text", "")).split("\n")]
+    ]
+    assert [line for line in shown if line in secret] == []
+
+
+def test_student_links_are_rewritten_for_their_folder():
+    from secondment.exercises import student_version
+
+    nb = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_markdown_cell("See [lesson](../../notebooks/03-x.ipynb).")]
+    )
+    assert student_version(nb, "03-x-solutions.ipynb").cells[0].source == (
+        "See [lesson](../notebooks/03-x.ipynb)."
+    )
 
 
 @pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.name)

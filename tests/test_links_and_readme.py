@@ -63,3 +63,25 @@ def test_cli_prints_both_links(capsys):
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("https://mybinder.org/v2/gh/org/course/main?urlpath=lab/tree/")
     assert out[1].startswith("https://hub.example.edu/hub/user-redirect/git-pull?")
+
+
+def _notebook_links():
+    import json
+
+    link = re.compile(r"\]\((?!https?://|#|mailto:)([^)\s#]+)(?:#[^)]*)?\)")
+    for folder in ("notebooks", "exercises", "exercises/solutions"):
+        for nb in sorted((ROOT / folder).glob("*.ipynb")):
+            cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
+            for cell in cells:
+                if cell["cell_type"] == "markdown":
+                    for target in link.findall("".join(cell["source"])):
+                        yield nb, target
+
+
+def test_relative_links_in_notebooks_resolve():
+    broken = [
+        f"{nb.relative_to(ROOT)} → {target}"
+        for nb, target in _notebook_links()
+        if not (nb.parent / target).resolve().exists()
+    ]
+    assert broken == [], "write links from the notebook's own folder (solutions: ../../notebooks/…)"

@@ -94,6 +94,10 @@ def student_version(solution_nb: nbformat.NotebookNode, name: str) -> nbformat.N
     """The student notebook of a solution notebook, with outputs cleared (not yet executed)."""
     nb = copy.deepcopy(solution_nb)
     for index, cell in enumerate(nb.cells):
+        if cell.cell_type == "markdown":
+            # Solutions sit one folder deeper: `../../notebooks/…` there is `../notebooks/…` here.
+            cell.source = cell.source.replace("](../../", "](../")
+            continue
         if cell.cell_type != "code":
             continue
         cell.source = student_source(cell.source, f"{name}, cell {index + 1}")
@@ -147,8 +151,9 @@ def build_exercises(root: Path, execute: bool = True) -> list[tuple[Path, bool]]
     for solution in sorted((root / "exercises" / "solutions").glob("*-solutions.ipynb")):
         student = student_name(solution)
         nb = student_version(nbformat.read(solution, as_version=4), solution.name)
+        # Not named *.ipynb, so that tests globbing the folder never see a half-built file.
         fd, tmp_name = tempfile.mkstemp(
-            prefix=f".{student.stem}.", suffix=".ipynb", dir=student.parent
+            prefix=f".{student.stem}.", suffix=".tmp", dir=student.parent
         )
         os.close(fd)
         tmp = Path(tmp_name)
