@@ -116,3 +116,10 @@ def test_parse_tolerates_crlf_and_full_width(art):
     again = parse_article(text)
     assert again.title == art.title and again.reporter == art.reporter
     assert [s.label for s in again.sections] == [s.label for s in art.sections]
+
+
+def test_quote_mentioning_a_reporter_is_not_a_byline_and_padded_editor_joins():
+    page = "标题\n\n  正文。\n\n  “我们不是来做客的。”刘晓军对记者说。\n\n□本报记者 王 芳\n\n责任编辑：陈 静 BJ017"
+    art = parse_article(page)
+    assert (art.reporter, art.editor, art.editor_code) == ("王芳", "陈静", "BJ017")
+    assert "“我们不是来做客的。”刘晓军对记者说。" in art.body

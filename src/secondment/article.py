@@ -185,8 +185,11 @@ _TIMESTAMP = re.compile(
     r"^(?P<y>\d{4})[年/-](?P<m>\d{1,2})[月/-](?P<d>\d{1,2})日?\s*"
     r"(?:(?P<H>\d{1,2}):(?P<M>\d{2})(?::\d{2})?)?\s*(?P<channel>[^\s,。:]{0,8})$"
 )
-_EDITOR = re.compile(r"^责任编辑\s*[:：]\s*(?P<name>[^\sA-Za-z0-9]+)\s*(?P<code>[A-Za-z0-9]*)")
-_BYLINE = re.compile(r"^[□■◇◆]?\s*(?P<outlets>.*?)记者\s*(?P<names>.+)$")
+_EDITOR = re.compile(
+    r"^责任编辑\s*[:：]\s*(?P<name>[^\sA-Za-z0-9]+(?:\s[^\sA-Za-z0-9]+)*)\s*(?P<code>[A-Za-z0-9]*)"
+)
+# No sentence punctuation or quotes: `“…”刘晓军对记者说。` is a quote, not a byline.
+_BYLINE = re.compile(r"^[□■◇◆]?\s*(?P<outlets>[^。!?“”\"]*?)记者\s*(?P<names>[^。!?,:“”\"]+)$")
 _ORIGINAL_TITLE = re.compile(r"^原标题\s*[:：]\s*(?P<title>.+)$")
 _HEADING = re.compile(r"^(?P<label>[^。!?,]{2,30}?)——(?P<kicker>[^—]{2,}.*)$")
 _DOUBLED = re.compile(r"^(?P<one>.{8,}?)\s{2,}(?P=one)$")
@@ -237,7 +240,7 @@ def parse_article(text: str) -> Article:
             art.chrome.append(line)
             continue
         if m := _EDITOR.match(line):
-            art.editor, art.editor_code = m["name"], m["code"]
+            art.editor, art.editor_code = _names(m["name"]), m["code"]
             art.chrome.append(line)
             continue
         if m := _ORIGINAL_TITLE.match(line):
