@@ -1,10 +1,12 @@
 """The course in a real browser: JupyterLab in headless Chromium, the way a student uses it.
 
 A copy of the course is served by JupyterLab from this environment (the repository's notebooks
-are never modified). In the page, the charting lesson is run with Run All Cells: no error, every
-chart drawn, no missing-glyph warning, and the kernel's charts use the bundled Chinese font.
+are never modified). In the page, the charting lesson is run with Run All Cells: no error, no
+warning in red, every chart drawn, no missing-glyph message the stored notebook does not show
+(the lesson shows one on purpose), and the kernel's charts use the bundled Chinese font.
 Then a student exercise gets a right answer typed into its first `answer = ...` cell, and its
-check prints ✅. Screenshots of both pages go to artifacts/screenshots/, also on failure.
+check prints ✅. Screenshots of both pages (and of each chart) go to artifacts/screenshots/,
+also on failure.
 
 Without Chromium (or Playwright) the test skips on a laptop, and fails under CI (`CI` set).
 Set SECONDMENT_CHROMIUM to use a Chromium other than /usr/bin/chromium.
@@ -31,8 +33,10 @@ LESSON = "notebooks/05-charting-with-matplotlib.ipynb"
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 COPIED = ("notebooks", "exercises", "datasets")
 
-# What a student must never see in an output: a traceback, an error or warning, tofu.
+# What a student must never see in red: a traceback, an error or warning, tofu.
 BAD_STDERR = re.compile(r"Traceback|Error|Warning|Glyph|missing from font", re.IGNORECASE)
+# What matplotlib says when a chart's text has no glyph in the font (tofu boxes).
+TOFU = ("missing from font", "Glyph")
 
 FONT_PROBE = """\
 import json
@@ -144,6 +148,37 @@ def _fail_on(problems: list[str]) -> None:
         pytest.fail("\n".join(problems), pytrace=False)
 
 
+def _output_text(out: Any) -> str:
+    """The text of one stored output, as the page's model reports it."""
+    if out.output_type == "stream":
+        return out.text
+    if out.output_type == "error":
+        return f"{out.ename}: {out.evalue}"
+    return out.get("data", {}).get("text/plain", "")
+
+
+def _stored_texts(path: Path) -> list[str]:
+    """Each cell's stored output text, by cell index."""
+    nb = nbformat.read(path, as_version=4)
+    return ["\n".join(_output_text(o) for o in c.get("outputs", [])) for c in nb.cells]
+
+
+def _new_tofu(cells: list[dict[str, Any]], stored: list[str]) -> list[str]:
+    """Missing-glyph messages in the page that the stored notebook does not show.
+
+    A lesson may print one on purpose (lesson 05 shows what DejaVu Sans does to hanzi); nbval
+    checks those. Any other is a chart that lost its Chinese in the browser.
+    """
+    problems = []
+    for cell in cells:
+        text = "\n".join(o["text"] for o in cell["outputs"])
+        before = stored[cell["index"]] if cell["index"] < len(stored) else ""
+        for marker in TOFU:
+            if marker in text and marker not in before:
+                problems.append(f"cell {cell['index']} shows {marker!r}: {text.strip()[:300]}")
+    return problems
+
+
 def _stored_charts(path: Path) -> int:
     nb = nbformat.read(path, as_version=4)
     return sum(
@@ -195,9 +230,7 @@ def test_lesson_charts_render_in_jupyterlab(lab: Any, page: Any) -> None:
         assert len(images) >= expected, f"{len(images)} charts on the page, {expected} stored"
         blank = [i for i, img in enumerate(images) if not (img["complete"] and img["width"] > 0)]
         assert not blank, f"charts {blank} did not load"
-        shown = nb.output_text()
-        for tofu in ("missing from font", "Glyph"):
-            assert tofu not in shown, f"the page shows {tofu!r}"
+        _fail_on(_new_tofu(cells, _stored_texts(ROOT / LESSON)))
 
         probe = json.loads(nb.add_cell_and_run(FONT_PROBE).strip().splitlines()[-1])
         assert probe == {"family": FONT_FAMILY, "file": FONT_FILE}
@@ -207,6 +240,8 @@ def test_lesson_charts_render_in_jupyterlab(lab: Any, page: Any) -> None:
         )
         nb.show_output_of(first_chart)
         _screenshot(page, name)
+        for number, chart in enumerate(nb.chart_locators(), start=1):
+            chart.screenshot(path=str(SCREENSHOTS / f"{name}-chart-{number}.png"))
     except BaseException:
         _screenshot(page, f"{name}-failure")
         raise

@@ -18,6 +18,7 @@ launched.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import json
 import os
@@ -277,6 +278,8 @@ class LabServer:
             )
         finally:
             log.close()
+        # If this process ends without stop() (an interrupted test run), the server goes too.
+        atexit.register(self.stop)
         deadline = time.monotonic() + timeout
         while True:
             if self.process.poll() is not None:
@@ -318,6 +321,7 @@ class LabServer:
         if self.home is not None:
             shutil.rmtree(self.home, ignore_errors=True)
             self.home = None
+        atexit.unregister(self.stop)
 
     def _tail(self, lines: int = 30) -> str:
         return "\n".join(self.log.splitlines()[-lines:])
@@ -489,6 +493,10 @@ class Notebook:
                  .map(img => ({complete: img.complete, width: img.naturalWidth,
                                height: img.naturalHeight}))"""
         )
+
+    def chart_locators(self) -> list[Any]:
+        """A locator for each image in the notebook's output areas, in order."""
+        return self.panel_locator().locator(".jp-OutputArea-output img").all()
 
     def rendered_stderr(self) -> list[str]:
         """Text of every output the page shows in red: stderr streams and error tracebacks.
