@@ -30,6 +30,8 @@ from pathlib import Path
 import pytest
 from packaging.specifiers import SpecifierSet
 
+pytestmark = pytest.mark.binder
+
 ROOT = Path(__file__).resolve().parent.parent
 ON_CI = os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
 
