@@ -23,11 +23,15 @@ def _type_name(value: Any) -> str:
     return type(value).__name__
 
 
+def _a(noun: str) -> str:
+    return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
+
+
 def expect_type(answer: Any, *types: type, what: str = "the answer") -> None:
     """Hint when the answer is not one of the given types."""
     if not isinstance(answer, types):
-        names = " or ".join(t.__name__ for t in types)
-        raise Hint(f"{what} should be a {names}, but it is a {_type_name(answer)}")
+        names = " or ".join(_a(t.__name__) for t in types)
+        raise Hint(f"{what} should be {names}, but it is {_a(_type_name(answer))}")
 
 
 def tidy(value: Any) -> Any:
@@ -90,7 +94,8 @@ def expect_sequence(
         if not ordered:
             raise Hint(f"{what} has the right length, but some items are not the expected ones")
         extra = " (full-width ，?)" if "，" in str(got[wrong]) else ""
-        raise Hint(f"{what}: item {wrong} is not right{extra}; the items before it are")
+        before = "; the items before it are right" if wrong else ""
+        raise Hint(f"{what}: item {wrong} is not right{extra}{before}")
 
 
 def expect_frame(
