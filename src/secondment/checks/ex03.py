@@ -1,0 +1,450 @@
+"""Checks for exercises 03 · Extracting facts.
+
+Every expected value is computed with `secondment.extract` from the article, or from the texts
+the questions give (kept here exactly as the exercise notebook gives them to students).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import lru_cache
+from typing import Any
+
+from secondment.checks import Hint, question
+from secondment.checks.expect import expect_number
+
+#: Question 03.1: a shape-1 sentence of the article, HOME、挂任HOST的NAME.
+SENTENCE = "省交通运输厅副厅长、挂任北京市交通委副主任的王普清说。"
+
+#: Question 03.3: quantities written with digits.
+DIGIT_QUANTITIES = ("1000余家", "60多次", "5个多月", "89家", "50多个", "200多项")
+
+#: Question 03.4: quantities written with Chinese numerals.
+NUMERAL_QUANTITIES = ("三个小时左右", "两名", "十五名", "百名", "三百五十家", "一百零五项")
+
+#: Question 03.8: a report that is not in the article (Beijing → Hebei, full-width punctuation).
+NEW_REPORT = """\
+　　本报讯（记者 马晓春）2015年7月，北京市选派100名干部赴河北挂职，为期一年。半年来，他们在冀组织对接活动30余次，引进合作项目40多个。
+　　北京市发改委副处长、挂任廊坊市发改委副主任的李卫东说：“我们每周都要跑一趟北京。”他牵头组织京廊产业对接会8场，促成签约项目15个。
+　　——刘晓燕，北京市教委基础教育处副处长，挂任保定市教育局副局长。她推动北京20多所中小学与保定学校结对，培训教师600余名。
+　　北京市卫生计生委医政处处长、挂任张家口市卫生计生委副主任的赵明在崇礼调研时表示，冬奥会医疗保障是头等大事。"""  # noqa: E501
+
+QUALIFIERS = ("exact", "more_than", "about")
+_PUNCTUATION = re.compile(r"[,，、。;；:：!！?？“”()（）]")
+
+
+# ---------------------------------------------------------------- shared helpers
+
+
+@lru_cache(maxsize=1)
+def _article():
+    from secondment.article import load_article
+
+    return load_article()
+
+
+def _type_name(value: Any) -> str:
+    return type(value).__name__
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _items(answer: Any, what: str = "answer") -> list[Any]:
+    """A list or tuple of items (any other iterable is refused with a hint)."""
+    if isinstance(answer, (list, tuple)):
+        return list(answer)
+    if isinstance(answer, (set, frozenset)):
+        raise Hint(f"{what} is a set: make it a list, so that it can hold each item once in order")
+    raise Hint(f"{what} should be a list, but it is a {_type_name(answer)}")
+
+
+def _cadre_rows(answer: Any) -> list[tuple[str, str, str]]:
+    """The answer as (name, home_post, host_post) tuples of stripped strings."""
+    rows = []
+    for item in _items(answer):
+        if hasattr(item, "home_post") and hasattr(item, "name"):
+            raise Hint(
+                "the items are Cadre records: turn each into a tuple "
+                "(c.name, c.home_post, c.host_post)"
+            )
+        if isinstance(item, dict):
+            raise Hint("each item should be a tuple (name, home_post, host_post), not a dict")
+        if isinstance(item, str) or not isinstance(item, (list, tuple)):
+            kind = _type_name(item)
+            raise Hint(f"each item should be a tuple (name, home_post, host_post), not a {kind}")
+        if len(item) != 3:
+            raise Hint(
+                f"each item should have 3 parts (name, home_post, host_post); one has {len(item)}"
+            )
+        if not all(isinstance(part, str) for part in item):
+            raise Hint("name, home_post and host_post should all be strings")
+        rows.append(tuple(part.strip() for part in item))
+    return rows
+
+
+def _compare_cadres(
+    got: list[tuple[str, str, str]],
+    want: list[tuple[str, str, str]],
+    text: str,
+    where: str,
+) -> None:
+    """Hint unless got holds the officials of want (any order), each once, posts as written."""
+    names = [row[0] for row in got]
+    want_by_name = {row[0]: row for row in want}
+    for name in dict.fromkeys(names):
+        if names.count(name) > 1:
+            raise Hint(f"{name} appears {names.count(name)} times: keep each person once")
+    for name in names:
+        if name in want_by_name:
+            continue
+        longer = [w for w in want_by_name if name.startswith(w)]
+        shorter = [w for w in want_by_name if w.startswith(name)]
+        if longer:
+            raise Hint(f"the name {name} runs on into the word after it: where does a name end?")
+        if shorter:
+            raise Hint(f"the name {name} is cut short: a non-greedy name stops too early")
+        if re.search(rf"记者\s*{re.escape(name)}", text):
+            raise Hint(f"{name} is the reporter (记者), not a seconded official")
+        raise Hint(f"{name} is not one of the seconded officials named in {where}")
+    missing = len(want) - len(got)
+    if missing > 0:
+        raise Hint(
+            f"{len(got)} officials; {where} names {len(want)}: look for every sentence shape "
+            "(and both widths of comma)"
+        )
+    for name, home, host in got:
+        _, want_home, want_host = want_by_name[name]
+        if (home, host) == (want_home, want_host):
+            continue
+        if (home, host) == (want_host, want_home):
+            raise Hint(
+                f"{name}: home_post and host_post are swapped; home is the post they came from, "
+                "host the one they hold on secondment (挂任)"
+            )
+        for label, value, right in (("home_post", home, want_home), ("host_post", host, want_host)):
+            if value == right:
+                continue
+            if value.startswith("在") and value[1:] == right:
+                raise Hint(f"{name}: the {label} starts with 在, which frames the phrase")
+            if _PUNCTUATION.search(value):
+                raise Hint(f"{name}: the {label} still contains punctuation; cut it there")
+            if right in value:
+                raise Hint(f"{name}: the {label} runs on past the post")
+            if value in right:
+                raise Hint(f"{name}: the {label} is only part of the post")
+            raise Hint(f"{name}: the {label} is not right yet")
+
+
+def _quantity_rows(answer: Any, texts: tuple[str, ...]) -> list[tuple[Any, str, str]]:
+    items = _items(answer)
+    if len(items) != len(texts):
+        raise Hint(f"answer has {len(items)} items; it should have one per text ({len(texts)})")
+    rows = []
+    for text, item in zip(texts, items, strict=True):
+        if isinstance(item, str) or not isinstance(item, (list, tuple)):
+            raise Hint(
+                f"{text}: each item should be a tuple (value, qualifier, unit), "
+                f"not a {_type_name(item)}"
+            )
+        if len(item) != 3:
+            raise Hint(f"{text}: the tuple should have 3 parts (value, qualifier, unit)")
+        value, qualifier, unit = item
+        if isinstance(value, str):
+            raise Hint(f"{text}: the value {value!r} is text; convert it to a number")
+        if not _is_number(value):
+            raise Hint(f"{text}: the value should be a number, not a {_type_name(value)}")
+        if not isinstance(qualifier, str) or not isinstance(unit, str):
+            raise Hint(f"{text}: the qualifier and the unit should be strings")
+        rows.append((value, qualifier.strip(), unit.strip()))
+    return rows
+
+
+def _expected_quantities(texts: tuple[str, ...]) -> list[tuple[Any, str, str]]:
+    from secondment.extract import find_quantities
+
+    out = []
+    for text in texts:
+        (q,) = find_quantities(text)
+        out.append((q.value, q.qualifier, q.unit))
+    return out
+
+
+def _compare_quantities(
+    got: list[tuple[Any, str, str]],
+    want: list[tuple[Any, str, str]],
+    texts: tuple[str, ...],
+) -> None:
+    for text, (value, qualifier, unit), (right_value, right_qualifier, right_unit) in zip(
+        texts, got, want, strict=True
+    ):
+        if value != right_value:
+            if text[0] in "十百千" and value in (0, right_value - _leading_unit(text)):
+                raise Hint(
+                    f"{text}: the value is not right; a 十, 百 or 千 with no digit before it "
+                    "means one ten, one hundred or one thousand"
+                )
+            if "零" in text:
+                raise Hint(f"{text}: the value is not right; 零 (zero) only fills an empty place")
+            raise Hint(f"{text}: the value is not right yet")
+        if qualifier not in QUALIFIERS:
+            raise Hint(f"{text}: the qualifier should be one of {', '.join(QUALIFIERS)}")
+        if qualifier != right_qualifier:
+            if right_qualifier == "more_than":
+                raise Hint(f"{text}: 多 or 余 right after the number means more_than")
+            if right_qualifier == "about":
+                raise Hint(f"{text}: 左右 after the measure word means about")
+            raise Hint(f"{text}: there is no 多, 余 or 左右 here, so the figure is exact")
+        if unit != right_unit:
+            if unit.startswith(("多", "余")) or unit.endswith("左右"):
+                raise Hint(f"{text}: the unit is the measure word alone, without 多, 余 or 左右")
+            if unit == "个" or unit.startswith("个"):
+                raise Hint(
+                    f"{text}: here 个 sits between the number and the measure word; "
+                    "the unit is what comes after it"
+                )
+            if not unit:
+                raise Hint(f"{text}: the unit is empty; which measure word follows the number?")
+            raise Hint(f"{text}: the unit is not right yet")
+
+
+def _count(value: Any, what: str) -> int:
+    """A whole number given as int or float, else a hint."""
+    if isinstance(value, str):
+        raise Hint(f"{what} should be a number, not the text {value!r}: convert it with int()")
+    if not _is_number(value):
+        raise Hint(f"{what} should be a number, but it is a {_type_name(value)}")
+    if value != int(value):
+        raise Hint(f"{what} should be a whole number")
+    return int(value)
+
+
+def _leading_unit(text: str) -> int:
+    return {"十": 10, "百": 100, "千": 1000}[text[0]]
+
+
+# ---------------------------------------------------------------- the questions
+
+
+@question("03.1")
+def q1(answer):
+    """m.groupdict() of a shape-1 pattern with groups home, host and name on SENTENCE."""
+    from secondment.extract import find_cadres
+
+    (cadre,) = find_cadres(SENTENCE)
+    want = {"home": cadre.home_post, "host": cadre.host_post, "name": cadre.name}
+    if answer is None:
+        raise Hint("answer is None: the search found nothing; print your pattern and test it")
+    if isinstance(answer, re.Match):
+        raise Hint("answer is the match itself: call .groupdict() on it")
+    if isinstance(answer, (tuple, list)):
+        raise Hint(f"answer is a {_type_name(answer)}: name the groups and use .groupdict()")
+    if not isinstance(answer, dict):
+        raise Hint(f"answer should be a dict, but it is a {_type_name(answer)}")
+    missing = [k for k in want if k not in answer]
+    if missing:
+        raise Hint(
+            f"the dict has no key {', '.join(missing)}: name the groups home, host and name "
+            "with (?P<…>…)"
+        )
+    extra = [str(k) for k in answer if k not in want]
+    if extra:
+        raise Hint(f"the dict has extra key(s) {', '.join(extra)}: only home, host and name")
+    got = {k: v.strip() if isinstance(v, str) else v for k, v in answer.items()}
+    if got["home"] == want["host"] and got["host"] == want["home"]:
+        raise Hint("home and host are swapped: home comes before 、挂任, host after it")
+    name = got["name"]
+    if not isinstance(name, str):
+        raise Hint("the name group captured nothing (None)")
+    if name != want["name"]:
+        if name.startswith(want["name"]):
+            raise Hint("the name runs on into the next word: how many characters is a name?")
+        if want["name"].startswith(name):
+            raise Hint("the name is cut short: a non-greedy {2,3}? stops at two characters")
+        raise Hint("the name is not right yet: it comes right after 的")
+    for key in ("home", "host"):
+        value, right = got[key], want[key]
+        if value == right:
+            continue
+        if not isinstance(value, str):
+            raise Hint(f"the {key} group captured nothing (None)")
+        if _PUNCTUATION.search(value) or value.endswith("的"):
+            raise Hint(f"{key} still contains punctuation or 的: stop the group before it")
+        if right in value:
+            raise Hint(f"{key} runs on past the post: make it non-greedy, or stop at punctuation")
+        if value in right:
+            raise Hint(f"{key} is only part of the post")
+        raise Hint(f"{key} is not right yet")
+    return "three named groups, read at once with .groupdict()"
+
+
+@question("03.2")
+def q2(answer):
+    """The article's seconded officials as (name, home_post, host_post), each once."""
+    from secondment.extract import find_cadres
+
+    cadres = find_cadres(_article())
+    want = [(c.name, c.home_post, c.host_post) for c in cadres]
+    got = _cadre_rows(answer)
+    if not got:
+        raise Hint("the list is empty: did your patterns find anything in the body's sentences?")
+    _compare_cadres(got, want, _article().body, "the article")
+    shapes = len({c.shape for c in cadres})
+    return f"the {len(want)} officials, {shapes} sentence shapes, each person once"
+
+
+@question("03.3")
+def q3(answer):
+    """(value, qualifier, unit) for each text of DIGIT_QUANTITIES."""
+    want = _expected_quantities(DIGIT_QUANTITIES)
+    got = _quantity_rows(answer, DIGIT_QUANTITIES)
+    _compare_quantities(got, want, DIGIT_QUANTITIES)
+    return "number, then 多 or 余, then an optional 个, then the measure word"
+
+
+@question("03.4")
+def q4(answer):
+    """(value, qualifier, unit) for each text of NUMERAL_QUANTITIES."""
+    want = _expected_quantities(NUMERAL_QUANTITIES)
+    got = _quantity_rows(answer, NUMERAL_QUANTITIES)
+    _compare_quantities(got, want, NUMERAL_QUANTITIES)
+    return "numerals in characters become numbers, and 左右 makes a figure approximate"
+
+
+@question("03.5")
+def q5(answer):
+    """(mentions, facts): quantities in the body, and distinct figures as written."""
+    from secondment.article import read_article_text
+    from secondment.extract import find_quantities
+
+    found = find_quantities(_article())
+    mentions, facts = len(found), len({q.text for q in found})
+    on_page = find_quantities(read_article_text())
+    by_value = len({q.value for q in found})
+    if isinstance(answer, dict) or not isinstance(answer, (tuple, list)) or len(answer) != 2:
+        raise Hint("answer should be a pair of numbers: (mentions, facts)")
+    got_mentions, got_facts = _count(answer[0], "mentions"), _count(answer[1], "facts")
+    if (got_mentions, got_facts) == (facts, mentions):
+        raise Hint("the two numbers are swapped: mentions first, then facts")
+    if got_mentions == len(on_page) or got_facts == len({q.text for q in on_page}):
+        raise Hint("you counted the whole page: the caption and related reading are not the body")
+    if got_mentions != mentions:
+        direction = "too many" if got_mentions > mentions else "too few"
+        raise Hint(f"{direction} mentions: count every quantity in every sentence of the body")
+    if got_facts == got_mentions:
+        raise Hint("facts equals mentions: a figure written several times is one fact")
+    if got_facts == by_value:
+        raise Hint(
+            "you counted distinct values: figures written differently (百名, 100名) count "
+            "separately; compare the texts"
+        )
+    if got_facts != facts:
+        raise Hint(f"facts is {'too big' if got_facts > facts else 'too small'}")
+    top, times = Counter(q.text for q in found).most_common(1)[0]
+    return f"{mentions} mentions of {facts} figures: {top} alone is written {times} times"
+
+
+@question("03.6")
+def q6(answer):
+    """Each dated event of the body as (first day, last day), datetime.date objects."""
+    import calendar
+    from datetime import date, datetime
+
+    from secondment.extract import find_events
+
+    def span(start: str, end: str) -> tuple[date, date]:
+        if len(start) == 10:
+            return date.fromisoformat(start), date.fromisoformat(end)
+        y1, m1 = map(int, start.split("-"))
+        y2, m2 = map(int, end.split("-"))
+        return date(y1, m1, 1), date(y2, m2, calendar.monthrange(y2, m2)[1])
+
+    want = [span(e.start, e.end) for e in find_events(_article())]
+    items = _items(answer)
+    got = []
+    for item in items:
+        if isinstance(item, str):
+            raise Hint("the items are text: make datetime.date objects, e.g. date(2015, 7, 24)")
+        if isinstance(item, date):
+            raise Hint(
+                "each item should be a pair (first day, last day); for a single day both "
+                "are the same date"
+            )
+        if not isinstance(item, (tuple, list)) or len(item) != 2:
+            raise Hint("each item should be a pair (first day, last day)")
+        for day in item:
+            if isinstance(day, datetime):
+                raise Hint("use datetime.date, not datetime.datetime (call .date() on it)")
+            if isinstance(day, str):
+                raise Hint("the days are text: make datetime.date objects, e.g. date(2015, 7, 24)")
+            if not isinstance(day, date):
+                raise Hint(f"the days should be datetime.date objects, not {_type_name(day)}")
+        got.append(tuple(item))
+    if len(got) > len(want):
+        raise Hint(
+            f"{len(got)} events, more than the body's {len(want)}: a range 自…至… is one "
+            "event, not two, and each date counts once"
+        )
+    if len(got) < len(want):
+        raise Hint(
+            f"{len(got)} events; the body has {len(want)}: does your pattern find a date "
+            "without a day, and a range?"
+        )
+    if any(first > last for first, last in got):
+        raise Hint("a pair ends before it starts: (first day, last day)")
+    got_sorted, want_sorted = sorted(got), sorted(want)
+    for (first, last), (right_first, right_last) in zip(got_sorted, want_sorted, strict=True):
+        if (first, last) == (right_first, right_last):
+            continue
+        if first == right_first and last.replace(day=1) == right_last.replace(day=1):
+            raise Hint(
+                "a month range ends on the last day of its last month "
+                "(calendar.monthrange gives the number of days)"
+            )
+        if right_first != right_last and first.replace(day=1) == right_first and first.day != 1:
+            raise Hint("a month range starts on the first day of its first month")
+        raise Hint(f"the event starting {first.isoformat()} is not right yet")
+    if got != want:
+        raise Hint("the right events, but not in reading order")
+    days = sum(first == last for first, last in want)
+    return f"{days} days and {len(want) - days} month range(s), as dates you can subtract"
+
+
+@question("03.7")
+def q7(answer):
+    """The total of the rank breakdown's counts."""
+    from secondment.extract import find_ranks
+
+    counts = [r.count for r in find_ranks(_article())]
+    total = sum(counts)
+    glued = "".join(str(c) for c in counts)
+    if isinstance(answer, (list, tuple, dict)):
+        raise Hint(f"answer is a {_type_name(answer)}: add the counts up to one number")
+    if (isinstance(answer, str) and answer.strip() == glued) or (
+        _is_number(answer) and answer == int(glued)
+    ):
+        raise Hint("the counts were joined as text: convert each one with int() before adding")
+    if _is_number(answer) and answer in {total - c for c in counts}:
+        raise Hint("one rank is missing: not every rank in the sentence ends in 级")
+    if _is_number(answer) and answer == 2 * total:
+        raise Hint("every count was added twice: use the one sentence of the breakdown")
+    expect_number(answer, total, what="the total")
+    return f"{' + '.join(map(str, counts))} = {total}: the parts add up to the whole (百名)"
+
+
+@question("03.8")
+def q8(answer):
+    """The officials of NEW_REPORT as (name, home_post, host_post)."""
+    from secondment.extract import find_cadres
+
+    want = [(c.name, c.home_post, c.host_post) for c in find_cadres(NEW_REPORT)]
+    got = _cadre_rows(answer)
+    if not got:
+        raise Hint(
+            "no officials found: this report uses full-width punctuation (，：); does your "
+            "pattern accept it, or did you normalise() the text first?"
+        )
+    _compare_cadres(got, want, NEW_REPORT, "the report")
+    return f"{len(want)} officials sent from Beijing to Hebei: the same patterns, a new report"

@@ -1,0 +1,469 @@
+"""Checks of exercises 03: right answers pass, realistic wrong answers get a helpful hint."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, datetime
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from secondment.article import load_article, normalise, read_article_text, sentences
+from secondment.checks import evaluate
+from secondment.checks.ex03 import DIGIT_QUANTITIES, NEW_REPORT, NUMERAL_QUANTITIES, SENTENCE
+from secondment.extract import find_cadres, find_quantities, find_ranks
+
+ROOT = Path(__file__).resolve().parents[1]
+SOLUTION = ROOT / "exercises" / "solutions" / "03-extracting-facts-solutions.ipynb"
+
+ARTICLE = load_article()
+BODY_SENTENCES = [s for p in ARTICLE.paragraphs for s in sentences(p.text)]
+HAN = r"[\u4e00-\u9fff]"
+POST = "[^,，、。;；:：!！?？“”()（）]"
+
+
+def passes(qid, answer):
+    verdict = evaluate(qid, answer)
+    assert verdict.passed, verdict.message
+    assert verdict.status == "correct"
+
+
+def hint(qid, answer):
+    """The hint a wrong answer gets (it must be a hint, not a crash)."""
+    verdict = evaluate(qid, answer)
+    assert not verdict.passed
+    assert verdict.status == "wrong", verdict.message
+    return verdict.message
+
+
+# ---------------------------------------------------------------- the notebook's given texts
+
+
+def given(name):
+    """The value a non-solution cell of the solution notebook assigns to `name`."""
+    for cell in nbformat.read(SOLUTION, as_version=4).cells:
+        if cell.cell_type == "code" and cell.source.startswith(f"{name} = "):
+            space = {}
+            exec(cell.source, space)
+            return space[name]
+    raise AssertionError(f"no cell assigns {name}")
+
+
+def test_the_notebook_gives_the_texts_the_checks_use():
+    assert given("sentence") == SENTENCE
+    assert tuple(given("texts")) == DIGIT_QUANTITIES
+    assert tuple(given("numeral_texts")) == NUMERAL_QUANTITIES
+    assert given("report") == NEW_REPORT
+
+
+def test_the_new_report_is_read_right_by_the_library():
+    """The truth of 03.8 comes from find_cadres: it must be right on this report."""
+    assert [(c.name, c.home_post, c.host_post, c.shape) for c in find_cadres(NEW_REPORT)] == [
+        ("李卫东", "北京市发改委副处长", "廊坊市发改委副主任", "appositive"),
+        ("刘晓燕", "北京市教委基础教育处副处长", "保定市教育局副局长", "dash"),
+        ("赵明", "北京市卫生计生委医政处处长", "张家口市卫生计生委副主任", "appositive"),
+    ]
+    assert "，" in NEW_REPORT and "," not in NEW_REPORT  # full-width only
+    assert [q.text for q in find_quantities(NEW_REPORT)][2:4] == ["30余次", "40多个"]
+
+
+@pytest.mark.parametrize("qid", [f"03.{n}" for n in range(1, 9)])
+def test_placeholder_is_unanswered(qid):
+    assert evaluate(qid, ...).status == "unanswered"
+
+
+@pytest.mark.parametrize("qid", [f"03.{n}" for n in range(1, 9)])
+@pytest.mark.parametrize("odd", [None, 0, "", [], {}, object()])
+def test_odd_values_get_a_hint_not_a_crash(qid, odd):
+    verdict = evaluate(qid, odd)
+    assert not verdict.passed and verdict.status == "wrong", verdict.message
+
+
+# ---------------------------------------------------------------- 03.1 · named groups
+
+
+def shape_1(name_part=rf"{HAN}{{2,3}}", host_part=f"{POST}+?"):
+    return re.compile(rf"(?P<home>{POST}+)、挂任(?P<host>{host_part})的(?P<name>{name_part})")
+
+
+def test_q1_right_answers_pass():
+    passes("03.1", shape_1().search(SENTENCE).groupdict())
+    passes("03.1", shape_1(rf"{HAN}{{2,3}}", f"{POST}+").search(SENTENCE).groupdict())
+    reordered = {"name": "王普清", "host": "北京市交通委副主任", "home": " 省交通运输厅副厅长"}
+    passes("03.1", reordered)
+
+
+def test_q1_wrong_answers_get_hints():
+    assert "runs on" in hint("03.1", shape_1(rf"{HAN}{{2,4}}").search(SENTENCE).groupdict())
+    assert "cut short" in hint("03.1", shape_1(rf"{HAN}{{2,3}}?").search(SENTENCE).groupdict())
+    assert ".groupdict()" in hint("03.1", shape_1().search(SENTENCE))
+    assert "name the groups" in hint("03.1", shape_1().search(SENTENCE).groups())
+    numbered = re.search(rf"({POST}+)、挂任({POST}+?)的({HAN}{{2,3}})", SENTENCE)
+    assert "name the groups" in hint("03.1", numbered.groupdict())
+    swapped = re.compile(rf"(?P<host>{POST}+)、挂任(?P<home>{POST}+?)的(?P<name>{HAN}{{2,3}})")
+    assert "swapped" in hint("03.1", swapped.search(SENTENCE).groupdict())
+    with_de = re.compile(rf"(?P<home>{POST}+)、挂任(?P<host>{POST}+?的)(?P<name>{HAN}{{2,3}})")
+    assert "host still contains punctuation or 的" in hint(
+        "03.1", with_de.search(SENTENCE).groupdict()
+    )
+    with_comma = re.compile(rf"(?P<home>[^,。]+)挂任(?P<host>{POST}+?)的(?P<name>{HAN}{{2,3}})")
+    assert "home still contains" in hint("03.1", with_comma.search(SENTENCE).groupdict())
+    extra = shape_1().search(SENTENCE).groupdict() | {"title": "副主任"}
+    assert "extra key(s) title" in hint("03.1", extra)
+    assert "found nothing" in hint("03.1", None)
+
+
+# ---------------------------------------------------------------- 03.2 · the eight officials
+
+
+def answer_2():
+    return [(c.name, c.home_post, c.host_post) for c in find_cadres(ARTICLE)]
+
+
+def test_q2_right_answers_pass():
+    right = answer_2()
+    assert len(right) == 8
+    passes("03.2", right)
+    passes("03.2", right[::-1])
+    passes("03.2", [list(row) for row in right])
+    passes("03.2", tuple((n + " ", h, b) for n, h, b in right))
+
+
+def test_q2_wrong_answers_get_hints():
+    right = answer_2()
+    assert "张涛 appears 2 times" in hint("03.2", [right[0], *right])
+    assert "5 officials; the article names 8" in hint("03.2", right[:5])
+    first = right[0]
+    assert "runs on" in hint("03.2", [(first[0] + "在", *first[1:]), *right[1:]])
+    cut = [(n[:2], h, b) for n, h, b in right]
+    assert "is cut short" in hint("03.2", cut)
+    last = right[-1]
+    with_zai = [*right[:-1], (last[0], "在" + last[1], last[2])]
+    assert "starts with 在" in hint("03.2", with_zai)
+    assert "swapped" in hint("03.2", [(n, b, h) for n, h, b in right])
+    assert "Cadre records" in hint("03.2", find_cadres(ARTICLE))
+    assert "not a dict" in hint("03.2", [{"name": n} for n, _, _ in right])
+    assert "3 parts" in hint("03.2", [(n, h) for n, h, _ in right])
+    assert "赵建 is not one of" in hint("03.2", [*right, ("赵建", "记者", "")])
+    he_is = right[1]
+    tail = [right[0], (he_is[0], he_is[1], he_is[2] + ",直接分管推动新首钢建设"), *right[2:]]
+    assert "still contains punctuation" in hint("03.2", tail)
+    assert "should be a list" in hint("03.2", "张涛")
+    assert "empty" in hint("03.2", [])
+
+
+# ---------------------------------------------------------------- 03.3 · digits
+
+
+QUANTITY = re.compile(
+    r"(?P<num>\d+)(?P<more>[多余])?(?P<ge>个)?(?P<more2>多)?(?P<unit>次|个|项|家|月)"
+)
+
+
+def parse(text, pattern=QUANTITY, convert=int):
+    m = pattern.fullmatch(text)
+    qualifier = "more_than" if m["more"] or m["more2"] else "exact"
+    return (convert(m["num"]), qualifier, m["unit"])
+
+
+def test_q3_right_answers_pass():
+    right = [parse(t) for t in DIGIT_QUANTITIES]
+    assert right[0] == (1000, "more_than", "家")
+    passes("03.3", right)
+    passes("03.3", [parse(t, convert=float) for t in DIGIT_QUANTITIES])
+    passes("03.3", tuple(list(row) for row in right))
+
+
+def test_q3_wrong_answers_get_hints():
+    as_text = [parse(t, convert=str) for t in DIGIT_QUANTITIES]
+    assert "'1000' is text" in hint("03.3", as_text)
+    no_more2 = re.compile(
+        r"(?P<num>\d+)(?P<more>[多余])?(?P<ge>个)?(?P<more2>)(?P<unit>多?月|次|个|项|家)"
+    )
+    assert "5个多月: 多 or 余" in hint("03.3", [parse(t, no_more2) for t in DIGIT_QUANTITIES])
+    always_exact = [(v, "exact", u) for v, _, u in (parse(t) for t in DIGIT_QUANTITIES)]
+    assert "1000余家: 多 or 余 right after the number means more_than" in hint("03.3", always_exact)
+    unit_with_more = re.compile(
+        r"(?P<num>\d+)(?P<more>)(?P<ge>)(?P<more2>)(?P<unit>[多余]?个?多?[次个项家月])"
+    )
+    got = [
+        (int(m["num"]), "more_than" if "多" in t or "余" in t else "exact", m["unit"])
+        for t in DIGIT_QUANTITIES
+        for m in [unit_with_more.fullmatch(t)]
+    ]
+    assert "1000余家: the unit is the measure word alone" in hint("03.3", got)
+    ge_as_unit = [
+        (v, q, "个" if "个" in t else u)
+        for t, (v, q, u) in zip(DIGIT_QUANTITIES, (parse(t) for t in DIGIT_QUANTITIES), strict=True)
+    ]
+    assert "5个多月: here 个 sits between" in hint("03.3", ge_as_unit)
+    assert "one per text (6)" in hint("03.3", [parse(t) for t in DIGIT_QUANTITIES[:5]])
+    assert "3 parts" in hint("03.3", [parse(t)[:2] for t in DIGIT_QUANTITIES])
+    assert "not a str" in hint("03.3", list(DIGIT_QUANTITIES))
+
+
+# ---------------------------------------------------------------- 03.4 · numerals
+
+
+DIGITS = dict(zip("零一二两三四五六七八九", [0, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9], strict=True))
+MULTIPLIERS = {"十": 10, "百": 100, "千": 1000}
+
+
+def chinese_to_int(numeral, bare_unit_counts_one=True):
+    total, digit = 0, 0
+    for ch in numeral:
+        if ch in DIGITS:
+            digit = DIGITS[ch]
+        else:
+            total += (digit or (1 if bare_unit_counts_one else 0)) * MULTIPLIERS[ch]
+            digit = 0
+    return total + digit
+
+
+def digit_by_digit(numeral):
+    """A wrong converter: reads each character as a digit and skips 十 百 千."""
+    digits = "".join(str(DIGITS[ch]) for ch in numeral if ch in DIGITS)
+    return int(digits or "0")
+
+
+NUMERAL = re.compile(
+    r"(?P<num>\d+|[零一二两三四五六七八九十百千]+)(?P<more>[多余])?(?P<ge>个)?(?P<more2>多)?"
+    r"(?P<unit>小时|次|个|项|家|名|月)(?P<about>左右)?"
+)
+
+
+def parse_numeral(text, convert=chinese_to_int, about=True):
+    m = NUMERAL.fullmatch(text)
+    qualifier = "about" if m["about"] and about else "exact"
+    return (convert(m["num"]), qualifier, m["unit"])
+
+
+def test_q4_right_answers_pass():
+    right = [parse_numeral(t) for t in NUMERAL_QUANTITIES]
+    assert right == [
+        (3, "about", "小时"),
+        (2, "exact", "名"),
+        (15, "exact", "名"),
+        (100, "exact", "名"),
+        (350, "exact", "家"),
+        (105, "exact", "项"),
+    ]
+    passes("03.4", right)
+    passes("03.4", [(float(v), q, u) for v, q, u in right])
+
+
+def test_q4_wrong_answers_get_hints():
+    bare_zero = [
+        parse_numeral(t, lambda n: chinese_to_int(n, bare_unit_counts_one=False))
+        for t in NUMERAL_QUANTITIES
+    ]
+    assert "十五名: the value is not right; a 十, 百 or 千 with no digit" in hint("03.4", bare_zero)
+    by_digit = [parse_numeral(t, digit_by_digit) for t in NUMERAL_QUANTITIES]
+    assert "十五名: the value is not right" in hint("03.4", by_digit)
+    no_about = [parse_numeral(t, about=False) for t in NUMERAL_QUANTITIES]
+    assert "三个小时左右: 左右 after the measure word means about" in hint("03.4", no_about)
+    wrong_zero = [parse_numeral(t) for t in NUMERAL_QUANTITIES]
+    wrong_zero[-1] = (150, "exact", "项")
+    assert "零 (zero)" in hint("03.4", wrong_zero)
+    with_about = [parse_numeral(t) for t in NUMERAL_QUANTITIES]
+    with_about[0] = (3, "about", "小时左右")
+    assert "measure word alone" in hint("03.4", with_about)
+    ge_unit = [parse_numeral(t) for t in NUMERAL_QUANTITIES]
+    ge_unit[0] = (3, "about", "个")
+    assert "个 sits between" in hint("03.4", ge_unit)
+    odd_qualifier = [parse_numeral(t) for t in NUMERAL_QUANTITIES]
+    odd_qualifier[0] = (3, "approx", "小时")
+    assert "one of exact, more_than, about" in hint("03.4", odd_qualifier)
+
+
+# ---------------------------------------------------------------- 03.5 · facts, not mentions
+
+
+def body_figures():
+    return [q.text for q in find_quantities(ARTICLE)]
+
+
+def test_q5_right_answers_pass():
+    figures = body_figures()
+    right = (len(figures), len(set(figures)))
+    assert right == (33, 21)
+    passes("03.5", right)
+    passes("03.5", list(right))
+    passes("03.5", (float(right[0]), len(dict.fromkeys(figures))))
+
+
+def test_q5_wrong_answers_get_hints():
+    figures = body_figures()
+    mentions, facts = len(figures), len(set(figures))
+    assert "swapped" in hint("03.5", (facts, mentions))
+    assert "a figure written several times is one fact" in hint("03.5", (mentions, mentions))
+    page = [q.text for q in find_quantities(read_article_text())]
+    assert "whole page" in hint("03.5", (len(page), len(set(page))))
+    values = len({q.value for q in find_quantities(ARTICLE)})
+    assert "distinct values" in hint("03.5", (mentions, values))
+    assert "too few mentions" in hint("03.5", (mentions - 3, facts))
+    assert "facts is too big" in hint("03.5", (mentions, facts + 1))
+    assert "pair of numbers" in hint("03.5", mentions)
+    assert "pair of numbers" in hint("03.5", {"mentions": mentions, "facts": facts})
+    assert "not the text '33'" in hint("03.5", (str(mentions), facts))
+
+
+# ---------------------------------------------------------------- 03.6 · dates
+
+
+DATE = re.compile(
+    r"自?(?P<y>\d{4})年(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})日)?(?:至(?P<y2>\d{4})年(?P<m2>\d{1,2})月)?"
+)
+
+
+def spans(last_day=True):
+    out = []
+    for s in BODY_SENTENCES:
+        for m in DATE.finditer(s):
+            y, mo = int(m["y"]), int(m["m"])
+            if m["d"]:
+                out.append((date(y, mo, int(m["d"])),) * 2)
+                continue
+            y2, m2 = (int(m["y2"]), int(m["m2"])) if m["y2"] else (y, mo)
+            end = calendar.monthrange(y2, m2)[1] if last_day else 1
+            out.append((date(y, mo, 1), date(y2, m2, end)))
+    return out
+
+
+def test_q6_right_answers_pass():
+    right = spans()
+    assert right[-1] == (date(2015, 11, 1), date(2016, 5, 31))
+    passes("03.6", right)
+    passes("03.6", [list(pair) for pair in right])
+
+
+def test_q6_wrong_answers_get_hints():
+    right = spans()
+    assert "last day of its last month" in hint("03.6", spans(last_day=False))
+    assert "the items are text" in hint("03.6", [first.isoformat() for first, _ in right])
+    as_text = [(a.isoformat(), b.isoformat()) for a, b in right]
+    assert "the days are text" in hint("03.6", as_text)
+    assert "pair (first day, last day)" in hint("03.6", [first for first, _ in right])
+    stamps = [tuple(datetime(d.year, d.month, d.day) for d in pair) for pair in right]
+    assert "not datetime.datetime" in hint("03.6", stamps)
+    day_only = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+    days = [
+        (date(*map(int, m.groups())),) * 2 for s in BODY_SENTENCES for m in day_only.finditer(s)
+    ]
+    assert "3 events; the body has 4" in hint("03.6", days)
+    month = re.compile(r"(\d{4})年(\d{1,2})月(?!\d)")
+    split_range = [
+        *right[:3],
+        *[
+            (date(y, mo, 1), date(y, mo, calendar.monthrange(y, mo)[1]))
+            for s in BODY_SENTENCES
+            for y, mo in (map(int, m.groups()) for m in month.finditer(s))
+        ],
+    ]
+    assert "a range 自…至… is one event" in hint("03.6", split_range)
+    assert "reading order" in hint("03.6", right[::-1])
+    reversed_pairs = [(b, a) for a, b in right]
+    assert "ends before it starts" in hint("03.6", reversed_pairs)
+    mid_month = [*right[:3], (date(2015, 11, 27), right[3][1])]
+    assert "first day of its first month" in hint("03.6", mid_month)
+
+
+# ---------------------------------------------------------------- 03.7 · ranks
+
+
+RANK = re.compile(rf"(?P<rank>(?:省部|厅局|县处|乡科)级|{HAN}{{2,4}}人才)(?:干部)?(?P<count>\d+)名")
+
+
+def rank_counts(pattern=RANK):
+    rank_sentence = next(s for s in BODY_SENTENCES if "级干部" in s)
+    return [m["count"] for m in pattern.finditer(rank_sentence)]
+
+
+def test_q7_right_answers_pass():
+    total = sum(int(c) for c in rank_counts())
+    assert total == sum(r.count for r in find_ranks(ARTICLE)) == 100
+    passes("03.7", total)
+    passes("03.7", float(total))
+
+
+def test_q7_wrong_answers_get_hints():
+    counts = rank_counts()
+    assert "joined as text" in hint("03.7", "".join(counts))
+    assert "joined as text" in hint("03.7", int("".join(counts)))
+    only_ji = re.compile(r"(?P<rank>(?:省部|厅局|县处|乡科)级)(?:干部)?(?P<count>\d+)名")
+    assert "one rank is missing" in hint("03.7", sum(int(c) for c in rank_counts(only_ji)))
+    twice = [m["count"] for s in BODY_SENTENCES * 2 if "级干部" in s for m in RANK.finditer(s)]
+    assert "added twice" in hint("03.7", sum(int(c) for c in twice))
+    assert "add the counts up" in hint("03.7", [int(c) for c in counts])
+    assert "too big" in hint("03.7", 150)
+    assert "True/False" in hint("03.7", True)
+
+
+# ---------------------------------------------------------------- 03.8 · a new report
+
+
+def report_sentences(text=NEW_REPORT, raw=False):
+    """The report's sentences (normalised by `sentences`), or its raw lines, as written."""
+    if raw:
+        return [line.strip() for line in text.splitlines()]
+    return [s for line in text.splitlines() for s in sentences(line.strip())]
+
+
+def lesson_cadres(comma="[,，]", name=rf"{HAN}{{2,4}}", resolve=True, text=NEW_REPORT, raw=False):
+    """The lesson's shape-1 and dash patterns with its resolve_name, over the report."""
+    after_name = set("在说等是和与任的")
+    joined = "\n".join(report_sentences(text))
+
+    def resolve_name(run):
+        two, three = run[:2], run[:3]
+        if len(run) == 2 or run[2] in after_name:
+            return two
+        if len(run) == 3 or run[3] in after_name:
+            return three
+        return three if joined.count(three) == joined.count(two) else two
+
+    appositive = re.compile(rf"(?:在)?(?P<home>{POST}+)、挂任(?P<host>{POST}+?)的(?P<name>{name})")
+    dash = re.compile(
+        rf"——(?P<name>{HAN}{{2,3}}){comma}(?P<home>{POST}+){comma}挂任(?P<host>{POST}+)"
+    )
+    found = {}
+    for s in report_sentences(text, raw):
+        for pattern in (appositive, dash):
+            for m in pattern.finditer(s):
+                who = resolve_name(m["name"]) if resolve else m["name"]
+                found.setdefault(who, (who, m["home"], m["host"]))
+    return list(found.values())
+
+
+def test_q8_right_answers_pass():
+    right = lesson_cadres()
+    assert right == [(c.name, c.home_post, c.host_post) for c in find_cadres(NEW_REPORT)]
+    passes("03.8", right)
+    passes("03.8", right[::-1])
+    passes("03.8", lesson_cadres(comma=",", text=normalise(NEW_REPORT), raw=True))
+    passes("03.8", lesson_cadres(raw=True))
+    indented = [(n, "　" + h, b) for n, h, b in right]  # a full-width indent left on a post
+    passes("03.8", indented)
+
+
+def test_q8_wrong_answers_get_hints():
+    right = lesson_cadres()
+    assert "full-width punctuation" in hint("03.8", [])
+    assert len(lesson_cadres(comma=",")) == 3  # sentences() normalised the commas
+    ascii_dash = lesson_cadres(comma=",", raw=True)  # on the text as written: full-width
+    assert len(ascii_dash) == 2
+    assert "2 officials; the report names 3" in hint("03.8", ascii_dash)
+    greedy = lesson_cadres(resolve=False)
+    assert "runs on" in hint("03.8", greedy)
+    lazy = lesson_cadres(name=rf"{HAN}{{2,3}}?", resolve=False)
+    assert "cut short" in hint("03.8", lazy)
+    assert "swapped" in hint("03.8", [(n, b, h) for n, h, b in right])
+    assert "马晓春 is the reporter" in hint("03.8", [*right, ("马晓春", "记者", "")])
+    assert "李卫东 appears 2 times" in hint("03.8", [right[0], *right])
+    article_cadres = [(c.name, c.home_post, c.host_post) for c in find_cadres(ARTICLE)]
+    assert "not one of the seconded officials named in the report" in hint("03.8", article_cadres)
+    first = right[0]
+    with_quote = [(first[0], first[1], first[2] + "的李卫东说：“我们"), *right[1:]]
+    assert "still contains punctuation" in hint("03.8", with_quote)
