@@ -209,3 +209,9 @@ def test_text_without_facts_gives_nothing():
     text = "今天天气很好。我们去公园散步,看到很多人。"
     assert find_cadres(text) == [] and find_ranks(text) == [] and find_events(text) == []
     assert find_quantities(text) == []
+
+
+def test_ge_followed_by_a_noun_is_the_measure_word():
+    got = [(q.text, q.value, q.unit) for q in find_quantities("等3个项目提前开工,用了两个星期。")]
+    assert got == [("3个", 3, "个"), ("两个星期", 2, "星期")]
+    assert [(q.text, q.unit) for q in find_quantities("接待600余人次。")] == [("600余人次", "人次")]

@@ -88,11 +88,13 @@ class Quantity:
 MEASURE_WORDS = sorted(
     """次 人次 个 项 家 名 位 人 天 日 周 年 小时 分钟 秒 条 座 所 件 批 元 万元 亿元 美元 公里 千米 米
     平方公里 平方米 亩 公顷 吨 万吨 辆 处 场 期 届 户 轮 篇 份 本 台 倍 层 节 部 支 种 类 例 张 架
-    艘 棵 株 只 头 所 间 套 栋 幢 趟 遍 站 首 门 组 队 对 片 块 根 段 %""".split(),
+    艘 棵 株 只 头 所 间 套 栋 幢 趟 遍 站 首 门 组 队 对 片 块 根 段 星期 钟头 工作日 %""".split(),
     key=len,
     reverse=True,
 )
 TIME_UNITS = {"年", "月", "天", "日", "周", "小时", "分钟", "秒"}
+# Units that can follow 个 (`5个月`, `三个小时`); after 个 anything else is the counted noun.
+_AFTER_GE = {"月", "小时", "星期", "钟头", "工作日"}
 _NUM = rf"(?:\d+(?:,\d{{3}})*(?:\.\d+)?(?:[万亿])?|{CN_NUMERAL}+)"
 _QUANTITY = re.compile(
     rf"(?P<pre>约|近|超过|逾|将近|大约|不到|不足)?"
@@ -125,6 +127,10 @@ def _quantities_in(sentence: str, paragraph: int = -1) -> list[Quantity]:
         if any(a <= start < b for a, b in masked):
             continue  # a year, month or day, not an amount
         num, unit = m["num"], m["unit"]
+        cut = bool(m["ge"]) and unit not in _AFTER_GE
+        if cut:
+            # `3个项目`: 个 is the measure word and 项目 the noun, not `3个` + 项.
+            unit, end = "个", m.end("ge")
         if unit == "月" and not m["ge"]:
             continue  # `5月` is May; `5个月` is five months
         if unit == "年" and _YEARISH.fullmatch(num):
@@ -140,15 +146,15 @@ def _quantities_in(sentence: str, paragraph: int = -1) -> list[Quantity]:
         except ValueError:
             continue
         qualifier = "exact"
-        if m["more"] or m["more2"] == "多":
+        if m["more"] or (m["more2"] == "多" and not cut):
             qualifier = "more_than"
-        if m["post"]:
+        if m["post"] and not cut:
             qualifier = _QUALIFIER_POST[m["post"]]
         text_start = start
         if m["pre"]:
             qualifier = _QUALIFIER_PRE[m["pre"]]
             text_start = m.start()
-        if m["more2"] == "半":
+        if m["more2"] == "半" and not cut:
             value = value + 0.5
         text = sentence[text_start:end]
         found.append(Quantity(text, value, qualifier, unit, sentence, paragraph))

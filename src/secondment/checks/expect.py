@@ -176,7 +176,8 @@ def expect_axes_bars(
         raise Hint(f"{what}: the bar labels should be the {len(labels)} categories, as written")
     got = dict(zip(shown, values, strict=False)) if len(shown) == len(values) else {}
     if any(not math.isclose(got.get(k, math.nan), float(v)) for k, v in want.items()):
-        raise Hint(f"{what}: some bar heights do not match the table")
+        size = "lengths" if horizontal else "heights"
+        raise Hint(f"{what}: some bar {size} do not match the table")
     if need_title and not ax.get_title():
         raise Hint(f"{what} needs a title")
     if need_axis_labels and not (ax.get_xlabel() and ax.get_ylabel()):
