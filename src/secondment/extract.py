@@ -86,9 +86,11 @@ class Quantity:
 # Measure words and units, longest first so that 小时 wins over 时. A number followed by
 # anything else (两地, 三地 …) is not a quantity of something.
 MEASURE_WORDS = sorted(
-    """次 人次 个 项 家 名 位 人 天 日 周 年 小时 分钟 秒 条 座 所 件 批 元 万元 亿元 美元 公里 千米 米
-    平方公里 平方米 亩 公顷 吨 万吨 辆 处 场 期 届 户 轮 篇 份 本 台 倍 层 节 部 支 种 类 例 张 架
-    艘 棵 株 只 头 所 间 套 栋 幢 趟 遍 站 首 门 组 队 对 片 块 根 段 星期 钟头 工作日 %""".split(),
+    """次 人次 个 项 家 名 位 人 天 日 周 年 小时 分钟 秒 条 座 所
+    件 批 元 万元 亿元 美元 公里 千米 米 平方公里 平方米 亩 公顷 吨
+    万吨 辆 处 场 期 届 户 轮 篇 份 本 台 倍 层 节 部 支 种 类
+    例 张 架 艘 棵 株 只 头 所 间 套 栋 幢 趟 遍 站 首 门 组
+    队 对 片 块 根 段 星期 钟头 工作日 %""".split(),
     key=len,
     reverse=True,
 )
