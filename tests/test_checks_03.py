@@ -9,6 +9,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from checks_support import hint, passes
 
 from secondment.article import load_article, normalise, read_article_text, sentences
 from secondment.checks import evaluate
@@ -22,20 +23,6 @@ ARTICLE = load_article()
 BODY_SENTENCES = [s for p in ARTICLE.paragraphs for s in sentences(p.text)]
 HAN = r"[\u4e00-\u9fff]"
 POST = "[^,，、。;；:：!！?？“”()（）]"
-
-
-def passes(qid, answer):
-    verdict = evaluate(qid, answer)
-    assert verdict.passed, verdict.message
-    assert verdict.status == "correct"
-
-
-def hint(qid, answer):
-    """The hint a wrong answer gets (it must be a hint, not a crash)."""
-    verdict = evaluate(qid, answer)
-    assert not verdict.passed
-    assert verdict.status == "wrong", verdict.message
-    return verdict.message
 
 
 # ---------------------------------------------------------------- the notebook's given texts

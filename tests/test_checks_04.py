@@ -8,6 +8,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
+from checks_support import hint, passes
 
 from secondment.article import datasets_dir, load_article
 from secondment.checks import evaluate
@@ -24,20 +25,6 @@ TITLES = ["主任科员", "主任", "厅长", "局长", "处长", "科长", "市
 ROLE = rf"(?:专职|常务)?副?(?:{'|'.join(TITLES)})"
 POST = rf"^(?P<org>.+?)(?P<role>{ROLE})$"
 GREEDY = rf"^(?P<org>.+)(?P<role>{ROLE})$"
-
-
-def passes(qid, answer):
-    verdict = evaluate(qid, answer)
-    assert verdict.passed, verdict.message
-    assert verdict.status == "correct"
-
-
-def hint(qid, answer):
-    """The hint a wrong answer gets (it must be a hint, not a crash)."""
-    verdict = evaluate(qid, answer)
-    assert not verdict.passed
-    assert verdict.status == "wrong", verdict.message
-    return verdict.message
 
 
 # ---------------------------------------------------------------- the right answers
