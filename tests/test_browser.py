@@ -232,6 +232,9 @@ def test_lesson_charts_render_in_jupyterlab(lab: Any, page: Any) -> None:
         assert not blank, f"charts {blank} did not load"
         _fail_on(_new_tofu(cells, _stored_texts(ROOT / LESSON)))
 
+        toasts = page.locator(".Toastify__toast").all_inner_texts()
+        assert not [t for t in toasts if "news" in t.lower()], f"a news pop-up: {toasts}"
+
         probe = json.loads(nb.add_cell_and_run(FONT_PROBE).strip().splitlines()[-1])
         assert probe == {"family": FONT_FAMILY, "file": FONT_FILE}
 
