@@ -221,9 +221,9 @@ def test_lesson_charts_render_in_jupyterlab(lab: Any, page: Any) -> None:
         nb = _open(page, lab, LESSON)
         nb.clear_outputs()
         nb.run_all()
-        red = [f"the page shows: {t.strip()[:300]}" for t in nb.rendered_stderr()]
-        _fail_on(_problems(nb.cells()) + [t for t in red if BAD_STDERR.search(t)])
         cells = nb.cells()
+        red = [f"the page shows: {t.strip()[:300]}" for t in nb.rendered_stderr()]
+        _fail_on(_problems(cells) + [t for t in red if BAD_STDERR.search(t)])
 
         images = nb.images()
         expected = _stored_charts(ROOT / LESSON)
@@ -235,7 +235,11 @@ def test_lesson_charts_render_in_jupyterlab(lab: Any, page: Any) -> None:
         toasts = page.locator(".Toastify__toast").all_inner_texts()
         assert not [t for t in toasts if "news" in t.lower()], f"a news pop-up: {toasts}"
 
-        probe = json.loads(nb.add_cell_and_run(FONT_PROBE).strip().splitlines()[-1])
+        printed = nb.add_cell_and_run(FONT_PROBE)
+        try:
+            probe = json.loads(printed.strip().splitlines()[-1])
+        except (ValueError, IndexError):
+            pytest.fail(f"the font probe printed {printed!r}", pytrace=False)
         assert probe == {"family": FONT_FAMILY, "file": FONT_FILE}
 
         first_chart = next(
@@ -261,12 +265,18 @@ def test_exercise_check_turns_green(lab: Any, page: Any) -> None:
         index, answer, check = _first_answer(student, solution)
         nb.clear_outputs()
         nb.run_all_above(index)
-        nb.type_into_cell(index, answer)
-        nb.run_cells_from(index, check - index + 1)
-        cells = nb.cells()
-        _fail_on(_problems(cells[: check + 1]))
-        verdict = "\n".join(o["text"] for o in cells[check]["outputs"])
-        assert "✅" in verdict, f"cell {check} of {student.name} shows {verdict!r}"
+
+        def verdict(code: str) -> str:
+            nb.type_into_cell(index, code)
+            nb.run_cells_from(index, check - index + 1)
+            cells = nb.cells()
+            _fail_on(_problems(cells[: check + 1]))
+            return "\n".join(o["text"] for o in cells[check]["outputs"])
+
+        wrong = verdict("answer = None")
+        assert "❌" in wrong and "✅" not in wrong, f"a wrong answer shows {wrong!r}"
+        right = verdict(answer)
+        assert "✅" in right, f"cell {check} of {student.name} shows {right!r}"
         nb.show_output_of(check)
         _screenshot(page, student.stem)
     except BaseException:

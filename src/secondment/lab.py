@@ -454,7 +454,19 @@ class Notebook:
         self.page.keyboard.insert_text(code)
 
     def run_cells_from(self, index: int, count: int, timeout: float = 60.0) -> None:
-        """Select cell `index` and press Shift+Enter `count` times; wait for those cells."""
+        """Select cell `index` and press Shift+Enter `count` times; wait for those cells.
+
+        Their old outputs and counts are cleared first, so that the wait sees the new run.
+        """
+        self.page.evaluate(
+            """([p, a, b]) => window.__course.panel(p).content.widgets.slice(a, b)
+                 .filter(cell => cell.model.type === 'code')
+                 .forEach(cell => {
+                   cell.model.outputs.clear();
+                   cell.model.executionCount = null;
+                 })""",
+            [self.path, index, index + count],
+        )
         self.select_cell(index)
         self.cell_locator(index).locator(".jp-InputPrompt").click()
         for _ in range(count):
