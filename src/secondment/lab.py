@@ -1,14 +1,14 @@
 """Run the course in JupyterLab and drive it from headless Chromium (browser test, benchmark).
 
     with LabServer(course_copy) as lab, browser() as chromium:
-        page = chromium.new_page()
+        page = new_page(chromium)
         nb = Notebook.open(page, lab, "notebooks/05-charting-with-matplotlib.ipynb")
         nb.run_all()
 
 `LabServer` starts `python -m jupyter lab` from this environment on a free local port with a
 random token, in its own temporary configuration, data, runtime and settings folders (so a
 user's Jupyter set-up never leaks in), with the kernels' environment of
-`secondment.execute.KERNEL_ENV`, no news or update checks, and
+`secondment.execute.KERNEL_ENV`, no news pop-up, no update or build checks, and
 `window.jupyterapp` exposed so that the page can be driven through JupyterLab's own commands.
 Stopping it asks the server to shut down, then terminates, then kills its process group.
 
@@ -437,11 +437,19 @@ class Notebook:
 
     def wait_settled(self, start: int = 0, stop: int | None = None, timeout: float = 60) -> None:
         """Wait until code cells [start, stop) all have execution counts and the kernel idles."""
-        self.page.wait_for_function(
-            "([p, a, b]) => window.__course.settled(p, a, b)",
-            arg=[self.path, start, stop],
-            timeout=timeout * 1000,
-        )
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        try:
+            self.page.wait_for_function(
+                "([p, a, b]) => window.__course.settled(p, a, b)",
+                arg=[self.path, start, stop],
+                timeout=timeout * 1000,
+            )
+        except PlaywrightTimeout:
+            raise LabError(
+                f"timed out after {timeout:.0f} s waiting for cells {start} to "
+                f"{'the end' if stop is None else stop - 1} of {self.path} to run"
+            ) from None
 
     def type_into_cell(self, index: int, code: str) -> None:
         """Replace cell `index`'s source the way a student does: click, select all, type."""
