@@ -81,7 +81,7 @@ def graded(tmp_path_factory):
                    subs / "kim" / "ex01.ipynb")  # fmt: skip
     files = sorted(subs.rglob("*.ipynb"))
     before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
-    rows = grade(files, only="01", cell_timeout=5, notebook_timeout=60)
+    rows = grade(files, only="01", cell_timeout=3, notebook_timeout=60)
     after = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
     return rows, before, after, tmp
 

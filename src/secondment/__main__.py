@@ -74,7 +74,7 @@ def _grade(args: argparse.Namespace) -> int:
     if not files:
         raise ArticleError("no submissions given: pass notebooks or a submissions/ folder")
     rows = grade(files, only=args.exercise, cell_timeout=args.cell_timeout,
-                 notebook_timeout=args.notebook_timeout)  # fmt: skip
+                 notebook_timeout=args.notebook_timeout, jobs=args.jobs)  # fmt: skip
     write_gradebook(rows, Path(args.out))
     print(summary(rows))
     print(f"wrote {args.out} ({len(rows)} rows)")
@@ -91,6 +91,13 @@ def _links(args: argparse.Namespace) -> int:
     if args.hub:
         print(hub_link(args.hub, args.repo, args.ref, args.notebook))
     return 0
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from secondment.bench import main as bench_main
+
+    argv = (["--quick"] if args.quick else []) + (["--out", args.out] if args.out else [])
+    return bench_main(argv)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -123,6 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--exercise", help="only accept this exercise number, e.g. 03")
     p.add_argument("--cell-timeout", type=int, default=30, help="seconds per cell (default 30)")
     p.add_argument("--notebook-timeout", type=int, default=180, help="seconds per notebook")
+    p.add_argument("--jobs", type=int, default=2, help="submissions graded at once (default 2)")
     p.add_argument("--chart", help="also save a chart of the share passing each question")
     p.set_defaults(func=_grade)
 
@@ -132,6 +140,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--hub", help="JupyterHub URL, for an nbgitpuller link")
     p.add_argument("--notebook", default="notebooks/00-start-here.ipynb", help="notebook to open")
     p.set_defaults(func=_links)
+
+    p = sub.add_parser("bench", help="time the notebooks, the validation and JupyterLab")
+    p.add_argument("--quick", action="store_true", help="notebooks only: skip the slow parts")
+    p.add_argument("--out", help="where to write the results table (default benchmarks/results.md)")
+    p.set_defaults(func=_bench)
     return parser
 
 
