@@ -266,7 +266,7 @@ def _q6_wrong():
         (_chart(top_words(BODY_WORDS, 5, ())), "STOP_WORDS"),
         (_chart(top5, title=False), "needs a title"),
         (_chart(top5, labels=False), "labels on both axes"),
-        (_chart([(w, c + 1) for w, c in top5]), "bar lengths are not the counts"),
+        (_chart([(w, c + 1) for w, c in top5]), "bar lengths do not match"),
         (bars, "the Axes"),
     ]
 
