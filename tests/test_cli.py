@@ -1,5 +1,6 @@
 """The command line as a student meets it: the right files, or one clear line and nothing written."""
 
+import os
 import subprocess
 import sys
 
@@ -72,14 +73,14 @@ def test_text_with_no_facts_warns_and_writes_headers(tmp_path):
 
 
 def test_failed_write_leaves_old_files(tmp_path, monkeypatch):
-    from secondment import tables
+    from secondment import files, tables
     from secondment.article import load_article
 
     out = tmp_path / "out"
     out.mkdir()
     (out / "cadres.csv").write_text("old", encoding="utf-8")
     calls = {"n": 0}
-    real = tables.os.replace
+    real = files.os.replace
 
     def flaky(src, dst):
         calls["n"] += 1
@@ -87,7 +88,7 @@ def test_failed_write_leaves_old_files(tmp_path, monkeypatch):
             raise OSError("disk full")
         real(src, dst)
 
-    monkeypatch.setattr(tables.os, "replace", flaky)
+    monkeypatch.setattr(files.os, "replace", flaky)
     with pytest.raises(OSError):
         tables.write_tables(load_article(), out)
     assert (out / "cadres.csv").read_text(encoding="utf-8") == "old"
@@ -99,3 +100,13 @@ def test_doctor_says_ready():
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip().endswith("Ready for the course.")
     assert "pandas" in result.stdout and "❌" not in result.stdout
+
+
+def test_written_files_get_normal_permissions(tmp_path):
+    from secondment.files import write_atomically
+
+    path = write_atomically(tmp_path / "a.csv", b"x\n")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert path.read_bytes() == b"x\n" and (path.stat().st_mode & 0o777) == 0o666 & ~mask
+    assert [p.name for p in tmp_path.iterdir()] == ["a.csv"]

@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -26,6 +25,8 @@ import nbformat
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
+
+from secondment.files import write_atomically
 
 __all__ = [
     "ExecuteError",
@@ -120,14 +121,7 @@ def _write_atomically(nb: nbformat.NotebookNode, path: Path) -> None:
     text = nbformat.writes(nb, version=4)
     if not text.endswith("\n"):
         text += "\n"
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(path, text.encode("utf-8"))
 
 
 def _failed_cell(nb: nbformat.NotebookNode, error: bool = True) -> str:

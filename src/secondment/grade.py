@@ -10,6 +10,7 @@ in a process of its own from that value, so printed `✅` lines count for nothin
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import re
@@ -24,6 +25,8 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from secondment.files import write_atomically
 
 __all__ = ["Row", "decide", "grade", "recognise_exercise", "summary", "write_gradebook"]
 
@@ -229,13 +232,12 @@ def grade(
 def write_gradebook(rows: list[Row], out: Path) -> None:
     """Write the gradebook CSV atomically (UTF-8 with BOM, so that Excel opens it cleanly)."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
-    with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(Row.__dataclass_fields__))
-        writer.writeheader()
-        for row in rows:
-            writer.writerow(asdict(row))
-    os.replace(tmp, out)
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, fieldnames=list(Row.__dataclass_fields__))
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(asdict(row))
+    write_atomically(out, buffer.getvalue().encode("utf-8-sig"))
 
 
 def summary(rows: list[Row]) -> str:

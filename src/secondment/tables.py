@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import asdict
 from pathlib import Path
 
@@ -12,6 +10,7 @@ import pandas as pd
 
 from secondment.article import Article, datasets_dir, load_article
 from secondment.extract import TITLES, find_cadres, find_events, find_quantities, find_ranks
+from secondment.files import write_all_or_none
 
 __all__ = [
     "TABLE_FILES",
@@ -136,20 +135,8 @@ def write_tables(article: Article, out_dir: str | Path) -> list[Path]:
     }
     meta = json.dumps(article.to_dict(), ensure_ascii=False, indent=2) + "\n"
     contents["article.json"] = meta.encode("utf-8")
-    # Stage every file first so that a failure leaves the folder as it was.
-    staged: list[tuple[str, Path]] = []
-    try:
-        for name, data in contents.items():
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=out)
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            staged.append((name, Path(tmp)))
-        for name, tmp in staged:
-            os.replace(tmp, out / name)
-    finally:
-        for _, tmp in staged:
-            tmp.unlink(missing_ok=True)
-    return [out / name for name in contents]
+    # All or nothing: a failure leaves the folder as it was.
+    return write_all_or_none({out / name: data for name, data in contents.items()})
 
 
 def load_table(name: str) -> pd.DataFrame:
