@@ -8,10 +8,13 @@ byte-stable saving.
 from __future__ import annotations
 
 import functools
+import io
 import os
 import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from secondment.files import write_atomically
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -98,16 +101,9 @@ def save_figure(fig: Figure, path: str | os.PathLike[str]) -> Path:
         raise ValueError(
             f"{target}: save_figure writes .png or .svg, not {suffix or 'no suffix'!r}"
         )
-    # Same directory, so os.replace is a rename on one filesystem: readers see the old file
-    # or the new one, never half of one.
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as fh:
-            fig.savefig(fh, format=suffix[1:], metadata=_SAVE_METADATA[suffix])
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return target
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=suffix[1:], metadata=_SAVE_METADATA[suffix])
+    return write_atomically(target, buffer.getvalue())
 
 
 @functools.cache
