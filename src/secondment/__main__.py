@@ -48,7 +48,8 @@ def _execute(args: argparse.Namespace) -> int:
             seconds = execute_notebook(path)
         except ExecuteError as exc:
             raise ArticleError(str(exc)) from None
-        print(f"{seconds:6.1f} s  {path}", flush=True)
+        shown = path.resolve().relative_to(root) if path.resolve().is_relative_to(root) else path
+        print(f"{seconds:6.1f} s  {shown}", flush=True)
     return 0
 
 
