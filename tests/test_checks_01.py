@@ -1,16 +1,16 @@
 """Exercise 01 · Reading the article: every check accepts the right answer and explains wrong ones."""
 
-import ast
 import re
 import unicodedata
 from pathlib import Path
 
 import nbformat
 import pytest
+from checks_support import given
 
 from secondment.article import article_path, load_article, normalise, read_article_text
 from secondment.checks import evaluate, ex01
-from secondment.exercises import BEGIN, student_source
+from secondment.exercises import BEGIN
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTION = ROOT / "exercises" / "solutions" / "01-reading-the-article-solutions.ipynb"
@@ -190,12 +190,7 @@ def _cells():
 
 
 def _given(name):
-    """The value of a text the solution notebook gives (outside the solution blocks)."""
-    for cell in _cells():
-        for node in ast.parse(student_source(cell.source)).body:
-            if isinstance(node, ast.Assign) and ast.unparse(node.targets[0]) == name:
-                return ast.literal_eval(node.value)
-    raise AssertionError(f"the notebook gives no {name}")
+    return given(SOLUTION, name)
 
 
 GIVEN = {

@@ -5,7 +5,6 @@ value labels, no unit, the article's numbers, matplotlib's default style …) to
 check notices, from the Axes alone, and says what to fix.
 """
 
-import ast
 import re
 from pathlib import Path
 
@@ -13,11 +12,12 @@ import matplotlib.pyplot as plt
 import nbformat
 import pandas as pd
 import pytest
+from checks_support import given
 from matplotlib import colors
 
 from secondment.charts import alt_text, font_warnings, rank_bars
 from secondment.checks import evaluate, ex05
-from secondment.exercises import BEGIN, student_source
+from secondment.exercises import BEGIN
 from secondment.extract import find_ranks
 from secondment.style import FONT_FAMILY, PALETTE, save_figure, use_course_style
 from secondment.tables import cadres_table, home_level, ranks_table
@@ -346,12 +346,7 @@ def _cells():
 
 
 def _given(name):
-    """The value of a text the solution notebook gives (outside the solution blocks)."""
-    for cell in _cells():
-        for node in ast.parse(student_source(cell.source)).body:
-            if isinstance(node, ast.Assign) and ast.unparse(node.targets[0]) == name:
-                return ast.literal_eval(node.value)
-    raise AssertionError(f"the notebook gives no {name}")
+    return given(SOLUTION, name)
 
 
 def test_the_checks_use_what_the_notebook_gives():
