@@ -218,8 +218,24 @@ def cmd_setup(args: "list[str]") -> int:
     return 0
 
 
+# JupyterLab reads setting overrides from its app folder inside the environment: no pop-up
+# asking students about Jupyter news, and no update check, in class.
+LAB_OVERRIDES = {
+    "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False}
+}
+
+
+def write_lab_overrides(venv: Path = VENV) -> Path:
+    """Write JupyterLab's setting overrides into the environment (idempotent)."""
+    path = venv / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(LAB_OVERRIDES, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
 def cmd_lab(args: "list[str]") -> int:
     python = ensure_venv(NEEDS["lab"])
+    write_lab_overrides()
     start = [START_NOTEBOOK] if (ROOT / START_NOTEBOOK).exists() else []
     step(" ".join(["jupyter lab", *start, *args]))
     return run([str(python), "-m", "jupyterlab", *start, *args], "JupyterLab")

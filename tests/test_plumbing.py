@@ -309,3 +309,13 @@ def test_outputs_stored_by_execute_pass_nbval_from_any_folder(tmp_path: Path) ->
     mismatch = '''"'something else'" == "'<cell>'"'''
     assert mismatch in output, output  # the tampered cell, and only it
     assert "without encryption" not in output
+
+
+def test_lab_overrides_switch_off_the_news_pop_up(tmp_path):
+    path = course.write_lab_overrides(tmp_path / "venv")
+    assert path.relative_to(tmp_path).as_posix() == "venv/share/jupyter/lab/settings/overrides.json"
+    settings = json.loads(path.read_text(encoding="utf-8"))
+    assert settings["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
+    assert course.write_lab_overrides(tmp_path / "venv").read_text(
+        encoding="utf-8"
+    ) == path.read_text(encoding="utf-8")
