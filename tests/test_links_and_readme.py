@@ -85,3 +85,12 @@ def test_relative_links_in_notebooks_resolve():
         if not (nb.parent / target).resolve().exists()
     ]
     assert broken == [], "write links from the notebook's own folder (solutions: ../../notebooks/…)"
+
+
+def test_course_map_titles_match_the_notebooks():
+    import json
+
+    for nb in LESSONS:
+        title = "".join(json.loads((ROOT / nb).read_text(encoding="utf-8"))["cells"][0]["source"])
+        name = title.splitlines()[0].split("·", 1)[1].strip()
+        assert f"[{name}]({nb})" in README, nb
