@@ -44,7 +44,7 @@ from typing import Any
 import nbformat
 import nbformat.v4 as v4
 
-from secondment.execute import KERNEL_ENV, KERNEL_NAME, KERNELSPEC
+from secondment.execute import KERNEL_ENV, KERNELSPEC
 
 __all__ = [
     "BrowserTiming",
@@ -118,22 +118,12 @@ def time_notebook(
     kernel-info request until the last cell's last output. The notebook file is not written.
     `cwd` is the kernel's working directory (default: the notebook's folder).
     """
-    from nbclient import NotebookClient
-
-    from secondment.execute import _KernelManager
+    from secondment.execute import course_client
 
     path = Path(path)
     timing = NotebookTiming(name or path.name)
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(
-        nb,
-        timeout=timeout,
-        kernel_name=KERNEL_NAME,
-        kernel_manager_class=_KernelManager,
-        record_timing=False,
-        allow_errors=False,
-        resources={"metadata": {"path": str(cwd or path.parent)}},
-    )
+    client = course_client(nb, cwd or path.parent, timeout, allow_errors=False)
     client.reset_execution_trackers()
     start = time.perf_counter()
     try:

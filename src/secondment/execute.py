@@ -30,6 +30,7 @@ from secondment.files import write_atomically
 
 __all__ = [
     "ExecuteError",
+    "course_client",
     "KERNEL_ENV",
     "KERNEL_NAME",
     "KERNELSPEC",
@@ -151,6 +152,21 @@ def _read(path: Path) -> tuple[dict[str, Any], nbformat.NotebookNode]:
     return raw, nb
 
 
+def course_client(
+    nb: nbformat.NotebookNode, cwd: Path, timeout: int, **options: Any
+) -> NotebookClient:
+    """A notebook client with the course's kernel: this environment's python3, no timing."""
+    return NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name=KERNEL_NAME,
+        kernel_manager_class=_KernelManager,
+        record_timing=False,
+        resources={"metadata": {"path": str(cwd)}},
+        **options,
+    )
+
+
 def execute_notebook(path: Path, timeout: int = 120) -> float:
     """Re-execute one notebook in place and return the seconds it took.
 
@@ -165,17 +181,14 @@ def execute_notebook(path: Path, timeout: int = 120) -> float:
     raw, nb = _read(path)
     _stable_ids(raw, nb)
     _tidy(nb)
-    client = NotebookClient(
+    client = course_client(
         nb,
-        timeout=timeout,
-        kernel_name=KERNEL_NAME,
-        kernel_manager_class=_KernelManager,
-        record_timing=False,
+        path.parent,
+        timeout,
         # One print may arrive as several stream messages; merged, the stored file is the same
         # on every run.
         coalesce_streams=True,
         allow_errors=False,
-        resources={"metadata": {"path": str(path.parent)}},
     )
     try:
         client.execute(env={**os.environ, **KERNEL_ENV})

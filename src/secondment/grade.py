@@ -108,22 +108,18 @@ def _run_child(path: str, answers: str, cell_timeout: str) -> None:
     import logging
 
     import nbformat
-    from nbclient import NotebookClient
     from nbclient.exceptions import DeadKernelError
+
+    from secondment.execute import course_client
 
     logging.disable(logging.CRITICAL)
     os.environ["SECONDMENT_ANSWERS"] = answers
     status, detail = "ok", ""
     try:
         nb = nbformat.read(path, as_version=4)
-        client = NotebookClient(
-            nb, timeout=int(cell_timeout), kernel_name="python3", allow_errors=True,
-            interrupt_on_timeout=True, record_timing=False,
-            resources={"metadata": {"path": str(Path(path).parent)}},
-        )  # fmt: skip
-        from secondment.execute import _KernelManager
-
-        client.kernel_manager_class = _KernelManager
+        client = course_client(
+            nb, Path(path).parent, int(cell_timeout), allow_errors=True, interrupt_on_timeout=True
+        )
         client.execute()
         errors = [
             o.get("ename", "")
