@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import logging
 import subprocess
@@ -10,6 +11,7 @@ import sys
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import matplotlib
 import pytest
@@ -29,14 +31,6 @@ from secondment.style import (
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLE = ROOT / "datasets" / "000_1fbbca7256bb50ad.txt"
 REBUILD = "run `python tools/build_font.py` to rebuild the font"
-# Where course text lives that may end up in a chart; kept in step with tools/build_font.py.
-COURSE_GLOBS = (
-    "datasets/*.csv",
-    "notebooks/*.ipynb",
-    "exercises/**/*.ipynb",
-    "instructors/*.md",
-    "README.md",
-)
 # Blocks a Chinese text draws on, plus the general punctuation it uses.
 CJK_RANGES = (
     (0x2E80, 0x2FDF),  # radicals
@@ -56,34 +50,15 @@ def is_cjk(ch: str) -> bool:
     return ch in CJK_PUNCTUATION or any(lo <= ord(ch) <= hi for lo, hi in CJK_RANGES)
 
 
-def gb2312_level1() -> list[str]:
-    chars = []
-    for row in range(0xB0, 0xD8):
-        for col in range(0xA1, 0xFF):
-            try:
-                chars.append(bytes((row, col)).decode("gb2312"))
-            except UnicodeDecodeError:
-                pass
-    return chars
+def _load_build_script() -> ModuleType:
+    """tools/build_font.py, whose definitions of the subset and the course text the tests share."""
+    spec = importlib.util.spec_from_file_location("build_font", ROOT / "tools" / "build_font.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-def visible_text(path: Path) -> str:
-    text = path.read_text(encoding="utf-8")
-    if path.suffix == ".ipynb":
-        # Through the JSON, so \\uXXXX escapes count as the characters they stand for.
-        return "\n".join(json_strings(json.loads(text)))
-    return text
-
-
-def json_strings(node: object) -> Iterator[str]:
-    if isinstance(node, str):
-        yield node
-    elif isinstance(node, dict):
-        for value in node.values():
-            yield from json_strings(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from json_strings(item)
+build_font = _load_build_script()
 
 
 def chinese_chart() -> Figure:
@@ -131,21 +106,20 @@ def test_font_covers_every_character_of_the_article() -> None:
 
 
 def test_font_covers_gb2312_level1() -> None:
-    hanzi = gb2312_level1()
+    hanzi = build_font.gb2312_level1()
     assert len(hanzi) == 3755
     assert hanzi[0] == "啊" and hanzi[-1] == "座"
     assert missing_glyphs("".join(hanzi)) == []
 
 
 def test_font_covers_the_cjk_text_of_the_course() -> None:
-    paths = sorted({p for g in COURSE_GLOBS for p in ROOT.glob(g) if p.is_file()})
     problems = []
-    for path in paths:
+    for path in build_font.course_text_files():
         try:
-            text = visible_text(path)
+            text = build_font.file_characters(path)
         except (UnicodeDecodeError, json.JSONDecodeError):
             continue  # not text a chart could show
-        for ch in missing_glyphs("".join(ch for ch in set(text) if is_cjk(ch))):
+        for ch in missing_glyphs("".join(ch for ch in sorted(text) if is_cjk(ch))):
             problems.append(f"{ch} (U+{ord(ch):04X}) in {path.relative_to(ROOT)}")
     assert not problems, "no glyph in the bundled font for: " + "; ".join(problems) + f"; {REBUILD}"
 
