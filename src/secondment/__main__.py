@@ -6,7 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from secondment.article import ArticleError
+from secondment.errors import SecondmentError
+
+
+class UsageError(SecondmentError):
+    """A command was given arguments it cannot work with."""
 
 
 def _tables(args: argparse.Namespace) -> int:
@@ -17,7 +21,7 @@ def _tables(args: argparse.Namespace) -> int:
     article = parse_article(read_article_text(source, args.encoding))
     out = Path(args.out) if args.out else datasets_dir()
     if out.exists() and not out.is_dir():
-        raise ArticleError(f"{out}: --out must be a folder, not a file")
+        raise UsageError(f"{out}: --out must be a folder, not a file")
     paths = write_tables(article, out)
     empty = [name for name, df in build_tables(article).items() if df.empty]
     if len(empty) == 4:
@@ -37,17 +41,14 @@ def _doctor(args: argparse.Namespace) -> int:
 
 def _execute(args: argparse.Namespace) -> int:
     from secondment.article import datasets_dir
-    from secondment.execute import ExecuteError, execute_notebook
+    from secondment.execute import execute_notebook
 
     root = datasets_dir().parent
     paths = [Path(p) for p in args.notebooks] or sorted(
         [*root.glob("notebooks/*.ipynb"), *root.glob("exercises/solutions/*.ipynb")]
     )
     for path in paths:
-        try:
-            seconds = execute_notebook(path)
-        except ExecuteError as exc:
-            raise ArticleError(str(exc)) from None
+        seconds = execute_notebook(path)
         shown = path.resolve().relative_to(root) if path.resolve().is_relative_to(root) else path
         print(f"{seconds:6.1f} s  {shown}", flush=True)
     return 0
@@ -55,13 +56,10 @@ def _execute(args: argparse.Namespace) -> int:
 
 def _build_exercises(args: argparse.Namespace) -> int:
     from secondment.article import datasets_dir
-    from secondment.exercises import ExerciseError, build_exercises
+    from secondment.exercises import build_exercises
 
     root = datasets_dir().parent
-    try:
-        results = build_exercises(root, execute=not args.no_execute)
-    except ExerciseError as exc:
-        raise ArticleError(str(exc)) from None
+    results = build_exercises(root, execute=not args.no_execute)
     for path, changed in results:
         print(f"{'updated ' if changed else 'in sync '} {path.relative_to(root)}")
     return 0
@@ -73,7 +71,7 @@ def _grade(args: argparse.Namespace) -> int:
     paths = [Path(p) for p in args.submissions]
     files = [q for p in paths for q in (sorted(p.rglob("*.ipynb")) if p.is_dir() else [p])]
     if not files:
-        raise ArticleError("no submissions given: pass notebooks or a submissions/ folder")
+        raise UsageError("no submissions given: pass notebooks or a submissions/ folder")
     rows = grade(files, only=args.exercise, cell_timeout=args.cell_timeout,
                  notebook_timeout=args.notebook_timeout, jobs=args.jobs)  # fmt: skip
     write_gradebook(rows, Path(args.out))
@@ -154,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except ArticleError as exc:
+    except SecondmentError as exc:
         print(f"secondment: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

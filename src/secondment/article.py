@@ -7,6 +7,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from secondment.errors import SecondmentError
+
 __all__ = [
     "ARTICLE_FILE",
     "Article",
@@ -26,7 +28,7 @@ __all__ = [
 ARTICLE_FILE = "000_1fbbca7256bb50ad.txt"
 
 
-class ArticleError(ValueError):
+class ArticleError(SecondmentError, ValueError):
     """An input file that cannot be read as an article; the message is one line for the user."""
 
 

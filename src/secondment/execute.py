@@ -26,6 +26,7 @@ from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 
+from secondment.errors import SecondmentError
 from secondment.files import write_atomically
 
 __all__ = [
@@ -65,7 +66,7 @@ KERNELSPEC: dict[str, str] = {
 }
 
 
-class ExecuteError(ValueError):
+class ExecuteError(SecondmentError, ValueError):
     """A notebook that could not be re-executed; the message is one line naming the file."""
 
 

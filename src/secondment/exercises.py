@@ -19,6 +19,8 @@ from pathlib import Path
 
 import nbformat
 
+from secondment.errors import SecondmentError
+
 __all__ = [
     "BEGIN",
     "END",
@@ -36,7 +38,7 @@ END = "### END SOLUTION"
 PLACEHOLDER = "...  # your code here"
 
 
-class ExerciseError(ValueError):
+class ExerciseError(SecondmentError, ValueError):
     """A solution notebook that does not follow the BEGIN/END SOLUTION convention."""
 
 

@@ -36,6 +36,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from secondment.errors import SecondmentError
 from secondment.execute import KERNEL_ENV
 
 if TYPE_CHECKING:
@@ -142,7 +143,7 @@ window.__course = {
 """
 
 
-class LabError(RuntimeError):
+class LabError(SecondmentError, RuntimeError):
     """JupyterLab did not start, or a page did not reach the expected state."""
 
 
