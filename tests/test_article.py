@@ -99,6 +99,20 @@ def test_decode_errors_are_one_line(data, message):
     assert str(err.value).startswith("x.txt: ")
 
 
+@pytest.mark.parametrize(
+    ("codec", "advice"),
+    [("utf-16", "utf-16"), ("utf-16-le", "utf-16-le"), ("utf-16-be", "utf-16-be")],
+)
+def test_utf16_is_named_with_the_codec_to_use(codec, advice):
+    text = "  挂职干部包括厅局级干部15名, 县处级干部45名。\n"
+    with pytest.raises(ArticleError) as err:
+        decode(text.encode(codec), "x.txt")
+    assert str(err.value) == (
+        f"x.txt: the text is UTF-16-encoded, not UTF-8: rerun with --encoding {advice}"
+    )
+    assert decode(text.encode(codec), "x.txt", encoding=advice).lstrip("\ufeff") == text
+
+
 def test_decode_accepts_bom_and_other_encodings():
     assert decode("\ufeff挂职".encode(), "x") == "挂职"
     assert decode("挂职".encode("gbk"), "x", encoding="gbk") == "挂职"

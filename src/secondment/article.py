@@ -13,6 +13,7 @@ __all__ = [
     "ARTICLE_FILE",
     "Article",
     "ArticleError",
+    "course_root",
     "Paragraph",
     "Section",
     "article_path",
@@ -32,16 +33,34 @@ class ArticleError(SecondmentError, ValueError):
     """An input file that cannot be read as an article; the message is one line for the user."""
 
 
-def datasets_dir() -> Path:
-    """Return the course's `datasets/` folder, whatever the working directory."""
+def course_root() -> Path | None:
+    """The course folder (the one holding `datasets/` and `notebooks/`), or None.
+
+    It is found from where the package is: an editable install (`pip install -e .`, what
+    `course.py` and Binder do) lives inside it. A wheel installed elsewhere has no course folder,
+    only the datasets it ships.
+    """
     here = Path(__file__).resolve()
     for parent in here.parents:
-        candidate = parent / "datasets"
-        if (candidate / ARTICLE_FILE).is_file():
-            return candidate
+        if (parent / "datasets" / ARTICLE_FILE).is_file() and (parent / "src").is_dir():
+            return parent
+    return None
+
+
+def datasets_dir() -> Path:
+    """Return the course's `datasets/` folder, whatever the working directory.
+
+    In a clone that is `datasets/` itself; in any other install, the copy the package ships.
+    """
+    root = course_root()
+    if root is not None:
+        return root / "datasets"
+    shipped = Path(__file__).resolve().parent / "datasets"
+    if (shipped / ARTICLE_FILE).is_file():
+        return shipped
     raise ArticleError(
-        "cannot find the course's datasets/ folder: install the course with "
-        "`pip install -e .` from a clone of the repository"
+        "cannot find the course's datasets: reinstall the course package "
+        "(`pip install -e .` from a clone of the repository)"
     )
 
 
@@ -66,11 +85,39 @@ def _looks_like_gbk(data: bytes) -> bool:
     return hanzi >= max(2, len(text) // 10)
 
 
+def _utf16_codec(data: bytes) -> str | None:
+    """The UTF-16 codec these bytes are written in (`utf-16`, `utf-16-le` …), if they are."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "utf-16"
+    if b"\x00" not in data or len(data) % 2:
+        return None
+    # Without a BOM: ASCII characters (spaces, digits, line breaks) put their zero byte on the
+    # same side of each pair (second in little-endian), and few hanzi have a zero byte at all;
+    # zeros in binary data fall on both sides alike.
+    odd = sum(1 for byte in data[1::2] if byte == 0)
+    even = sum(1 for byte in data[::2] if byte == 0)
+    if max(odd, even) < 9 * min(odd, even) or max(odd, even) < 2:
+        return None
+    codec = "utf-16-le" if odd > even else "utf-16-be"
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError:
+        return None
+    readable = sum(1 for ch in text if ch.isprintable() or ch in "\r\n\t")
+    return codec if readable >= 0.95 * len(text) else None
+
+
 def decode(data: bytes, name: str = "<bytes>", encoding: str = "utf-8") -> str:
     """Decode article bytes, raising ArticleError with advice for other encodings."""
     if not data.strip():
         raise ArticleError(f"{name}: the file is empty; give the path of a saved article")
-    if _looks_binary(data):
+    wide = encoding.lower().replace("_", "-").startswith("utf-16")
+    utf16 = None if wide else _utf16_codec(data)
+    if utf16:
+        raise ArticleError(
+            f"{name}: the text is UTF-16-encoded, not UTF-8: rerun with --encoding {utf16}"
+        )
+    if not wide and _looks_binary(data):
         raise ArticleError(f"{name}: this is not a text file (binary bytes); give a .txt article")
     codec = "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
     try:

@@ -1,0 +1,133 @@
+"""One declaration, two locks: pyproject.toml's ranges, and the exact versions made from them.
+
+`tools/lock.py --check` needs no network: it compares each lock's recorded digest of
+pyproject.toml's dependency tables, checks every declared requirement against the pins, and
+holds the test lock to the student lock's versions. The tests below run it on the repository
+and on copies with one thing changed, so each kind of drift is seen to fail. That the student
+lock is complete (nothing installed that it does not pin) is checked by installing it:
+tests/test_binder.py.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _load(name: str, path: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+lock = _load("lock", ROOT / "tools" / "lock.py")
+
+
+@pytest.fixture
+def copy(tmp_path: Path) -> Path:
+    for name in ("pyproject.toml", "binder/requirements.txt", "requirements-test.txt"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / name, tmp_path / name)
+    return tmp_path
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_the_locks_match_pyproject() -> None:
+    assert lock.problems() == []
+
+
+def test_the_student_lock_pins_everything_jupyterlab_needs_and_no_test_tool() -> None:
+    pins = {name for name, _ in lock.pins(ROOT / "binder/requirements.txt")}
+    # Direct, and the indirect packages whose drift broke builds before they were locked.
+    assert {"pandas", "matplotlib", "jieba", "jupyterlab", "ipykernel", "pyzmq"} <= pins
+    assert {"numpy", "tornado", "jupyter-server", "jupyter-client", "traitlets"} <= pins
+    assert pins.isdisjoint({"pytest", "nbval", "pytest-xdist", "ruff", "hypothesis", "uv"})
+    assert len(pins) > 90
+
+
+def test_a_new_dependency_without_a_relock_fails(copy: Path) -> None:
+    edit(copy / "pyproject.toml", '"jieba>=0.42",', '"jieba>=0.42",\n    "requests>=2",')
+    found = lock.problems(copy)
+    assert "binder/requirements.txt was made from other pyproject.toml dependencies" in found
+    assert "requirements-test.txt was made from other pyproject.toml dependencies" in found
+
+
+def test_a_pin_edited_by_hand_fails(copy: Path) -> None:
+    edit(copy / "binder/requirements.txt", "\npandas==", "\npandas==0.1.")
+    assert any("pandas" in p for p in lock.problems(copy))
+
+
+def test_the_test_lock_disagreeing_with_the_student_lock_fails(copy: Path) -> None:
+    text = (copy / "requirements-test.txt").read_text(encoding="utf-8")
+    version = re.search(r"^tornado==(\S+)$", text, re.MULTILINE)[1]
+    edit(copy / "requirements-test.txt", f"\ntornado=={version}", "\ntornado==1.0")
+    assert any(p.startswith("requirements-test.txt pins tornado") for p in lock.problems(copy))
+
+
+def test_a_missing_lock_fails(copy: Path) -> None:
+    (copy / "requirements-test.txt").unlink()
+    assert lock.problems(copy) == ["requirements-test.txt is missing"]
+
+
+def test_lock_check_command_says_what_to_run(copy: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "lock.py"), "--check"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().endswith("match pyproject.toml")
+
+
+@pytest.mark.skipif(os.name != "posix", reason="the wheel is checked on Linux and macOS")
+def test_a_wheel_install_carries_the_article_tables_and_font(tmp_path: Path) -> None:
+    """Installed without the repository (`pip install .`), the library still finds its data."""
+    built = subprocess.run(
+        [sys.executable, "-m", "uv", "build", "--wheel", "--quiet", "-o", str(tmp_path / "dist")],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert built.returncode == 0, built.stderr[-2000:]
+    (wheel,) = (tmp_path / "dist").glob("secondment-*.whl")
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    assert (site / "secondment/datasets/000_1fbbca7256bb50ad.txt").read_bytes() == (
+        ROOT / "datasets/000_1fbbca7256bb50ad.txt"
+    ).read_bytes()
+
+    # The wheel's copy comes first on the path, ahead of this checkout's editable install.
+    probe = (
+        "from secondment.article import course_root, datasets_dir, load_article\n"
+        "from secondment.tables import load_table\n"
+        "from secondment.style import font_path\n"
+        f"print(course_root(), datasets_dir().relative_to({str(site)!r}).as_posix(),\n"
+        "      len(load_table('cadres')), font_path().is_file(), load_article().title)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(site)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split()[:4] == ["None", "secondment/datasets", "8", "True"]
