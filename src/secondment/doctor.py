@@ -7,10 +7,16 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-__all__ = ["Finding", "diagnose", "pinned_versions", "report"]
+if TYPE_CHECKING:
+    from packaging.requirements import Requirement
 
-CORE = ("pandas", "matplotlib", "jieba", "jupyterlab", "ipykernel", "nbval")
+__all__ = ["Finding", "diagnose", "locked_versions", "report"]
+
+#: The student environment's lock, relative to the course folder.
+LOCK = "binder/requirements.txt"
+_PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;]+)(?:\s*;\s*(.+?))?\s*$")
 
 
 @dataclass
@@ -22,21 +28,85 @@ class Finding:
     fix: str = ""
 
 
-def pinned_versions(requirements: Path | None = None) -> dict[str, str]:
-    """The exact pins (`name==version`) of binder/requirements.txt, by lower-case name."""
-    if requirements is None:
-        from secondment.article import datasets_dir
+def _name(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
 
-        requirements = datasets_dir().parent / "binder" / "requirements.txt"
+
+def locked_versions(lock: Path) -> dict[str, str]:
+    """The versions a lock file pins for this machine's Python and platform, by package name."""
+    from packaging.markers import Marker
+
     pins = {}
-    for line in requirements.read_text(encoding="utf-8").splitlines():
-        if m := re.match(r"^\s*([A-Za-z0-9_.\-]+)\s*==\s*([^\s;#]+)", line):
-            pins[m[1].lower().replace("_", "-")] = m[2]
+    for line in lock.read_text(encoding="utf-8").splitlines():
+        m = _PIN.match(line.strip())
+        if m and (m[3] is None or Marker(m[3]).evaluate()):
+            pins[_name(m[1])] = m[2]
     return pins
 
 
+def declared_requirements() -> list[Requirement]:
+    """What the installed course package declares it needs, JupyterLab (`[lab]`) included."""
+    from packaging.requirements import Requirement
+
+    found = []
+    for text in md.requires("secondment") or []:
+        req = Requirement(text)
+        if req.marker is None or req.marker.evaluate({"extra": "lab"}):
+            found.append(req)
+    return found
+
+
+def _packages() -> list[Finding]:
+    from secondment.article import course_root
+
+    root = course_root()
+    lock = root / LOCK if root is not None else None
+    pins = locked_versions(lock) if lock is not None and lock.is_file() else {}
+    fix = "run `python3 course.py lab` to get the course's versions"
+    out = []
+    for req in declared_requirements():
+        try:
+            have = md.version(req.name)
+        except md.PackageNotFoundError:
+            out.append(Finding(False, f"{req.name} is not installed", fix))
+            continue
+        want = pins.get(_name(req.name))
+        if want is not None and want != have:
+            out.append(Finding(False, f"{req.name} {have} (the course locks {want})", fix))
+        elif not req.specifier.contains(have, prereleases=True):
+            out.append(Finding(False, f"{req.name} {have} (the course needs {req.specifier})", fix))
+        else:
+            out.append(Finding(True, f"{req.name} {have}"))
+    return out
+
+
+def _datasets() -> Finding:
+    """The article reads, and datasets/ holds exactly the tables the library derives from it."""
+    import tempfile
+
+    from secondment.article import datasets_dir, load_article
+    from secondment.tables import TABLE_FILES, write_tables
+
+    fix = "restore them with `git checkout datasets/` (or `python -m secondment refresh-datasets`)"
+    try:
+        article = load_article()
+        with tempfile.TemporaryDirectory() as tmp:
+            write_tables(article, tmp)
+            differ = [
+                name
+                for name in TABLE_FILES
+                if not (datasets_dir() / name).is_file()
+                or (datasets_dir() / name).read_bytes() != (Path(tmp) / name).read_bytes()
+            ]
+    except Exception as exc:  # the report must finish whatever is broken
+        return Finding(False, f"datasets: {exc}", "reinstall the course package")
+    if differ:
+        return Finding(False, f"datasets/ {', '.join(differ)} differ from the article", fix)
+    return Finding(True, f"article readable ({article.title}); datasets/ tables match it")
+
+
 def diagnose() -> list[Finding]:
-    """Check Python, the pinned packages, the course font and the datasets."""
+    """Check Python, the course's packages against its lock, the course font and the datasets."""
     out: list[Finding] = []
     py = sys.version_info
     # Only the verdict, not the exact version: the report is stored in notebook 00, and must
@@ -44,27 +114,7 @@ def diagnose() -> list[Finding]:
     ok = py >= (3, 11)
     what = "Python 3.11 or newer" if ok else f"Python {py.major}.{py.minor} is too old"
     out.append(Finding(ok, what, "install Python 3.11 or newer"))
-    try:
-        pins = pinned_versions()
-    except Exception:  # a wheel install has no binder/ folder; versions are then not compared
-        pins = {}
-    for name in CORE:
-        try:
-            have = md.version(name)
-        except md.PackageNotFoundError:
-            out.append(Finding(False, f"{name} is not installed", "run `python3 course.py lab`"))
-            continue
-        want = pins.get(name)
-        if want and want != have:
-            out.append(
-                Finding(
-                    False,
-                    f"{name} {have} (the course pins {want})",
-                    "run `python3 course.py lab` to get the course's versions",
-                )  # fmt: skip
-            )
-        else:
-            out.append(Finding(True, f"{name} {have}"))
+    out += _packages()
     try:
         from secondment.style import FONT_FAMILY, font_path, use_course_style
 
@@ -76,15 +126,7 @@ def diagnose() -> list[Finding]:
         out.append(Finding(ok, f"Chinese font {FONT_FAMILY}", "reinstall the course package"))
     except Exception as exc:
         out.append(Finding(False, f"Chinese font: {exc}", "reinstall the course package"))
-    try:
-        from secondment.article import load_article
-        from secondment.tables import load_table
-
-        art = load_article()
-        n = len(load_table("cadres"))
-        out.append(Finding(True, f"article readable ({art.title}); cadres.csv has {n} rows"))
-    except Exception as exc:
-        out.append(Finding(False, f"datasets: {exc}", "run `python -m secondment tables`"))
+    out.append(_datasets())
     return out
 
 
