@@ -1,6 +1,7 @@
 """The command line as a student meets it: the right files, or one clear line and nothing written."""
 
 import os
+import shutil
 import subprocess
 import sys
 
@@ -89,7 +90,7 @@ def test_failed_write_leaves_old_files(tmp_path, monkeypatch):
         real(src, dst)
 
     monkeypatch.setattr(files.os, "replace", flaky)
-    with pytest.raises(OSError):
+    with pytest.raises(tables.TablesError, match="disk full|cannot write"):
         tables.write_tables(load_article(), out)
     assert (out / "cadres.csv").read_text(encoding="utf-8") == "old"
     assert [p.name for p in out.iterdir()] == ["cadres.csv"]
@@ -110,3 +111,121 @@ def test_written_files_get_normal_permissions(tmp_path):
     os.umask(mask)
     assert path.read_bytes() == b"x\n" and (path.stat().st_mode & 0o777) == 0o666 & ~mask
     assert [p.name for p in tmp_path.iterdir()] == ["a.csv"]
+
+
+# ---------------------------------------------------------------- every expected failure
+
+
+def test_tables_without_out_writes_to_a_tables_folder_here(tmp_path):
+    result = run("tables", ARTICLE, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "wrote 5 files to tables"
+    assert "张国洪" in (tmp_path / "tables" / "cadres.csv").read_text(encoding="utf-8")
+
+
+def test_tables_never_overwrites_the_course_datasets(tmp_path):
+    from secondment.article import datasets_dir
+
+    before = {p.name: p.read_bytes() for p in datasets_dir().iterdir() if p.is_file()}
+    plain = tmp_path / "plain.txt"
+    plain.write_text("今天天气很好。", encoding="utf-8")
+    result = run("tables", plain, "--out", datasets_dir())
+    assert result.returncode == 2
+    assert one_line(result) and "refresh-datasets" in result.stderr
+    assert {p.name: p.read_bytes() for p in datasets_dir().iterdir() if p.is_file()} == before
+
+
+def one_line(result) -> bool:
+    """A single error line on stderr, no traceback."""
+    lines = result.stderr.strip().splitlines()
+    return len(lines) == 1 and lines[0].startswith("secondment: error: ")
+
+
+def _failures(tmp):
+    """Each expected failure a user can cause: (arguments, words the one line must hold)."""
+    afile = tmp / "afile.txt"
+    afile.write_text("x", encoding="utf-8")
+    utf16 = tmp / "wide.txt"
+    utf16.write_bytes(ARTICLE.read_text(encoding="utf-8").encode("utf-16"))
+    cases = {
+        "tables-out-is-a-file": (["tables", ARTICLE, "--out", afile], ["afile.txt", "is a file"]),
+        "tables-out-under-a-file": (
+            ["tables", ARTICLE, "--out", afile / "sub"],
+            ["sub", "cannot make the folder", "--out"],
+        ),
+        "tables-utf-16": (["tables", utf16, "--out", tmp / "o"], ["wide.txt", "UTF-16"]),
+        "links-bad-repo": (["links", "--repo", "bad"], ["OWNER/NAME", "'bad'"]),
+        "links-bad-hub": (
+            ["links", "--repo", "org/course", "--hub", "hub.example.edu"],
+            ["https://", "hub.example.edu"],
+        ),
+        "execute-missing": (["execute", tmp / "nope.ipynb"], ["nope.ipynb", "no such file"]),
+        "execute-not-a-notebook": (["execute", afile], ["afile.txt", "not a readable notebook"]),
+    }
+    return cases
+
+
+FAILURES = [
+    "tables-out-is-a-file", "tables-out-under-a-file", "tables-utf-16", "links-bad-repo",
+    "links-bad-hub", "execute-missing", "execute-not-a-notebook",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", FAILURES)
+def test_every_expected_failure_is_one_line_and_writes_nothing(tmp_path, kind, capsys, monkeypatch):
+    from secondment.__main__ import main
+
+    # In this process, for speed: main() is what `python -m secondment` runs.
+    args, words = _failures(tmp_path)[kind]
+    monkeypatch.chdir(tmp_path)
+    before = sorted(p.name for p in tmp_path.rglob("*"))
+    code = main([str(a) for a in args])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("secondment: error: "), err
+    for word in words:
+        assert word in err, (word, err)
+    assert sorted(p.name for p in tmp_path.rglob("*")) == before
+
+
+def test_utf16_with_its_encoding_works(tmp_path):
+    wide = tmp_path / "wide.txt"
+    wide.write_bytes(ARTICLE.read_text(encoding="utf-8").encode("utf-16"))
+    result = run("tables", wide, "--encoding", "utf-16", "--out", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    assert "张国洪" in (tmp_path / "out" / "cadres.csv").read_text(encoding="utf-8")
+
+
+def test_doctor_notices_tables_that_differ_from_the_article(tmp_path, monkeypatch):
+    import secondment.article
+    from secondment.doctor import _datasets
+
+    copy = tmp_path / "datasets"
+    shutil.copytree(secondment.article.datasets_dir(), copy)
+    cadres = copy / "cadres.csv"
+    cadres.write_text(cadres.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    monkeypatch.setattr(secondment.article, "datasets_dir", lambda: copy)
+
+    finding = _datasets()
+    assert not finding.ok
+    assert "cadres.csv" in finding.what and "git checkout datasets/" in finding.fix
+
+
+def test_an_unwritable_out_folder_is_one_line(tmp_path, capsys, monkeypatch):
+    """As a user without write permission meets it (simulated: root may write anywhere)."""
+    from secondment import files
+    from secondment.__main__ import main
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(files.tempfile, "mkstemp", refuse)
+    out = tmp_path / "out"
+    assert main(["tables", str(ARTICLE), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"secondment: error: {out}: cannot write the tables there (Permission denied); "
+        "choose another --out\n"
+    )
+    assert list(out.iterdir()) == []

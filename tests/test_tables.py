@@ -31,7 +31,7 @@ def fresh(tmp_path_factory):
 def test_datasets_are_in_sync_with_the_cli(fresh, name):
     shipped = (datasets_dir() / name).read_bytes()
     assert shipped == (fresh / name).read_bytes(), (
-        f"datasets/{name} is stale: regenerate it with `python -m secondment tables`"
+        f"datasets/{name} is stale: regenerate it with `python -m secondment refresh-datasets`"
     )
 
 

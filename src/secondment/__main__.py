@@ -13,21 +13,45 @@ class UsageError(SecondmentError):
     """A command was given arguments it cannot work with."""
 
 
+def _course() -> Path:
+    """The course folder, for the commands that work on its notebooks."""
+    from secondment.article import course_root
+
+    root = course_root()
+    if root is None:
+        raise UsageError("this command works in a clone of the course (`pip install -e .`)")
+    return root
+
+
 def _tables(args: argparse.Namespace) -> int:
     from secondment.article import article_path, datasets_dir, parse_article, read_article_text
     from secondment.tables import build_tables, write_tables
 
     source = Path(args.article) if args.article else article_path()
+    out = Path(args.out)
+    # The course's own tables are the lessons' input: only refresh-datasets rewrites them.
+    if out.resolve() == datasets_dir().resolve():
+        raise UsageError(
+            f"{out}: is the course's own datasets/ folder, which `tables` never overwrites; "
+            "choose another --out (maintainers: `python -m secondment refresh-datasets`)"
+        )
     article = parse_article(read_article_text(source, args.encoding))
-    out = Path(args.out) if args.out else datasets_dir()
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"{out}: --out must be a folder, not a file")
     paths = write_tables(article, out)
     empty = [name for name, df in build_tables(article).items() if df.empty]
     if len(empty) == 4:
         print(f"warning: {source}: found no cadres, ranks, quantities or dates; "
               "wrote headers-only tables", file=sys.stderr)  # fmt: skip
     print(f"wrote {len(paths)} files to {out}")
+    return 0
+
+
+def _refresh_datasets(args: argparse.Namespace) -> int:
+    from secondment.article import datasets_dir, load_article
+    from secondment.tables import write_tables
+
+    _course()
+    paths = write_tables(load_article(), datasets_dir())
+    print(f"wrote {len(paths)} files to {datasets_dir()}")
     return 0
 
 
@@ -40,10 +64,9 @@ def _doctor(args: argparse.Namespace) -> int:
 
 
 def _execute(args: argparse.Namespace) -> int:
-    from secondment.article import datasets_dir
     from secondment.execute import execute_notebook
 
-    root = datasets_dir().parent
+    root = _course()
     paths = [Path(p) for p in args.notebooks] or sorted(
         [*root.glob("notebooks/*.ipynb"), *root.glob("exercises/solutions/*.ipynb")]
     )
@@ -55,10 +78,9 @@ def _execute(args: argparse.Namespace) -> int:
 
 
 def _build_exercises(args: argparse.Namespace) -> int:
-    from secondment.article import datasets_dir
     from secondment.exercises import build_exercises
 
-    root = datasets_dir().parent
+    root = _course()
     results = build_exercises(root, execute=not args.no_execute)
     for path, changed in results:
         print(f"{'updated ' if changed else 'in sync '} {path.relative_to(root)}")
@@ -106,9 +128,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("tables", help="parse an article and write its CSV tables")
     p.add_argument("article", nargs="?", help="article .txt (default: the course article)")
-    p.add_argument("--out", help="output folder (default: the course's datasets/)")
+    p.add_argument("--out", default="tables", help="output folder (default: ./tables)")
     p.add_argument("--encoding", default="utf-8", help="text encoding (default utf-8; try gbk)")
     p.set_defaults(func=_tables)
+
+    p = sub.add_parser(
+        "refresh-datasets",
+        help="maintainers: rewrite the course's datasets/ tables from its article",
+    )
+    p.set_defaults(func=_refresh_datasets)
 
     p = sub.add_parser("doctor", help="check that this environment is ready for the course")
     p.set_defaults(func=_doctor)

@@ -71,9 +71,12 @@ NOTEBOOK_FOLDERS = ("notebooks", "exercises", "exercises/solutions")
 
 
 def course_root() -> Path:
-    from secondment.article import datasets_dir
+    from secondment.article import course_root as find_root
 
-    return datasets_dir().parent
+    root = find_root()
+    if root is None:
+        raise SystemExit("bench: error: run it in a clone of the course (`pip install -e .`)")
+    return root
 
 
 def course_notebooks(root: Path) -> list[Path]:

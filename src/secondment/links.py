@@ -5,16 +5,22 @@ from __future__ import annotations
 import re
 from urllib.parse import quote, urlencode
 
-__all__ = ["COURSE_REPO", "binder_badge", "binder_link", "hub_link"]
+from secondment.errors import SecondmentError
+
+__all__ = ["COURSE_REPO", "LinkError", "binder_badge", "binder_link", "hub_link"]
 
 BINDER = "https://mybinder.org/v2/gh"
 #: Where the course lives; forks pass their own `--repo` to `python -m secondment links`.
 COURSE_REPO = "hebei-daily-course/secondment"
 
 
+class LinkError(SecondmentError, ValueError):
+    """A repository or hub that no link can be made for; the message says what is expected."""
+
+
 def _check_repo(repo: str) -> str:
     if not re.fullmatch(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+", repo):
-        raise ValueError(f"--repo should look like OWNER/NAME, not {repo!r}")
+        raise LinkError(f"the repository should look like OWNER/NAME (as on GitHub), not {repo!r}")
     return repo
 
 
@@ -38,9 +44,7 @@ def hub_link(
 ) -> str:
     """An nbgitpuller link: the hub clones or updates the repo per student, then opens NOTEBOOK."""
     if not re.match(r"https?://", hub):
-        raise ValueError(
-            f"--hub should be the hub's URL, like https://hub.example.edu, not {hub!r}"
-        )
+        raise LinkError(f"the hub should be its URL, like https://hub.example.edu, not {hub!r}")
     name = _check_repo(repo).split("/")[1]
     query = urlencode(
         {

@@ -9,11 +9,13 @@ from pathlib import Path
 import pandas as pd
 
 from secondment.article import Article, datasets_dir, load_article
+from secondment.errors import SecondmentError
 from secondment.extract import TITLES, find_cadres, find_events, find_quantities, find_ranks
 from secondment.files import write_all_or_none
 
 __all__ = [
     "TABLE_FILES",
+    "TablesError",
     "article_metadata",
     "build_tables",
     "cadres_table",
@@ -32,6 +34,10 @@ RANK_COLUMNS = ["rank", "count", "sentence"]
 QUANTITY_COLUMNS = ["text", "value", "qualifier", "unit", "mentions", "paragraph", "sentence"]
 EVENT_COLUMNS = ["start", "end", "precision", "date_text", "paragraph", "text"]
 TABLE_FILES = ("cadres.csv", "ranks.csv", "quantities.csv", "events.csv", "article.json")
+
+
+class TablesError(SecondmentError):
+    """Tables that cannot be written where they were asked for; nothing was written."""
 
 
 def _frame(rows: list[dict], columns: list[str], dtypes: dict[str, str]) -> pd.DataFrame:
@@ -128,7 +134,14 @@ def build_tables(article: Article) -> dict[str, pd.DataFrame]:
 def write_tables(article: Article, out_dir: str | Path) -> list[Path]:
     """Write the four CSVs and article.json to out_dir; all of them or, on failure, none."""
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    if out.exists() and not out.is_dir():
+        raise TablesError(f"{out}: is a file; the tables need a folder (choose another --out)")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise TablesError(
+            f"{out}: cannot make the folder ({exc.strerror}); choose another --out"
+        ) from None
     contents: dict[str, bytes] = {
         name: df.to_csv(index=False, lineterminator="\n").encode("utf-8")
         for name, df in build_tables(article).items()
@@ -136,7 +149,12 @@ def write_tables(article: Article, out_dir: str | Path) -> list[Path]:
     meta = json.dumps(article.to_dict(), ensure_ascii=False, indent=2) + "\n"
     contents["article.json"] = meta.encode("utf-8")
     # All or nothing: a failure leaves the folder as it was.
-    return write_all_or_none({out / name: data for name, data in contents.items()})
+    try:
+        return write_all_or_none({out / name: data for name, data in contents.items()})
+    except OSError as exc:
+        raise TablesError(
+            f"{out}: cannot write the tables there ({exc.strerror}); choose another --out"
+        ) from None
 
 
 def load_table(name: str) -> pd.DataFrame:
@@ -144,6 +162,7 @@ def load_table(name: str) -> pd.DataFrame:
     path = datasets_dir() / (name if name.endswith(".csv") else f"{name}.csv")
     if not path.is_file():
         raise FileNotFoundError(
-            f"{path} is missing: regenerate it with `python -m secondment tables`"
+            f"{path} is missing: restore it with `git checkout datasets/` "
+            "or `python -m secondment refresh-datasets`"
         )
     return pd.read_csv(path, encoding="utf-8", dtype={"start": "string", "end": "string"})
