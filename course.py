@@ -1,16 +1,22 @@
 #!/usr/bin/env python3
 """Set up the course environment in .venv and run the course from it.
 
-    python3 course.py lab [JUPYTER ARGS...]   open the course in JupyterLab
-    python3 course.py test [PYTEST ARGS...]   ruff, then every test and notebook check
-                                             (paths relative to this folder)
-    python3 course.py execute [NOTEBOOKS...]  re-run notebooks and store their outputs
-    python3 course.py setup [--lab]           only set up .venv
+    python3 course.py lab [JUPYTER OPTIONS...]  open the course in JupyterLab
+    python3 course.py test [PYTEST ARGS...]     ruff, then every test and notebook check
+                                               (paths relative to this folder)
+    python3 course.py execute [NOTEBOOKS...]    re-run notebooks and store their outputs
+    python3 course.py setup [--lab]             only set up .venv
 
-The first run creates .venv with this Python (3.11 or newer) and installs the pinned packages:
-binder/requirements.txt for `lab` and `execute`, requirements-test.txt for `test` and `setup`.
-Later runs skip pip while those files are unchanged, so they start in about a second.
-Only the standard library is used here, so this works before anything is installed.
+`lab` serves this folder and opens notebooks/00-start-here.ipynb; options after it go to
+JupyterLab (`--no-browser`, `--port 8890`). As root it adds `--allow-root` itself. Ctrl-C
+(or SIGTERM) stops JupyterLab and its kernels.
+
+The first run creates .venv with this Python (3.11 or newer) and installs a lock: every
+package at one version, binder/requirements.txt for `lab` and `execute`, requirements-test.txt
+for `test` and `setup`. It installs with uv (pinned in requirements-test.txt) and falls back to
+pip where uv cannot run; COURSE_INSTALLER=pip forces pip. Later runs skip the install while the
+locks are unchanged, so they start at once. Only the standard library is used here, so this
+works before anything is installed.
 """
 
 # Annotations are quoted (no `from __future__`), so that Python 3.6 to 3.10 can still read this
@@ -19,8 +25,10 @@ import hashlib
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -33,6 +41,10 @@ START_NOTEBOOK = "notebooks/00-start-here.ipynb"
 LAB_REQUIREMENTS = "binder/requirements.txt"
 TEST_REQUIREMENTS = "requirements-test.txt"
 NEEDS = {"lab": LAB_REQUIREMENTS, "execute": LAB_REQUIREMENTS, "test": TEST_REQUIREMENTS}
+# The test lock holds the student lock's versions and more (tools/lock.py makes it so, and a
+# test checks it): once it is installed, the student environment is there too.
+COVERS = {TEST_REQUIREMENTS: (LAB_REQUIREMENTS,)}
+UV_PIN = re.compile(r"^uv==([^\s;]+)\s*$", re.MULTILINE)
 
 _INCLUDE = re.compile(r"^\s*(?:-r|--requirement)[\s=]\s*(\S+)")
 _EDITABLE_ROOT = re.compile(r"^\s*(?:-e|--editable)[\s=]\s*\.\s*$")
@@ -149,8 +161,31 @@ def read_stamp(path: Path) -> "dict[str, str]":
 
 
 def needs_install(current: "dict[str, str]", stamp: "dict[str, str]") -> bool:
-    """Whether pip must run: some file this install depends on is new or has changed."""
+    """Whether an install must run: some file this install depends on is new or has changed."""
     return any(stamp.get(name) != digest for name, digest in current.items())
+
+
+def uv_version(root: Path = ROOT) -> "str | None":
+    """The uv version the test lock pins, which course.py installs with."""
+    try:
+        m = UV_PIN.search((root / TEST_REQUIREMENTS).read_text(encoding="utf-8"))
+    except OSError:
+        return None
+    return m[1] if m else None
+
+
+def jupyter_args(args: "list[str]", is_root: bool, root: Path = ROOT) -> "list[str]":
+    """JupyterLab's arguments: the course folder served, lesson 00 opened, the user's options.
+
+    A notebook path given on the command line would make its folder JupyterLab's root, and the
+    links from the lessons to ../exercises would leave it; so the root is the course folder and
+    lesson 00 is the page JupyterLab opens.
+    """
+    opened = []
+    if (root / START_NOTEBOOK).exists():
+        opened = [f"--LabApp.default_url=/lab/tree/{START_NOTEBOOK}"]
+    extra = ["--allow-root"] if is_root and "--allow-root" not in args else []
+    return [f"--ServerApp.root_dir={root}", *opened, *extra, *args]
 
 
 def updated_stamp(current: "dict[str, str]", stamp: "dict[str, str]") -> "dict[str, str]":
@@ -179,6 +214,45 @@ def run(args: "list[str]", what: str, cwd: "Path | None" = ROOT) -> int:
         raise CourseError(f"cannot run {what}: {exc.filename} not found") from None
 
 
+def _installed(requirements: str, venv: Path) -> bool:
+    """Whether the stamp says `requirements`, or a lock that covers it, is installed."""
+    stamp = read_stamp(venv / STAMP_NAME)
+    candidates = [requirements] + [big for big, small in COVERS.items() if requirements in small]
+    return any(not needs_install(fingerprint(ROOT / name), stamp) for name in candidates)
+
+
+def _bootstrap_uv(python: Path) -> "list[str] | None":
+    """uv inside .venv (installed by pip the first time), or None if pip must do the work."""
+    if os.environ.get("COURSE_INSTALLER", "").lower() == "pip":
+        return None
+    version = uv_version()
+    if version is None:
+        return None
+    uv = [str(python), "-m", "uv"]
+    probe = subprocess.run([*uv, "--version"], capture_output=True, text=True)
+    if probe.returncode == 0 and probe.stdout.split()[1:2] == [version]:
+        return uv
+    pip = [str(python), "-m", "pip", "install", "--disable-pip-version-check", "--quiet"]
+    done = subprocess.run([*pip, f"uv=={version}"], capture_output=True, text=True)
+    if done.returncode != 0:
+        step("uv is not available here; installing with pip instead (slower)")
+        return None
+    return uv
+
+
+def install(requirements: str, python: Path, venv: Path) -> None:
+    """Install a lock into .venv with uv, or with pip where uv cannot run."""
+    uv = _bootstrap_uv(python)
+    if uv is not None:
+        command = [*uv, "pip", "install", "--quiet", "--python", str(python), "-r", requirements]
+        what = "uv"
+    else:
+        pip = [str(python), "-m", "pip", "install", "--disable-pip-version-check", "--quiet"]
+        command, what = [*pip, "-r", requirements], "pip"
+    if run(command, what) != 0:
+        raise CourseError(f"{what} could not install {requirements} (see its messages above)")
+
+
 def ensure_venv(requirements: str, venv: Path = VENV) -> Path:
     """Create .venv if missing, install `requirements` unless the stamp says it is there."""
     python = venv_python(venv)
@@ -196,17 +270,15 @@ def ensure_venv(requirements: str, venv: Path = VENV) -> Path:
         found = ".".join(map(str, made_with))
         raise CourseError(f".venv was made with Python {found}: delete .venv and rerun")
 
-    stamp_path = venv / STAMP_NAME
-    current = fingerprint(ROOT / requirements)
-    stamp = read_stamp(stamp_path)
-    if not needs_install(current, stamp):
+    if _installed(requirements, venv):
         step(f".venv is up to date with {requirements}")
         return python
-    step(f"installing {requirements} into .venv (the first time takes a few minutes)")
-    pip = [str(python), "-m", "pip", "install", "--disable-pip-version-check", "--quiet"]
-    if run([*pip, "-r", requirements], "pip") != 0:
-        raise CourseError(f"pip could not install {requirements} (see its messages above)")
-    write_stamp(stamp_path, updated_stamp(current, stamp))
+    step(f"installing {requirements} into .venv")
+    started = time.perf_counter()
+    install(requirements, python, venv)
+    stamp_path = venv / STAMP_NAME
+    write_stamp(stamp_path, updated_stamp(fingerprint(ROOT / requirements), read_stamp(stamp_path)))
+    step(f"installed in {time.perf_counter() - started:.0f} s")
     return python
 
 
@@ -233,12 +305,54 @@ def write_lab_overrides(venv: Path = VENV) -> Path:
     return path
 
 
+def serve(command: "list[str]", grace: float = 10.0) -> int:
+    """Run JupyterLab until it exits, or until Ctrl-C or SIGTERM, which stop it and its kernels.
+
+    JupyterLab runs in a process group of its own, so that a Ctrl-C reaches only this script
+    (JupyterLab would otherwise ask "Shutdown this Jupyter server (y/[n])?"); this script then
+    asks it to stop with SIGTERM, which shuts its kernels down, and kills the group if it has
+    not finished within `grace` seconds.
+    """
+    posix = os.name == "posix"
+    try:
+        server = subprocess.Popen(command, cwd=ROOT, start_new_session=posix)
+    except FileNotFoundError as exc:
+        raise CourseError(f"cannot run JupyterLab: {exc.filename} not found") from None
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        return server.wait()
+    except KeyboardInterrupt:
+        step("stopping JupyterLab and its kernels")
+        server.terminate()
+        try:
+            server.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        if posix:
+            try:  # anything the server left in its group, such as a kernel
+                os.killpg(server.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        server.wait()
+        step("stopped")
+        return 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def cmd_lab(args: "list[str]") -> int:
     python = ensure_venv(NEEDS["lab"])
     write_lab_overrides()
-    start = [START_NOTEBOOK] if (ROOT / START_NOTEBOOK).exists() else []
-    step(" ".join(["jupyter lab", *start, *args]))
-    return run([str(python), "-m", "jupyterlab", *start, *args], "JupyterLab")
+    is_root = hasattr(os, "geteuid") and os.geteuid() == 0
+    if is_root and "--allow-root" not in args:
+        step("running as root (as in many containers): passing --allow-root to JupyterLab")
+    arguments = jupyter_args(args, is_root)
+    step(" ".join(["jupyter lab", *arguments]))
+    return serve([str(python), "-m", "jupyterlab", *arguments])
 
 
 def cmd_test(args: "list[str]") -> int:

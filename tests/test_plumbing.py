@@ -155,8 +155,8 @@ def test_stamp_round_trip_and_bad_stamps(tmp_path: Path) -> None:
 
 def test_the_repository_fingerprint() -> None:
     prints = course.fingerprint(ROOT / "requirements-test.txt")
-    assert {"requirements-test.txt", "binder/requirements.txt"} <= set(prints)
-    assert "pyproject.toml#dependencies" in prints
+    assert set(prints) == {"requirements-test.txt", "pyproject.toml#dependencies"}
+    assert course.COVERS == {"requirements-test.txt": ("binder/requirements.txt",)}
     assert course.NEEDS == {
         "lab": "binder/requirements.txt",
         "execute": "binder/requirements.txt",
@@ -180,6 +180,8 @@ def fake_venv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, li
         return 0
 
     monkeypatch.setattr(course, "run", record)
+    # These tests follow the plain-pip path; the uv path has its own test below.
+    monkeypatch.setenv("COURSE_INSTALLER", "pip")
     return venv, calls
 
 
@@ -206,7 +208,25 @@ def test_ensure_venv_installs_then_stamps(fake_venv) -> None:
     assert calls[1][-2:] == ["-r", "requirements-test.txt"]
 
 
+def test_ensure_venv_installs_with_the_pinned_uv(fake_venv, monkeypatch) -> None:
+    venv, calls = fake_venv
+    monkeypatch.delenv("COURSE_INSTALLER")
+    monkeypatch.setattr(course, "_bootstrap_uv", lambda python: [str(python), "-m", "uv"])
+    course.ensure_venv("binder/requirements.txt", venv)
+    python = str(course.venv_python(venv))
+    assert calls == [
+        [python, "-m", "uv", "pip", "install", "--quiet", "--python", python]
+        + ["-r", "binder/requirements.txt"]
+    ]
+
+
+def test_uv_version_is_the_test_locks_pin() -> None:
+    text = (ROOT / "requirements-test.txt").read_text(encoding="utf-8")
+    assert re.search(rf"^uv=={re.escape(course.uv_version())}$", text, re.MULTILINE)
+
+
 def test_ensure_venv_creates_a_missing_venv(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("COURSE_INSTALLER", "pip")
     venv = tmp_path / ".venv"
     calls: list[list[str]] = []
 
