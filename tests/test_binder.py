@@ -4,20 +4,24 @@
    Dockerfile Binder would build (no Docker daemon needed). It must use the Python of
    `binder/runtime.txt`, install `binder/requirements.txt`, and ignore any configuration at the
    top level of the repository (a `binder/` folder wins).
-2. The Binder environment is installed the way Binder installs it: a fresh virtual environment
-   and `pip install -r binder/requirements.txt` from the repository root, nothing else. In it,
-   `python -m secondment doctor` must say ready, and a lesson and an exercise solution must pass
-   nbval. A notebook that imports a package the Binder pins do not bring fails here, even though
-   the test environment (which has more packages) runs it happily.
+2. The Binder environment is the student lock, installed alone into a fresh virtual
+   environment from the repository root. What ends up installed must be exactly the lock (no
+   package missing from it, none left free), with no test tools; `python -m secondment doctor`
+   must say ready; and a lesson and an exercise solution must pass nbval with their kernel in
+   that environment. A notebook that imports a package the student lock does not bring fails
+   here, even though the test environment (which has more packages) runs it happily.
 
 Both work on a clean copy of the repository (the files git tracks, as a fresh clone has them),
-so that nothing untracked, no `.venv` and no build leftovers take part. The install takes
-about a minute: deselect these tests locally with `-k "not binder"`. On CI (`CI` set) they
-never skip; elsewhere they skip, with the reason, when a tool or the network is missing.
+so that nothing untracked, no `.venv` and no build leftovers take part. The install uses uv,
+as `course.py` does (Binder itself uses pip; the lock is the same, and pip's reading of it is
+checked by repo2docker's Dockerfile above). Deselect these tests locally with `-m "not binder"`.
+On CI (`CI` set) they never skip; elsewhere they skip, with the reason, when a tool or the
+network is missing.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -219,9 +223,21 @@ class BinderEnv:
         )
 
 
+def lock_pins(lock: Path) -> set[str]:
+    """`name==version` of every pin of a lock that applies to this machine."""
+    from packaging.markers import Marker
+
+    pins = set()
+    for line in lock.read_text(encoding="utf-8").splitlines():
+        m = re.match(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;]+)(?:\s*;\s*(.+?))?\s*$", line)
+        if m and (m[3] is None or Marker(m[3]).evaluate()):
+            pins.add(f"{re.sub(r'[-_.]+', '-', m[1]).lower()}=={m[2]}")
+    return pins
+
+
 @pytest.fixture(scope="module")
 def binder_env(tmp_path_factory: pytest.TempPathFactory) -> BinderEnv:
-    """A clean copy of the repository and a fresh venv holding binder/requirements.txt only."""
+    """A clean copy of the repository and a fresh venv holding the student lock only."""
     if os.name == "nt":
         pytest.skip("Binder images are Linux; the Binder install is checked on Linux and macOS")
     base = tmp_path_factory.mktemp("binder")
@@ -231,33 +247,53 @@ def binder_env(tmp_path_factory: pytest.TempPathFactory) -> BinderEnv:
 
     start = time.perf_counter()
     made = subprocess.run(
-        [interpreter, "-m", "venv", str(env.venv)], capture_output=True, text=True, timeout=300
+        [interpreter, "-m", "venv", "--without-pip", str(env.venv)],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     if made.returncode != 0:
         unavailable(f"python -m venv failed: {tail(made.stderr, 1)}")
     venv_seconds = time.perf_counter() - start
 
-    # As repo2docker's Dockerfile does, from the repository root (so `-e .` is the copy).
-    # --no-compile skips writing .pyc files (Binder writes them): the same packages, ~30 s sooner.
+    # From the repository root (so `-e .` is the copy), as repo2docker's Dockerfile does.
     start = time.perf_counter()
-    pip = env.run(
-        "-m", "pip", "install", "--disable-pip-version-check", "-q", "--no-compile",
-        "-r", REQUIREMENTS,
+    uv = subprocess.run(
+        [sys.executable, "-m", "uv", "pip", "install", "--quiet", "--python", env.python]
+        + ["-r", REQUIREMENTS],
+        cwd=repo, env=env.env, capture_output=True, text=True, timeout=900,
     )  # fmt: skip
-    pip_seconds = time.perf_counter() - start
-    output = pip.stdout + pip.stderr
-    if pip.returncode != 0:
+    install_seconds = time.perf_counter() - start
+    output = uv.stdout + uv.stderr
+    if uv.returncode != 0:
         if any(sign in output for sign in NETWORK_ERRORS):
-            unavailable("pip cannot reach the package index (offline?)")
-        pytest.fail(f"pip install -r {REQUIREMENTS} failed:\n{tail(output)}", pytrace=False)
+            unavailable("uv cannot reach the package index (offline?)")
+        pytest.fail(f"uv pip install -r {REQUIREMENTS} failed:\n{tail(output)}", pytrace=False)
 
     size = folder_bytes(env.venv)
     print(
-        f"Binder environment: venv {venv_seconds:.1f} s, pip install {pip_seconds:.1f} s, "
-        f"{size / 1e6:.0f} MB installed (without .pyc files)"
+        f"Binder environment: venv {venv_seconds:.1f} s, uv pip install {install_seconds:.1f} s, "
+        f"{size / 1e6:.0f} MB installed"
     )
     assert size < MAX_ENV_BYTES, f"the Binder environment takes {size / 1e6:.0f} MB"
     return env
+
+
+def test_binder_environment_is_exactly_the_student_lock(binder_env: BinderEnv) -> None:
+    frozen = subprocess.run(
+        [sys.executable, "-m", "uv", "pip", "freeze", "--python", binder_env.python],
+        capture_output=True, text=True, check=True,
+    ).stdout.splitlines()  # fmt: skip
+    installed = {re.sub(r"[-_.]+", "-", n.split("==")[0]).lower() + "==" + n.split("==")[1]
+                 for n in frozen if "==" in n}  # fmt: skip
+    editable = [line for line in frozen if line.startswith("-e ")]
+    locked = lock_pins(binder_env.repo / REQUIREMENTS)
+
+    assert installed - locked == set(), "installed but not in the lock"
+    assert locked - installed == set(), "in the lock but not installed"
+    assert [Path(e.split("file://", 1)[1]).name for e in editable] == ["repo"]
+    names = {pin.split("==")[0] for pin in installed}
+    assert names.isdisjoint({"pytest", "nbval", "ruff", "hypothesis", "playwright"})
 
 
 def test_binder_environment_passes_doctor(binder_env: BinderEnv) -> None:
@@ -276,7 +312,7 @@ def pick(paths: list[Path], order: tuple[str, ...]) -> Path | None:
 
 
 def nbval_options(repo: Path) -> list[str]:
-    """The configured pytest options, minus pytest-xdist's (Binder does not install it)."""
+    """The configured pytest options, minus xdist's and the current-environment kernel."""
     pyproject = tomllib.loads((repo / "pyproject.toml").read_text(encoding="utf-8"))
     addopts = list(pyproject["tool"]["pytest"]["ini_options"].get("addopts", []))
     kept: list[str] = []
@@ -286,28 +322,51 @@ def nbval_options(repo: Path) -> list[str]:
             skip_next = False
         elif opt in ("-n", "--numprocesses", "--dist", "--maxprocesses"):
             skip_next = True
-        elif not re.match(r"^(-n\d|--numprocesses=|--dist=|--maxprocesses=)", opt):
+        elif opt != "--nbval-current-env" and not re.match(
+            r"^(-n\d|--numprocesses=|--dist=|--maxprocesses=)", opt
+        ):
             kept.append(opt)
     return kept
 
 
-def test_binder_environment_runs_a_lesson_and_an_exercise(binder_env: BinderEnv) -> None:
+def binder_kernel(venv: Path, folder: Path) -> dict[str, str]:
+    """A kernelspec `binder` whose kernel is the Binder environment's Python; the env for it."""
+    spec = folder / "kernels" / "binder"
+    spec.mkdir(parents=True)
+    argv = [str(venv / "bin" / "python"), "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    (spec / "kernel.json").write_text(
+        json.dumps({"argv": argv, "display_name": "Binder", "language": "python"}),
+        encoding="utf-8",
+    )
+    return {**os.environ, "JUPYTER_PATH": str(folder)}
+
+
+def test_binder_environment_runs_a_lesson_and_an_exercise(
+    binder_env: BinderEnv, tmp_path: Path
+) -> None:
     repo = binder_env.repo
     lesson = pick(list(repo.glob("notebooks/0[1-6]-*.ipynb")), LESSON_ORDER)
     exercise = pick(list(repo.glob("exercises/solutions/*.ipynb")), EXERCISE_ORDER)
     chosen = [p.relative_to(repo).as_posix() for p in (lesson, exercise) if p is not None]
-    if not chosen:
-        pytest.skip("no lesson 01-06 and no exercise solution is committed yet")
+    assert chosen, "no lesson 01-06 and no exercise solution"
 
-    # addopts is replaced so that only the options that exist without pytest-xdist are used.
+    # nbval runs here, in the test environment (the student lock has no pytest); each cell runs
+    # in a kernel of the Binder environment, which sees only the student lock's packages.
     start = time.perf_counter()
-    done = binder_env.run(
-        "-m", "pytest", "-o", "addopts=", "-p", "no:cacheprovider", *nbval_options(repo),
-        "-q", *chosen,
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-o", "addopts=", "-p", "no:cacheprovider",
+         *nbval_options(repo), "--nbval-kernel-name", "binder", "-q", *chosen],
+        cwd=repo, env=binder_kernel(binder_env.venv, tmp_path / "jupyter"),
+        capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert done.returncode == 0, (
         f"nbval failed in the Binder environment on {', '.join(chosen)}:\n"
         f"{tail(done.stdout + done.stderr, 60)}"
     )
-    assert "passed" in done.stdout
+    assert re.search(r"\d+ passed", done.stdout)
     print(f"nbval in the Binder environment: {time.perf_counter() - start:.1f} s, {chosen}")
+
+
+def test_a_binder_kernel_cannot_import_test_tools(binder_env: BinderEnv) -> None:
+    done = binder_env.run("-c", "import pytest", timeout=60)
+    assert done.returncode != 0 and "No module named 'pytest'" in done.stderr
