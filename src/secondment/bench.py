@@ -20,6 +20,10 @@ In one run, each measured against a floor:
     notebook until its kernel is idle; each the best of two fresh starts. Target: within the
     floor + 5 s.
 
+(e) setting up: `python3 course.py setup --lab` in a fresh clone (a new `.venv`, uv installed
+    by pip, then the student lock) with an empty uv cache and with a warm one, and a re-sync
+    after the lock changes two large packages. Target: the first install under 20 s.
+
 Also measured: what a kernel spends starting the course's libraries (imports, font, jieba's
 dictionary). `--quick` skips (c) and (d). The table is printed and written to
 benchmarks/results.md.
@@ -48,6 +52,7 @@ from secondment.execute import KERNEL_ENV, KERNELSPEC
 
 __all__ = [
     "BrowserTiming",
+    "InstallTiming",
     "NotebookTiming",
     "ValidationTiming",
     "course_notebooks",
@@ -56,6 +61,7 @@ __all__ = [
     "main",
     "render",
     "time_browser",
+    "time_install",
     "time_notebook",
     "time_notebooks",
     "time_startup_costs",
@@ -65,6 +71,7 @@ __all__ = [
 NOTEBOOK_TARGET = 5.0  # seconds, kernel start included
 VALIDATION_RATIO_TARGET = 2.0
 CHART_MARGIN_TARGET = 5.0  # seconds above the browser floor
+INSTALL_TARGET = 20.0  # seconds for a newcomer's first `course.py` set-up
 LESSON_WITH_CHARTS = "notebooks/05-charting-with-matplotlib.ipynb"
 FLOOR_SOURCE = "import pandas, matplotlib.pyplot, secondment"
 NOTEBOOK_FOLDERS = ("notebooks", "exercises", "exercises/solutions")
@@ -226,6 +233,65 @@ def time_startup_costs() -> list[tuple[str, float]]:
     if out.returncode != 0:
         rows.append((f"probe failed: {out.stderr.strip().splitlines()[-1:]}", float("nan")))
     return rows
+
+
+# ---------------------------------------------------------------- (e): setting up
+
+
+@dataclass
+class InstallTiming:
+    """(e): a newcomer's set-up, cold and warm, and a re-sync after the lock changes."""
+
+    rows: list[tuple[str, float]] = field(default_factory=list)
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.error and bool(self.rows) and self.rows[0][1] <= INSTALL_TARGET
+
+
+def _fresh_clone(root: Path, dest: Path) -> Path:
+    """The files git tracks, copied to `dest`: what `git clone` gives a newcomer."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=root, capture_output=True, check=True
+    ).stdout.decode("utf-8")
+    for name in filter(None, listed.split("\0")):
+        if (root / name).is_file():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(root / name, dest / name)
+    return dest
+
+
+def time_install(root: Path) -> InstallTiming:
+    """(e): `course.py setup --lab` in fresh clones with an empty, then a warm, uv cache; then
+    a re-sync after pandas and numpy change (removed, so the lock brings them back)."""
+    timing = InstallTiming()
+    with tempfile.TemporaryDirectory(prefix="secondment-install-") as tmp:
+        env = {**os.environ, "UV_CACHE_DIR": str(Path(tmp) / "uv-cache")}
+        env.pop("VIRTUAL_ENV", None)
+        for name, label in [("cold", "first set-up, empty uv cache"),
+                            ("warm", "first set-up, warm uv cache")]:  # fmt: skip
+            clone = _fresh_clone(root, Path(tmp) / name)
+            started = time.perf_counter()
+            run = subprocess.run(
+                [sys.executable, "course.py", "setup", "--lab"],
+                cwd=clone, env=env, capture_output=True, text=True,
+            )  # fmt: skip
+            if run.returncode != 0:
+                timing.error = f"{label}: {run.stderr.strip()[-300:]}"
+                return timing
+            timing.rows.append((label, time.perf_counter() - started))
+        python = str(clone / ".venv" / "bin" / "python")
+        uv = [python, "-m", "uv", "pip"]
+        subprocess.run([*uv, "uninstall", "-q", "--python", python, "pandas", "numpy"],
+                       env=env, check=True, capture_output=True)  # fmt: skip
+        started = time.perf_counter()
+        subprocess.run([*uv, "install", "-q", "--python", python, "-r", "binder/requirements.txt"],
+                       cwd=clone, env=env, check=True, capture_output=True)  # fmt: skip
+        timing.rows.append(
+            ("re-sync after the lock changes pandas and numpy", time.perf_counter() - started)
+        )
+    return timing
 
 
 # ---------------------------------------------------------------- (c): the whole validation
@@ -514,6 +580,7 @@ def render(
     startup: Sequence[tuple[str, float]],
     validation: ValidationTiming | None = None,
     browser_timing: BrowserTiming | None = None,
+    install: InstallTiming | None = None,
 ) -> str:
     """The results as Markdown: machine, notebooks, floor, validation, browser, start-up costs."""
     out = ["# Benchmark results", ""]
@@ -593,6 +660,15 @@ def render(
                 )
             )
 
+    if install is not None:
+        out += ["", f"## (e) Setting up (target: a first set-up under {INSTALL_TARGET:.0f} s)", ""]
+        if install.error:
+            out.append(f"Not measured: {install.error}.")
+        else:
+            rows = [[label, seconds, ""] for label, seconds in install.rows]
+            rows[0][2] = _verdict(install.ok)
+            out.append(format_table(["`python3 course.py setup --lab`", "seconds", "target"], rows))
+
     out += ["", "## Start-up costs in a fresh interpreter, step by step", ""]
     out.append(format_table(["step", "seconds"], [[label, s] for label, s in startup]))
     return "\n".join(out) + "\n"
@@ -631,13 +707,15 @@ def main(argv: list[str] | None = None) -> int:
     timed = time_notebooks(root, notebooks)
     say(f"floor: {len(notebooks)} import-only notebooks")
     floor = time_floor(len(notebooks))
-    validation = browser_timing = None
+    validation = browser_timing = install = None
     if not args.quick:
         say("the whole validation: python3 course.py test")
         validation = time_validation(root, len(notebooks))
         say("JupyterLab in headless Chromium")
         browser_timing = time_browser(root)
-    text = render(timed, floor, startup, validation, browser_timing)
+        say("setting up: course.py setup --lab in fresh clones")
+        install = time_install(root)
+    text = render(timed, floor, startup, validation, browser_timing, install)
     print(text)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
@@ -647,6 +725,8 @@ def main(argv: list[str] | None = None) -> int:
         met = met and validation.ok
     if browser_timing is not None:
         met = met and browser_timing.ok
+    if install is not None:
+        met = met and install.ok
     return 0 if met else 1
 
 
