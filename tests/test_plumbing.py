@@ -339,3 +339,16 @@ def test_lab_overrides_switch_off_the_news_pop_up(tmp_path):
     assert course.write_lab_overrides(tmp_path / "venv").read_text(
         encoding="utf-8"
     ) == path.read_text(encoding="utf-8")
+
+
+def test_nbformat_loads_without_the_slow_iri_grammar() -> None:
+    """secondment.execute keeps jsonschema from building rfc3987_syntax's parsers (~0.8 s)."""
+    probe = (
+        "import sys, time\n"
+        "import secondment.execute, nbformat, nbformat.v4 as v4\n"
+        "nbformat.validate(v4.new_notebook(cells=[v4.new_code_cell('1')]))\n"
+        "print('lark' in sys.modules, sys.modules['rfc3987_syntax'])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "None"]
