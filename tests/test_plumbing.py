@@ -352,3 +352,31 @@ def test_nbformat_loads_without_the_slow_iri_grammar() -> None:
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["False", "None"]
+
+
+def test_nbval_still_has_the_internals_the_course_patches() -> None:
+    """configure_nbval replaces three nbval internals; if nbval changes them, this says so.
+
+    It runs in a fresh interpreter, where nothing has patched nbval yet.
+    """
+    from secondment.execute import NBVAL_CHECKED
+
+    probe = (
+        "import importlib.metadata, inspect, nbval.kernel, nbval.plugin\n"
+        "print(importlib.metadata.version('nbval'))\n"
+        "print(inspect.signature(nbval.kernel.start_new_kernel))\n"
+        "print(inspect.signature(nbval.kernel.RunningKernel.execute_cell_input))\n"
+        "print(inspect.signature(nbval.plugin.IPyNbCell.__init__))\n"
+        "print('store_history=False' in inspect.getsource(nbval.kernel.RunningKernel))\n"
+        "print('self.output_timeout = 5' in inspect.getsource(nbval.plugin.IPyNbCell))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        NBVAL_CHECKED,
+        "(startup_timeout=60, kernel_name='python', **kwargs)",
+        "(self, cell_input, allow_stdin=None)",
+        "(self, name, parent, cell_num, cell, options)",
+        "True",  # nbval still hides a trailing `;` from IPython: patch 2 still needed
+        "True",  # nbval still waits a fixed 5 s per output: patch 3 still needed
+    ], "nbval changed: review secondment.execute.configure_nbval against it"

@@ -219,8 +219,24 @@ def execute_all(paths: Iterable[Path], timeout: int = 120) -> list[tuple[Path, f
     return [(Path(p), execute_notebook(Path(p), timeout=timeout)) for p in paths]
 
 
+#: The nbval release the patches below were written against; tests/test_plumbing.py checks
+#: that each patched internal still has the shape (and the behaviour) they replace.
+NBVAL_CHECKED = "0.11.0"
+
+
 def configure_nbval() -> None:
-    """Make nbval 0.11 run cells the way `execute_notebook` stores them. Safe to call twice."""
+    """Make nbval run cells the way `execute_notebook` stores them. Safe to call twice.
+
+    Three patches of nbval's internals, each still needed with nbval 0.11.0:
+
+    1. `nbval.kernel.start_new_kernel`: nbval starts kernels with this process's environment;
+       the course's kernels need `KERNEL_ENV` (cell names in tracebacks, hash seed, backend),
+       and setting it here instead would change this process's own matplotlib backend.
+    2. `RunningKernel.execute_cell_input`: nbval sends `store_history=False`, so IPython never
+       applies a trailing `;` and a hidden result shows under nbval but not in JupyterLab.
+    3. `IPyNbCell.__init__` sets a fixed 5 s wait per output message; a loaded 2-core machine
+       needs longer, and nbval has no option for it.
+    """
     import nbval.kernel
     import nbval.plugin
 
@@ -233,7 +249,6 @@ def configure_nbval() -> None:
         return start_new_kernel(*args, **kwargs)
 
     def execute_cell_input(self: Any, cell_input: str, allow_stdin: bool | None = None) -> str:
-        # nbval sends store_history=False, so IPython never sees a trailing `;`.
         return self.kc.execute(
             cell_input, store_history=True, allow_stdin=allow_stdin, stop_on_error=False
         )
