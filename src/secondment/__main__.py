@@ -99,6 +99,21 @@ def _bench(args: argparse.Namespace) -> int:
     return bench_main(argv)
 
 
+def _evaluate(args: argparse.Namespace) -> int:
+    from secondment.evaluate import evaluate_corpus, format_scores
+
+    results = evaluate_corpus(args.gold_dir)
+    print(format_scores(results))
+    if args.errors:
+        for r in results:
+            for name in r.scores:
+                for item in sorted(map(str, r.missed[name])):
+                    print(f"{r.name}: {name}: missed {item}")
+                for item in sorted(map(str, r.extra[name])):
+                    print(f"{r.name}: {name}: extra {item}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of `python -m secondment`."""
     parser = argparse.ArgumentParser(prog="secondment", description=__doc__)
@@ -144,6 +159,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quick", action="store_true", help="notebooks only: skip the slow parts")
     p.add_argument("--out", help="where to write the results table (default benchmarks/results.md)")
     p.set_defaults(func=_bench)
+
+    p = sub.add_parser("evaluate", help="score the extractor against gold files (P, R, F1)")
+    p.add_argument("gold_dir", nargs="?", help="folder of gold .json files (default: the corpus)")
+    p.add_argument("--errors", action="store_true", help="also list every missed and extra item")
+    p.set_defaults(func=_evaluate)
     return parser
 
 
