@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import asdict, dataclass
 
@@ -19,6 +20,7 @@ __all__ = [
     "find_quantities",
     "find_ranks",
     "parse_number",
+    "unread_sentences",
 ]
 
 HAN = r"[\u4e00-\u9fff]"
@@ -281,20 +283,21 @@ class Cadre:
     shape: str
     sentence: str
     mentions: int = 1
+    alt_name: str = ""  # the other reading of a name boundary that structure cannot settle
 
 
-# Verbs that introduce the post held during the secondment.
+# Verbs that introduce the post held during the secondment: 挂任 (guàrèn, serve on secondment
+# as), 挂职担任 / 挂职任 (the same, in two words), and 挂职于 (seconded to).
 SECONDED_AS = r"(?:挂职担任|挂职任|挂任|挂职于)"
-# Words that may follow a name; a third character from this set is not part of the name.
-_AFTER_NAME = set("说在等是与也还就表介告认先极积带同的对所将曾被把向从为已均都又便则")
-# Two-character words that often open the predicate right after a name (王强发挥了作用): a
-# third character that starts one of them belongs to the verb, not to the name.
-_PREDICATE_WORDS = set(
-    """发挥 发言 发表 表示 介绍 认为 指出 强调 告诉 来到 前往 参加 参与 负责 分管 主持 带领 组织
-    推动 推进 协调 接待 起到 坚持 希望 提出 深入 迅速 直接 多次 先后 同时 一直 正在 已经 曾经
-    帮助 促成 牵头 深感 感到 坦言 笑着 回忆 谈到 说道 透露""".split()
+# `赴廊坊挂职,任廊坊市副市长`: the place first, then 任 or 担任 (take up, hold) the post. A date may
+# stand before it (`2015年7月赴廊坊挂职`).
+_VIA_PLACE = (
+    rf"(?:\d{{4}}年(?:\d{{1,2}}月)?(?:\d{{1,2}}[日号])?)?(?:赴|到|来|去|在)"
+    rf"{HAN}{{2,10}}?挂职\s*[,，]?\s*(?:担任|任)"
 )
-_POST = r"[^,。!?;:“”()、]"
+_VERB = rf"(?:{SECONDED_AS}|{_VIA_PLACE})"
+# Time and aspect adverbs between a name and its verb: `陈立新目前挂任`, `郑雪曾挂任`.
+_ADVERB = r"(?:目前|现已|现在|现|此前|曾经|曾|已经|已|正在|也|还|同时|先后)"
 # Job titles a post ends with; a name follows directly in `省工信厅副厅长段润保挂任…`.
 TITLES = sorted(
     """厅长 副厅长 局长 副局长 主任 副主任 专职副主任 主任科员 副主任科员 科员 处长 副处长 科长
@@ -306,93 +309,282 @@ TITLES = sorted(
     reverse=True,
 )
 _TITLE = "(?:" + "|".join(TITLES) + ")"
-_NAME = rf"{HAN}{{2,3}}"
+_POST = r"[^,，。!！?？;；:：“”()（）、\s]"
+_CLAUSE_START = r"(?:^|(?<=[,，。!！?？;；:：“”(（]))(?:在|由|据|是|据悉)?"
 
 _SHAPE_APPOSITIVE = re.compile(  # HOME、挂任HOST的NAME
-    rf"(?:^|(?<=[,。!?;:“”(]))(?:在|由|据|是|据悉)?(?P<home>{_POST}{{2,40}}?)、"
-    rf"{SECONDED_AS}(?P<host>{_POST}{{2,40}}?)的(?P<name>{HAN}{{2,4}})"
+    rf"{_CLAUSE_START}(?P<home>{_POST}{{2,40}}?)、\s*{SECONDED_AS}(?P<host>{_POST}{{2,40}}?)的"
+    rf"(?P<name>{HAN}{{2,5}})"
+)
+_SHAPE_HOST_FIRST = re.compile(  # 挂任HOST的HOME NAME表示…
+    rf"{_CLAUSE_START}{SECONDED_AS}(?P<host>{_POST}{{2,40}}?)的"
+    rf"(?P<home>{_POST}{{2,40}}?{_TITLE})(?P<name>{HAN}{{2,5}})"
 )
 _SHAPE_DASH = re.compile(  # ——NAME,HOME,挂任HOST。
-    rf"——\s*(?P<name>{_NAME})\s*,\s*(?P<home>{_POST}{{2,40}}?)\s*,\s*"
-    rf"{SECONDED_AS}(?P<host>{_POST}{{2,40}})"
+    rf"——\s*(?P<name>{HAN}{{2,4}})\s*[,，]\s*(?P<home>{_POST}{{2,40}}?)\s*[,，]\s*"
+    rf"{_VERB}(?P<host>{_POST}{{2,40}})"
 )
-_SHAPE_JOINED = re.compile(  # HOME NAME挂任HOST
-    rf"(?:^|(?<=[,。!?;:“”(]))(?:在|由|据|是)?(?P<home>{_POST}{{2,40}}?{_TITLE})\s*"
-    rf"(?P<name>{_NAME})\s*{SECONDED_AS}(?P<host>{_POST}{{2,40}})"
+_SHAPE_JOINED = re.compile(  # HOME NAME挂任HOST, HOME NAME,挂任HOST, HOME NAME目前挂任HOST
+    rf"{_CLAUSE_START}(?P<home>{_POST}{{2,40}}?{_TITLE})\s*(?P<name>{HAN}{{2,4}}?)"
+    rf"\s*(?P<comma>[,，])?\s*(?:{_ADVERB})?{_VERB}(?P<host>{_POST}{{2,40}})"
 )
 _SHAPE_HE_IS = re.compile(  # …干部NAME…。他是HOME,挂任HOST
-    rf"(?:他|她)(?:是|系|原是|原系|现任)(?P<home>{_POST}{{2,40}}?)\s*,\s*"
-    rf"{SECONDED_AS}(?P<host>{_POST}{{2,40}})"
+    rf"(?:他|她)(?:是|系|原是|原系|现任)(?P<home>{_POST}{{2,40}}?)\s*[,，]\s*"
+    rf"{_VERB}(?P<host>{_POST}{{2,40}})"
 )
-_INTRODUCED = re.compile(rf"(?:干部|同志|人才|专家)(?P<name>{HAN}{{2,4}})")
+_INTRODUCED = re.compile(rf"(?:干部|同志|人才|专家)(?P<name>{HAN}{{2,5}})")
+# A sentence that seconds someone to a post; one that yields no record is reported.
+_MENTION = re.compile(rf"{SECONDED_AS}|挂职\s*[,，]?\s*(?:担任|任)")
+
+# Compound surnames (复姓): their names have three or four characters, never two.
+COMPOUND_SURNAMES = frozenset(
+    """欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 令狐 端木 独孤 南宫 西门
+    百里 呼延 轩辕 钟离 闻人 澹台 公冶 申屠 太史 濮阳 万俟 单于 司空 东郭 左丘 拓跋""".split()
+)
+# What may follow a name, as grammar has it, when it is one character: the copula and verbs of
+# saying (是 说), adverbs (也 曾 现), particles (的 等) and verbs of going (到 赴). Closed classes,
+# not names: a character outside them (格, 外) says nothing on its own.
+_FOLLOW_CHARS = set("是说称讲道谈笑问答也还就都均又便则已曾现正先亦却才再仍的等到赴来去任将")
+# Prepositions and conjunctions follow a name only when a noun comes after them: 张涛在中关村,
+# 王强与张健; in 刘保和说 the 和 is part of the name, since 和说 is not a phrase.
+_FOLLOW_LINKS = set("在对向从为与和同跟给把被由及于以")
+# Word classes (jieba's tags) of a word of two or more characters that can open a predicate:
+# verbs, adverbs, time words, prepositions, conjunctions, particles.
+_PREDICATE_TAGS = ("v", "d", "t", "p", "c", "u", "ad")
+_STARTS_PREDICATE = re.compile(rf"(?:{_ADVERB})?{_VERB}|{_ADVERB}")
 
 
-def _resolve_name(raw: str, after: str, body: str) -> str:
-    """Cut a run of hanzi down to the name: 张国洪, not 张国; 张涛, not 张涛在."""
-    two = raw[:2]
-    if len(raw) < 3 or raw[2] in _AFTER_NAME:
-        return two
-    three = raw[:3]
-    rest = raw[3:] + after
-    follow2, follow3 = raw[2], rest[:1]
-    if raw[2:4] in _PREDICATE_WORDS or (raw[2] + rest[:1]) in _PREDICATE_WORDS and len(raw) == 3:
-        return two  # 王强|发挥
-    ends3 = not follow3 or not re.match(HAN, follow3) or follow3 in _AFTER_NAME
-    ends3 = ends3 or rest[:2] in _PREDICATE_WORDS
-    ends2 = follow2 in _AFTER_NAME
-    if ends3 and not ends2:
-        return three
-    if ends2 and not ends3:
-        return two
-    # Neither reads as a boundary: a name recurs whole, so trust the counts; with no
-    # evidence, three characters is the commoner length of a Chinese name.
-    n2, n3 = body.count(two), body.count(three)
-    return two if n2 > n3 else three
+@functools.cache
+def _word_tags() -> dict[str, str]:
+    """jieba's dictionary as word → part-of-speech tag (loaded once, about 0.3 s)."""
+    from secondment.words import _jieba
+
+    _jieba()
+    import jieba.posseg
+
+    return jieba.posseg.dt.word_tag_tab
+
+
+def _leading_word(text: str) -> tuple[str, str]:
+    """The longest dictionary word (2 to 4 characters) that text starts with, and its tag."""
+    tags = _word_tags()
+    for size in (4, 3, 2):
+        word = text[:size]
+        if len(word) == size and word in tags:
+            return word, tags[word]
+    return "", ""
+
+
+def _boundary(follow: str) -> int:
+    """How clearly a name ends before `follow`: 3 punctuation, 2 a predicate word, 1 a particle."""
+    if not follow or not re.match(HAN, follow[0]):
+        return 3
+    if _STARTS_PREDICATE.match(follow):
+        return 2  # 挂任, 目前挂任: the verb of the secondment itself
+    word, tag = _leading_word(follow)
+    if word and tag.startswith(_PREDICATE_TAGS):
+        return 2
+    if follow[0] in _FOLLOW_CHARS:
+        return 1
+    if follow[0] in _FOLLOW_LINKS:
+        nxt = follow[1:2]
+        return 1 if nxt and re.match(HAN, nxt) and nxt not in _FOLLOW_CHARS else 0
+    return 0
+
+
+def _resolve_name(raw: str, after: str, body: str) -> tuple[str, str]:
+    """Cut a run of hanzi down to a name and say what follows decides: (name, alternative)."""
+    lengths = (3, 4) if raw[:2] in COMPOUND_SURNAMES else (2, 3)
+    lengths = tuple(n for n in lengths if n <= len(raw)) or (len(raw),)
+    text = raw + after
+    viable = [n for n in lengths if _boundary(text[n:]) > 0]
+    if not viable:
+        # Nothing after any cut reads as a boundary: a name recurs whole, so trust the counts;
+        # with no evidence, three characters is the commoner length of a Chinese name.
+        short, long_ = text[: lengths[0]], text[: lengths[-1]]
+        if short == long_:
+            return short, ""
+        return (short, long_) if body.count(short) > body.count(long_) else (long_, short)
+    name = text[: viable[0]]
+    alt = ""
+    if len(viable) > 1:
+        longer = text[: viable[1]]
+        # A longer reading that recurs exactly as often as the shorter, more than once, is the
+        # name written whole each time (王普清 ×4, never 王普 alone).
+        if body.count(longer) == body.count(name) >= 2:
+            name, longer = longer, name
+        # 郑伟说: the longer reading only swallows the word that ends the name; not a rival.
+        if not set(longer[len(name) :]) <= _FOLLOW_CHARS:
+            alt = longer
+    return name, alt
 
 
 def _clean_post(post: str) -> str:
     return re.sub(r"\s+", "", post).strip()
 
 
-def find_cadres(source: Article | str) -> list[Cadre]:
-    """The seconded officials named in the body, de-duplicated by name, in order of mention."""
+# A labelled field, `姓名:张伟` or `挂职职务:河北省发改委副主任` (after normalise, : is ASCII).
+_FIELD = re.compile(rf"(?P<label>{HAN}{{2,10}})\s*[:：]\s*(?P<value>[^\s:：]+)")
+_NAME_CELL = re.compile(rf"{HAN}{{2,4}}|{HAN}\s{{1,2}}{HAN}")
+
+
+def _role(label: str) -> str:
+    """What a field label or column header holds: name, host (挂…), home (…职务/单位) or ''."""
+    if "姓名" in label:
+        return "name"
+    if "挂" in label:
+        return "host"
+    if any(word in label for word in ("职务", "单位", "职位", "现任", "原任")):
+        return "home"
+    return ""
+
+
+def _field_records(text: str) -> list[tuple[str, str, str]]:
+    """`姓名:X 原职务:Y 挂职职务:Z` records; a new 姓名 field starts a new record."""
+    records: list[dict[str, str]] = []
+    for m in _FIELD.finditer(text):
+        role = _role(m["label"])
+        if role == "name":
+            records.append({"name": m["value"]})
+        elif role and records and role not in records[-1]:
+            records[-1][role] = m["value"]
+    return [(r["name"], r["home"], r["host"]) for r in records if {"home", "host"} <= set(r)]
+
+
+def _cells(line: str) -> list[str]:
+    # Tabs separate the cells of a pasted table; without tabs, runs of spaces do.
+    parts = line.split("\t") if "\t" in line else re.split(r"\s+", line)
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _table_columns(line: str) -> dict[str, int] | None:
+    """Column indexes of name, home and host if line is a table's header row, else None."""
+    roles: dict[str, int] = {}
+    for i, cell in enumerate(_cells(line)):
+        if len(cell) > 12 or ":" in cell or "：" in cell:
+            return None  # a header holds short labels, not `姓名:张伟` fields or prose
+        role = _role(cell)
+        if role and role not in roles:
+            roles[role] = i
+    return roles if set(roles) == {"name", "home", "host"} else None
+
+
+def _row_record(line: str, columns: dict[str, int]) -> tuple[str, str, str] | None:
+    cells = _cells(line)
+    if len(cells) <= max(columns.values()):
+        return None
+    name = cells[columns["name"]]
+    if not _NAME_CELL.fullmatch(name):
+        return None
+    return re.sub(r"\s+", "", name), cells[columns["home"]], cells[columns["host"]]
+
+
+@dataclass
+class _Hit:
+    start: int
+    name: str
+    home: str
+    host: str
+    shape: str
+    alt: str = ""
+
+
+def _sentence_hits(sentence: str, previous: str, body: str) -> list[_Hit]:
+    """Every cadre that one sentence names with both posts, in order of position."""
+    hits: list[_Hit] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(m: re.Match[str]) -> bool:
+        # Shapes are tried from the most to the least specific; a later one may not claim
+        # the words an earlier one has read.
+        return not any(a < m.end() and m.start() < b for a, b in taken)
+
+    def resolved(m: re.Match[str]) -> tuple[str, str]:
+        return _resolve_name(m["name"], sentence[m.end() :], body)
+
+    for m in _SHAPE_DASH.finditer(sentence):
+        hits.append(_Hit(m.start(), m["name"], m["home"], m["host"], "dash"))
+        taken.append(m.span())
+    for m in _SHAPE_APPOSITIVE.finditer(sentence):
+        if free(m):
+            name, alt = resolved(m)
+            hits.append(_Hit(m.start(), name, m["home"], m["host"], "appositive", alt))
+            taken.append(m.span())
+    for m in _SHAPE_HOST_FIRST.finditer(sentence):
+        if free(m):
+            name, alt = resolved(m)
+            hits.append(_Hit(m.start(), name, m["home"], m["host"], "host_first", alt))
+            taken.append(m.span())
+    for m in _SHAPE_JOINED.finditer(sentence):
+        if free(m):
+            # The regex stops the name before an adverb or the verb; the name may still be
+            # shorter than the run it captured when an adverb starts inside it.
+            name, alt = _resolve_name(m["name"], sentence[m.end("name") :], body)
+            shape = "joined_comma" if m["comma"] else "joined"
+            hits.append(_Hit(m.start(), name, m["home"], m["host"], shape, alt))
+            taken.append(m.span())
+    for m in _SHAPE_HE_IS.finditer(sentence):
+        intro = list(_INTRODUCED.finditer(previous))
+        if intro and free(m):
+            after = previous[intro[-1].end() :]
+            name, alt = _resolve_name(intro[-1]["name"], after, body)
+            hits.append(_Hit(m.start(), name, m["home"], m["host"], "he_is", alt))
+            taken.append(m.span())
+    return sorted(hits, key=lambda h: h.start)
+
+
+def _read_cadres(source: Article | str) -> tuple[list[Cadre], list[tuple[int, str]]]:
+    """The cadres of a text, and the (paragraph, sentence) pairs that second someone unread."""
     paragraphs = list(_paragraphs(source))
     body = "\n".join(text for _, text in paragraphs)
     found: dict[str, Cadre] = {}
+    unread: list[tuple[int, str]] = []
 
-    def add(name: str, home: str, host: str, shape: str, sentence: str) -> None:
-        home, host = _clean_post(home), _clean_post(host)
-        if name in found:
-            known = found[name]
+    def add(hit: _Hit, sentence: str) -> None:
+        home, host = _clean_post(hit.home), _clean_post(hit.host)
+        if hit.name in found:
+            known = found[hit.name]
             known.mentions += 1
             known.home_post = known.home_post or home
             known.host_post = known.host_post or host
             return
-        found[name] = Cadre(name, home, host, shape, sentence)
+        found[hit.name] = Cadre(hit.name, home, host, hit.shape, sentence, alt_name=hit.alt)
 
-    for _, text in paragraphs:
+    columns: dict[str, int] | None = None
+    for index, text in paragraphs:
+        if header := _table_columns(text):
+            columns = header
+            continue
+        if columns is not None:
+            row = _row_record(text, columns)
+            if row is not None:
+                add(_Hit(0, *row, "table"), text)
+                continue
+            columns = None  # the table has ended
+        records = _field_records(text)
+        for record in records:
+            add(_Hit(0, *record, "fields"), text)
+        if records:
+            continue
         previous = ""
         for sentence in sentences(text):
-            hits: list[tuple[int, str, str, str, str]] = []
-            for m in _SHAPE_APPOSITIVE.finditer(sentence):
-                raw = m["name"]
-                name = _resolve_name(raw, sentence[m.end() :], body)
-                hits.append((m.start(), name, m["home"], m["host"], "appositive"))
-            for m in _SHAPE_DASH.finditer(sentence):
-                hits.append((m.start(), m["name"], m["home"], m["host"], "dash"))
-            for m in _SHAPE_JOINED.finditer(sentence):
-                hits.append((m.start(), m["name"], m["home"], m["host"], "joined"))
-            for m in _SHAPE_HE_IS.finditer(sentence):
-                intro = list(_INTRODUCED.finditer(previous))
-                if intro:
-                    raw = intro[-1]["name"]
-                    after = previous[intro[-1].end() :]
-                    name = _resolve_name(raw, after, body)
-                    hits.append((m.start(), name, m["home"], m["host"], "he_is"))
-            for _, name, home, host, shape in sorted(hits, key=lambda h: h[0]):
-                add(name, home, host, shape, sentence)
+            hits = _sentence_hits(sentence, previous, body)
+            for hit in hits:
+                add(hit, sentence)
+            if not hits and _MENTION.search(sentence):
+                unread.append((index, sentence))
             previous = sentence
-    return list(found.values())
+    return list(found.values()), unread
+
+
+def find_cadres(source: Article | str) -> list[Cadre]:
+    """The seconded officials named in the body, de-duplicated by name, in order of mention."""
+    return _read_cadres(source)[0]
+
+
+def unread_sentences(source: Article | str) -> list[tuple[int, str]]:
+    """(paragraph, sentence) of each sentence that seconds someone (挂任 …) but gave no cadre."""
+    return _read_cadres(source)[1]
 
 
 # --------------------------------------------------------------------------- all
