@@ -141,6 +141,8 @@ def _quantities_in(sentence: str, paragraph: int = -1) -> list[Quantity]:
             continue  # `2022年冬奥会` names a year
         if num == "一" and unit not in TIME_UNITS:
             continue  # `一座桥`, `一员`: the indefinite article, not a count
+        if num == "一" and sentence[start - 1 : start] == "每":
+            continue  # `每一天` is "every single day", not an amount of one day
         if re.fullmatch(CN_NUMERAL + "+", num) and len(num) == 1 and m["ge"] is None:
             # `两地`, `三地` are excluded by the measure-word list; a bare `万`/`亿` is not a number
             if num in "万亿":
@@ -189,11 +191,11 @@ class Event:
     paragraph: int = -1
 
 
-_YEAR = r"(?P<{p}y>\d{{4}})年"
-_DATE = r"(?:(?P<{p}y>\d{{4}})年)?(?P<{p}m>\d{{1,2}})月(?:(?P<{p}d>\d{{1,2}})[日号])?"
 _RANGE_SEP = r"(?:至|到|—|-|~|～|–)"
 _EVENT = re.compile(
-    r"(?P<from>自|从|于)?" + _DATE.format(p="a") + rf"(?:{_RANGE_SEP}" + _DATE.format(p="b") + ")?"
+    r"(?P<from>自|从|于)?(?:(?P<ay>\d{4})年)?(?P<am>\d{1,2})月(?:(?P<ad>\d{1,2})[日号])?"
+    # The end may leave out what it shares with the start: 10月8日至12日, 2016年1月至3月.
+    rf"(?:{_RANGE_SEP}(?=\d)(?:(?P<by>\d{{4}})年)?(?:(?P<bm>\d{{1,2}})月)?(?:(?P<bd>\d{{1,2}})[日号])?)?"
 )
 
 
@@ -201,6 +203,24 @@ def _iso(y: int, m: int, d: int | None) -> str | None:
     if not 1 <= m <= 12 or (d is not None and not 1 <= d <= 31):
         return None
     return f"{y:04d}-{m:02d}" + (f"-{d:02d}" if d is not None else "")
+
+
+def _range_end(m: re.Match[str], year: int, start: str) -> tuple[str, int] | None:
+    """The ISO end of a range and its year, or None when the end is missing or impossible."""
+    if not (m["bm"] or m["bd"]) or (m["bd"] and not m["bm"] and not m["ad"]):
+        return None  # `5月至12日` names no day to start from: not a range we can read
+    month = int(m["bm"]) if m["bm"] else int(m["am"])
+    day = int(m["bd"]) if m["bd"] else None
+    end_year = int(m["by"]) if m["by"] else year
+    end = _iso(end_year, month, day)
+    if end is not None and not m["by"] and end[:7] < start[:7]:
+        # An end without a year that would come before its start is in the next year:
+        # 2015年11月至3月5日 ends in March 2016.
+        end_year += 1
+        end = _iso(end_year, month, day)
+    if end is None or end[: len(start)] < start[: len(end)]:
+        return None  # no event ends before it starts
+    return end, end_year
 
 
 def find_events(source: Article | str, default_year: int | None = None) -> list[Event]:
@@ -220,17 +240,19 @@ def find_events(source: Article | str, default_year: int | None = None) -> list[
                 start = _iso(year, int(m["am"]), int(m["ad"]) if m["ad"] else None)
                 if start is None:
                     continue
-                end = start
-                if m["bm"]:
-                    end_year = int(m["by"]) if m["by"] else year
-                    end = _iso(end_year, int(m["bm"]), int(m["bd"]) if m["bd"] else None) or start
-                    year = end_year
+                end, date_text = start, m[0].lstrip("自从于")
+                if (read := _range_end(m, year, start)) is not None:
+                    end, year = read
+                else:
+                    # No readable end: the event is the start date, written as it was.
+                    start_end = m.end("ad") + 1 if m["ad"] else m.end("am") + 1
+                    date_text = sentence[m.start() + len(m["from"] or "") : start_end]
                 precision = "day" if len(start) == 10 else "month"
                 key = (start, end, sentence)
                 if key in seen:
                     continue
                 seen.add(key)
-                out.append(Event(start, end, precision, sentence, m[0].lstrip("自从于"), index))
+                out.append(Event(start, end, precision, sentence, date_text, index))
     return out
 
 
