@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from secondment.article import Article, normalise, sentences
 
@@ -169,11 +169,19 @@ def _quantities_in(sentence: str, paragraph: int = -1) -> list[Quantity]:
 
 def find_quantities(source: Article | str) -> list[Quantity]:
     """Every quantity mentioned in the body (one row per mention), in reading order."""
+    return [replace(q) for q in _quantities_of(tuple(_paragraphs(source)))]
+
+
+# `tables` reads the same body more than once (tables, then a check that they are not
+# empty): a small cache keyed on the paragraphs keeps a 2 MB text well under 3 s. Callers get
+# copies, so the cached records cannot be changed through them.
+@functools.lru_cache(maxsize=4)
+def _quantities_of(paragraphs: tuple[tuple[int, str], ...]) -> tuple[Quantity, ...]:
     out: list[Quantity] = []
-    for index, text in _paragraphs(source):
+    for index, text in paragraphs:
         for sentence in sentences(text):
             out.extend(_quantities_in(sentence, index))
-    return out
+    return tuple(out)
 
 
 # --------------------------------------------------------------------------- dates
@@ -228,9 +236,14 @@ def find_events(source: Article | str, default_year: int | None = None) -> list[
     year = default_year
     if isinstance(source, Article) and source.published and year is None:
         year = int(source.published[:4])
+    return [replace(e) for e in _events_of(tuple(_paragraphs(source)), year)]
+
+
+@functools.lru_cache(maxsize=4)
+def _events_of(paragraphs: tuple[tuple[int, str], ...], year: int | None) -> tuple[Event, ...]:
     out: list[Event] = []
     seen: set[tuple[str, str, str]] = set()
-    for index, text in _paragraphs(source):
+    for index, text in paragraphs:
         for sentence in sentences(text):
             for m in _EVENT.finditer(sentence):
                 if m["ay"]:
@@ -253,7 +266,7 @@ def find_events(source: Article | str, default_year: int | None = None) -> list[
                     continue
                 seen.add(key)
                 out.append(Event(start, end, precision, sentence, date_text, index))
-    return out
+    return tuple(out)
 
 
 # --------------------------------------------------------------------------- ranks
@@ -305,7 +318,7 @@ class Cadre:
     shape: str
     sentence: str
     mentions: int = 1
-    alt_name: str = ""  # the other reading of a name boundary that structure cannot settle
+    alt_name: str | None = None  # the other reading of a boundary that structure cannot settle
 
 
 # Verbs that introduce the post held during the secondment: 挂任 (guàrèn, serve on secondment
@@ -435,8 +448,9 @@ def _resolve_name(raw: str, after: str, body: str) -> tuple[str, str]:
         # name written whole each time (王普清 ×4, never 王普 alone).
         if body.count(longer) == body.count(name) >= 2:
             name, longer = longer, name
-        # 郑伟说: the longer reading only swallows the word that ends the name; not a rival.
-        if not set(longer[len(name) :]) <= _FOLLOW_CHARS:
+        # 郑伟说。: the longer reading only swallows the verb that ends the clause; not a rival.
+        swallowed = set(longer[len(name) :]) <= _FOLLOW_CHARS
+        if not (swallowed and _boundary(text[len(longer) :]) == 3):
             alt = longer
     return name, alt
 
@@ -557,7 +571,14 @@ def _sentence_hits(sentence: str, previous: str, body: str) -> list[_Hit]:
 
 def _read_cadres(source: Article | str) -> tuple[list[Cadre], list[tuple[int, str]]]:
     """The cadres of a text, and the (paragraph, sentence) pairs that second someone unread."""
-    paragraphs = list(_paragraphs(source))
+    cadres, unread = _cadres_of(tuple(_paragraphs(source)))
+    return [replace(c) for c in cadres], list(unread)
+
+
+@functools.lru_cache(maxsize=4)
+def _cadres_of(
+    paragraphs: tuple[tuple[int, str], ...],
+) -> tuple[tuple[Cadre, ...], tuple[tuple[int, str], ...]]:
     body = "\n".join(text for _, text in paragraphs)
     found: dict[str, Cadre] = {}
     unread: list[tuple[int, str]] = []
@@ -570,11 +591,11 @@ def _read_cadres(source: Article | str) -> tuple[list[Cadre], list[tuple[int, st
             known.home_post = known.home_post or home
             known.host_post = known.host_post or host
             return
-        found[hit.name] = Cadre(hit.name, home, host, hit.shape, sentence, alt_name=hit.alt)
+        found[hit.name] = Cadre(hit.name, home, host, hit.shape, sentence, alt_name=hit.alt or None)
 
     columns: dict[str, int] | None = None
     for index, text in paragraphs:
-        if header := _table_columns(text):
+        if "姓名" in text and (header := _table_columns(text)):
             columns = header
             continue
         if columns is not None:
@@ -583,20 +604,21 @@ def _read_cadres(source: Article | str) -> tuple[list[Cadre], list[tuple[int, st
                 add(_Hit(0, *row, "table"), text)
                 continue
             columns = None  # the table has ended
-        records = _field_records(text)
+        records = _field_records(text) if "姓名" in text else []
         for record in records:
             add(_Hit(0, *record, "fields"), text)
         if records:
             continue
         previous = ""
         for sentence in sentences(text):
-            hits = _sentence_hits(sentence, previous, body)
+            # Every prose shape has a verb with 挂 in it; most sentences have none.
+            hits = _sentence_hits(sentence, previous, body) if "挂" in sentence else []
             for hit in hits:
                 add(hit, sentence)
             if not hits and _MENTION.search(sentence):
                 unread.append((index, sentence))
             previous = sentence
-    return list(found.values()), unread
+    return tuple(found.values()), tuple(unread)
 
 
 def find_cadres(source: Article | str) -> list[Cadre]:

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import asdict
 from pathlib import Path
 
 import pandas as pd
 
 from secondment.article import Article, datasets_dir, load_article
-from secondment.extract import TITLES, find_cadres, find_events, find_quantities, find_ranks
+from secondment.extract import (
+    TITLES,
+    find_cadres,
+    find_events,
+    find_quantities,
+    find_ranks,
+    unread_sentences,
+)
 from secondment.files import write_all_or_none
 
 __all__ = [
@@ -21,13 +29,14 @@ __all__ = [
     "glossary_table",
     "home_level",
     "split_post",
+    "warn_unread",
     "load_table",
     "quantities_table",
     "ranks_table",
     "write_tables",
 ]
 
-CADRE_COLUMNS = ["name", "home_post", "host_post", "shape", "mentions", "sentence"]
+CADRE_COLUMNS = ["name", "home_post", "host_post", "shape", "mentions", "sentence", "alt_name"]
 RANK_COLUMNS = ["rank", "count", "sentence"]
 QUANTITY_COLUMNS = ["text", "value", "qualifier", "unit", "mentions", "paragraph", "sentence"]
 EVENT_COLUMNS = ["start", "end", "precision", "date_text", "paragraph", "text"]
@@ -50,7 +59,7 @@ def cadres_table(article: Article | None = None) -> pd.DataFrame:
         rows,
         CADRE_COLUMNS,
         {"name": "string", "home_post": "string", "host_post": "string", "shape": "category",
-         "mentions": "int64", "sentence": "string"},
+         "mentions": "int64", "sentence": "string", "alt_name": "string"},
     )  # fmt: skip
 
 
@@ -64,7 +73,9 @@ def quantities_table(article: Article | None = None) -> pd.DataFrame:
     """One row per figure as written (`60多次`), however often the article repeats it."""
     facts: dict[str, dict] = {}
     for q in find_quantities(_source(article)):
-        row = facts.setdefault(q.text, {**asdict(q), "mentions": 0})
+        # vars, not asdict: the fields are plain values, and asdict's deep copy is slow on
+        # the tens of thousands of mentions a long text has.
+        row = facts.setdefault(q.text, {**vars(q), "mentions": 0})
         row["mentions"] += 1
     df = _frame(
         list(facts.values()),
@@ -78,7 +89,7 @@ def quantities_table(article: Article | None = None) -> pd.DataFrame:
 
 def events_table(article: Article | None = None) -> pd.DataFrame:
     """Dated statements with ISO start and end (day or month precision), in reading order."""
-    rows = [asdict(e) for e in find_events(_source(article))]
+    rows = [vars(e) for e in find_events(_source(article))]
     return _frame(
         rows,
         EVENT_COLUMNS,
@@ -125,8 +136,23 @@ def build_tables(article: Article) -> dict[str, pd.DataFrame]:
     }
 
 
+def warn_unread(article: Article) -> list[str]:
+    """Print to stderr, one line each, every sentence that seconds someone but gave no cadre."""
+    lines = []
+    for index, sentence in unread_sentences(article):
+        shown = sentence if len(sentence) <= 40 else sentence[:40] + "…"
+        lines.append(
+            f"warning: paragraph {index}: no cadre read from a sentence with 挂任/挂职: {shown}"
+        )
+        print(lines[-1], file=sys.stderr)
+    return lines
+
+
 def write_tables(article: Article, out_dir: str | Path) -> list[Path]:
-    """Write the four CSVs and article.json to out_dir; all of them or, on failure, none."""
+    """Write the four CSVs and article.json to out_dir; all of them or, on failure, none.
+
+    Sentences that second someone (挂任, 挂职担任 …) but yield no cadre are reported on stderr.
+    """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     contents: dict[str, bytes] = {
@@ -136,7 +162,9 @@ def write_tables(article: Article, out_dir: str | Path) -> list[Path]:
     meta = json.dumps(article.to_dict(), ensure_ascii=False, indent=2) + "\n"
     contents["article.json"] = meta.encode("utf-8")
     # All or nothing: a failure leaves the folder as it was.
-    return write_all_or_none({out / name: data for name, data in contents.items()})
+    written = write_all_or_none({out / name: data for name, data in contents.items()})
+    warn_unread(article)
+    return written
 
 
 def load_table(name: str) -> pd.DataFrame:
