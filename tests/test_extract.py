@@ -215,3 +215,99 @@ def test_ge_followed_by_a_noun_is_the_measure_word():
     got = [(q.text, q.value, q.unit) for q in find_quantities("等3个项目提前开工,用了两个星期。")]
     assert got == [("3个", 3, "个"), ("两个星期", 2, "星期")]
     assert [(q.text, q.unit) for q in find_quantities("接待600余人次。")] == [("600余人次", "人次")]
+
+
+# ---------------------------------------------------------------- shapes of other reports
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected", "shape"),
+    [
+        ("省林业厅副厅长韩立军，挂任北京市园林绿化局副局长，分管造林。",
+         ("韩立军", "省林业厅副厅长", "北京市园林绿化局副局长"), "joined_comma"),
+        ("挂任北京市民政局副局长的省民政厅副厅长卢晓红表示，养老合作大有可为。",
+         ("卢晓红", "省民政厅副厅长", "北京市民政局副局长"), "host_first"),
+        ("北京市海淀区副区长陈立新目前挂任保定市副市长,分管科技。",
+         ("陈立新", "北京市海淀区副区长", "保定市副市长"), "joined"),
+        ("北京市水务局副处长孔德明此前挂任承德市水务局副局长。",
+         ("孔德明", "北京市水务局副处长", "承德市水务局副局长"), "joined"),
+        ("北京市商务委副主任郑雪曾挂任廊坊市副市长。",
+         ("郑雪", "北京市商务委副主任", "廊坊市副市长"), "joined"),
+        ("北京市园林绿化局副局长何平现已挂任张家口市副市长。",
+         ("何平", "北京市园林绿化局副局长", "张家口市副市长"), "joined"),
+        ("北京市统计局处长唐颖现挂任石家庄市统计局副局长。",
+         ("唐颖", "北京市统计局处长", "石家庄市统计局副局长"), "joined"),
+        ("省审计厅副厅长苗青，挂职担任北京市审计局副局长。",
+         ("苗青", "省审计厅副厅长", "北京市审计局副局长"), "joined_comma"),
+        ("北京市规划委副主任韦东2015年7月赴廊坊挂职,任廊坊市副市长。",
+         ("韦东", "北京市规划委副主任", "廊坊市副市长"), "joined"),
+        ("——上官婉清，北京市教委处长，挂职担任保定市教育局副局长。",
+         ("上官婉清", "北京市教委处长", "保定市教育局副局长"), "dash"),
+    ],
+)  # fmt: skip
+def test_shapes_of_other_reports(sentence, expected, shape):
+    (cadre,) = find_cadres(sentence)
+    assert (cadre.name, cadre.home_post, cadre.host_post) == expected
+    assert cadre.shape == shape and cadre.sentence == sentence.replace("，", ",")
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("河北赴京挂职干部林涛格外忙碌。他是省住建厅副厅长，挂任北京市住建委副主任。", "林涛"),
+        ("河北赴京挂职干部皇甫建华同样没有休息。她是省民政厅副厅长,挂任北京市民政局副局长。", "皇甫建华"),
+        ("我省挂职干部司马青云积极推动合作。她是省卫生计生委副主任,挂任北京市卫生计生委副主任。", "司马青云"),
+        ("省科技厅副厅长、挂任北京市科委副主任的宁静,推动了对接。", "宁静"),
+        ("省商务厅副厅长、挂任北京市商务委副主任的欧阳明说。", "欧阳明"),
+    ],
+)  # fmt: skip
+def test_name_boundaries_from_what_follows(text, name):
+    assert [c.name for c in find_cadres(text)] == [name]
+
+
+def test_an_ambiguous_boundary_keeps_the_shorter_name_and_the_alternative():
+    (cadre,) = find_cadres("省商务厅副厅长、挂任北京市商务委副主任的王刚才说。")
+    assert (cadre.name, cadre.alt_name) == ("王刚", "王刚才")  # 王刚|才说 or 王刚才|说
+    (cadre,) = find_cadres("“很忙。”省教育厅副巡视员、挂任北京市教委副主任的郑伟说。")
+    assert (cadre.name, cadre.alt_name) == ("郑伟", None)  # 说 ends the clause: no rival
+
+
+def test_field_lines_and_tables_are_read_from_their_structure():
+    fields = "姓名：钱程　原任职务：北京市体育局处长　拟挂职务：张家口市体育局副局长"
+    assert _triples(find_cadres(fields)) == [("钱程", "北京市体育局处长", "张家口市体育局副局长")]
+    table = "名单如下:\n序号  姓名  工作单位及职务  挂职单位及职务\n1  钱程  北京市体育局处长  张家口市体育局副局长\n2  诸葛红  北京市民委副主任  承德市民宗局副局长\n以上同志挂职一年。"  # noqa: E501
+    cadres = find_cadres(table)
+    assert _triples(cadres) == [
+        ("钱程", "北京市体育局处长", "张家口市体育局副局长"),
+        ("诸葛红", "北京市民委副主任", "承德市民宗局副局长"),
+    ]
+    assert {c.shape for c in cadres} == {"table"}
+    assert find_cadres("序号 姓名 派出单位及职务 挂职单位及职务\n以上名单已公示。") == []
+
+
+def test_unread_sentences_name_their_paragraph():
+    from secondment.extract import unread_sentences
+
+    text = "标题\n选派干部挂任北京市有关部门副职。\n省水利厅副厅长马卫东挂任北京市水务局副局长。"
+    assert unread_sentences(text) == [(1, "选派干部挂任北京市有关部门副职。")]
+    assert unread_sentences(load_article()) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2015年11月至3月5日,开展对接。", [("2015-11", "2016-03-05")]),
+        ("2015年12月28日至1月6日,开展对接。", [("2015-12-28", "2016-01-06")]),
+        ("2015年10月8日至12日,开展对接。", [("2015-10-08", "2015-10-12")]),
+        ("2016年1月至3月,开展整治。", [("2016-01", "2016-03")]),
+        ("2016年6月20日至6月26日公示。", [("2016-06-20", "2016-06-26")]),
+        ("2016年5月至2015年3月,开展整治。", [("2016-05", "2016-05")]),  # an end before its start
+    ],
+)
+def test_date_ranges(text, expected):
+    assert [(e.start, e.end) for e in find_events(text)] == expected
+
+
+def test_every_day_is_not_a_quantity():
+    texts = [q.text for q in find_quantities("每一天都有新任务,每3天开一次会,用了一天。")]
+    assert texts == ["3天", "一天"]
