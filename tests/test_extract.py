@@ -243,6 +243,10 @@ def test_ge_followed_by_a_noun_is_the_measure_word():
          ("韦东", "北京市规划委副主任", "廊坊市副市长"), "joined"),
         ("——上官婉清，北京市教委处长，挂职担任保定市教育局副局长。",
          ("上官婉清", "北京市教委处长", "保定市教育局副局长"), "dash"),
+        ("北京市东城区副区长吴迪,2015年7月起挂任承德市副市长。",
+         ("吴迪", "北京市东城区副区长", "承德市副市长"), "joined_comma"),
+        ("北京市西城区副区长张丽萍挂职担任石家庄市副市长以来,推动多个项目。",
+         ("张丽萍", "北京市西城区副区长", "石家庄市副市长"), "joined"),
     ],
 )  # fmt: skip
 def test_shapes_of_other_reports(sentence, expected, shape):
@@ -283,6 +287,8 @@ def test_field_lines_and_tables_are_read_from_their_structure():
     ]
     assert {c.shape for c in cadres} == {"table"}
     assert find_cadres("序号 姓名 派出单位及职务 挂职单位及职务\n以上名单已公示。") == []
+    lines = "姓名：钱程\n原任职务：北京市体育局处长\n拟挂职务：张家口市体育局副局长\n他说：好。"
+    assert _triples(find_cadres(lines)) == [("钱程", "北京市体育局处长", "张家口市体育局副局长")]
 
 
 def test_unread_sentences_name_their_paragraph():

@@ -326,8 +326,9 @@ class Cadre:
 SECONDED_AS = r"(?:挂职担任|挂职任|挂任|挂职于)"
 # `赴廊坊挂职,任廊坊市副市长`: the place first, then 任 or 担任 (take up, hold) the post. A date may
 # stand before it (`2015年7月赴廊坊挂职`).
+_WHEN = r"(?:\d{4}年(?:\d{1,2}月)?(?:\d{1,2}[日号])?起?)"
 _VIA_PLACE = (
-    rf"(?:\d{{4}}年(?:\d{{1,2}}月)?(?:\d{{1,2}}[日号])?)?(?:赴|到|来|去|在)"
+    rf"{_WHEN}?(?:赴|到|来|去|在)"
     rf"{HAN}{{2,10}}?挂职\s*[,，]?\s*(?:担任|任)"
 )
 _VERB = rf"(?:{SECONDED_AS}|{_VIA_PLACE})"
@@ -361,7 +362,7 @@ _SHAPE_DASH = re.compile(  # ——NAME,HOME,挂任HOST。
 )
 _SHAPE_JOINED = re.compile(  # HOME NAME挂任HOST, HOME NAME,挂任HOST, HOME NAME目前挂任HOST
     rf"{_CLAUSE_START}(?P<home>{_POST}{{2,40}}?{_TITLE})\s*(?P<name>{HAN}{{2,4}}?)"
-    rf"\s*(?P<comma>[,，])?\s*(?:{_ADVERB})?{_VERB}(?P<host>{_POST}{{2,40}})"
+    rf"\s*(?P<comma>[,，])?\s*{_WHEN}?(?:{_ADVERB})?{_VERB}(?P<host>{_POST}{{2,40}})"
 )
 _SHAPE_HE_IS = re.compile(  # …干部NAME…。他是HOME,挂任HOST
     rf"(?:他|她)(?:是|系|原是|原系|现任)(?P<home>{_POST}{{2,40}}?)\s*[,，]\s*"
@@ -379,7 +380,11 @@ COMPOUND_SURNAMES = frozenset(
 # What may follow a name, as grammar has it, when it is one character: the copula and verbs of
 # saying (是 说), adverbs (也 曾 现), particles (的 等) and verbs of going (到 赴). Closed classes,
 # not names: a character outside them (格, 外) says nothing on its own.
-_FOLLOW_CHARS = set("是说称讲道谈笑问答也还就都均又便则已曾现正先亦却才再仍的等到赴来去任将")
+_FOLLOW_CHARS = set(
+    "是说称讲道谈笑问答"  # the copula, verbs of saying
+    "也还就都均又便则已曾现正先亦却才再仍刚很不没更只"  # adverbs
+    "的等到赴来去任将"  # particles, verbs of going
+)
 # Prepositions and conjunctions follow a name only when a noun comes after them: 张涛在中关村,
 # 王强与张健; in 刘保和说 the 和 is part of the name, since 和说 is not a phrase.
 _FOLLOW_LINKS = set("在对向从为与和同跟给把被由及于以")
@@ -455,8 +460,17 @@ def _resolve_name(raw: str, after: str, body: str) -> tuple[str, str]:
     return name, alt
 
 
+_ENDS_WITH_TITLE = re.compile(rf"^.*{_TITLE}")
+
+
 def _clean_post(post: str) -> str:
     return re.sub(r"\s+", "", post).strip()
+
+
+def _host_in_prose(post: str) -> str:
+    """In running text a post ends with its title: `石家庄市副市长以来` is a post, then "since"."""
+    m = _ENDS_WITH_TITLE.match(post)
+    return m[0] if m else post
 
 
 # A labelled field, `姓名:张伟` or `挂职职务:河北省发改委副主任` (after normalise, : is ASCII).
@@ -475,16 +489,24 @@ def _role(label: str) -> str:
     return ""
 
 
-def _field_records(text: str) -> list[tuple[str, str, str]]:
-    """`姓名:X 原职务:Y 挂职职务:Z` records; a new 姓名 field starts a new record."""
-    records: list[dict[str, str]] = []
+def _field_records(
+    text: str, pending: dict[str, str] | None
+) -> tuple[list[tuple[str, str, str]], dict[str, str] | None]:
+    """`姓名:X 原职务:Y 挂职职务:Z` records, on one line or several; 姓名 starts a new one.
+
+    Returns the complete records and the one still waiting for fields on the next line.
+    """
+    records = []
     for m in _FIELD.finditer(text):
         role = _role(m["label"])
         if role == "name":
-            records.append({"name": m["value"]})
-        elif role and records and role not in records[-1]:
-            records[-1][role] = m["value"]
-    return [(r["name"], r["home"], r["host"]) for r in records if {"home", "host"} <= set(r)]
+            pending = {"name": m["value"]}
+        elif role and pending is not None and role not in pending:
+            pending[role] = m["value"]
+        if pending is not None and len(pending) == 3:
+            records.append((pending["name"], pending["home"], pending["host"]))
+            pending = None
+    return records, pending
 
 
 def _cells(line: str) -> list[str]:
@@ -585,6 +607,8 @@ def _cadres_of(
 
     def add(hit: _Hit, sentence: str) -> None:
         home, host = _clean_post(hit.home), _clean_post(hit.host)
+        if hit.shape not in ("table", "fields"):  # a cell or field is the post as written
+            host = _host_in_prose(host)
         if hit.name in found:
             known = found[hit.name]
             known.mentions += 1
@@ -594,6 +618,7 @@ def _cadres_of(
         found[hit.name] = Cadre(hit.name, home, host, hit.shape, sentence, alt_name=hit.alt or None)
 
     columns: dict[str, int] | None = None
+    pending: dict[str, str] | None = None  # a 姓名 record whose other fields are still to come
     for index, text in paragraphs:
         if "姓名" in text and (header := _table_columns(text)):
             columns = header
@@ -604,11 +629,12 @@ def _cadres_of(
                 add(_Hit(0, *row, "table"), text)
                 continue
             columns = None  # the table has ended
-        records = _field_records(text) if "姓名" in text else []
-        for record in records:
-            add(_Hit(0, *record, "fields"), text)
-        if records:
-            continue
+        if "姓名" in text or pending is not None:
+            records, pending = _field_records(text, pending)
+            for record in records:
+                add(_Hit(0, *record, "fields"), text)
+            if records or pending is not None:
+                continue
         previous = ""
         for sentence in sentences(text):
             # Every prose shape has a verb with 挂 in it; most sentences have none.
