@@ -247,6 +247,10 @@ def test_ge_followed_by_a_noun_is_the_measure_word():
          ("吴迪", "北京市东城区副区长", "承德市副市长"), "joined_comma"),
         ("北京市西城区副区长张丽萍挂职担任石家庄市副市长以来,推动多个项目。",
          ("张丽萍", "北京市西城区副区长", "石家庄市副市长"), "joined"),
+        ("来自承德的挂职干部、承德市双桥区副区长于洋挂任北京市密云区副区长。",
+         ("于洋", "承德市双桥区副区长", "北京市密云区副区长"), "joined"),
+        ("——邯郸市副市长郭小川,挂任北京市石景山区副区长;",
+         ("郭小川", "邯郸市副市长", "北京市石景山区副区长"), "joined_comma"),
     ],
 )  # fmt: skip
 def test_shapes_of_other_reports(sentence, expected, shape):
@@ -269,6 +273,15 @@ def test_name_boundaries_from_what_follows(text, name):
     assert [c.name for c in find_cadres(text)] == [name]
 
 
+def test_he_serves_takes_name_and_home_post_from_the_speaker_before():
+    text = "“机遇难得。”北京市旅游委副主任李文博说。他挂任张家口市旅游委副主任,带团滑雪。"
+    (cadre,) = find_cadres(text)
+    assert (cadre.name, cadre.home_post, cadre.host_post, cadre.shape) == (
+        "李文博", "北京市旅游委副主任", "张家口市旅游委副主任", "he_serves",
+    )  # fmt: skip
+    assert find_cadres("他挂任张家口市旅游委副主任。") == []  # no one named before: no record
+
+
 def test_an_ambiguous_boundary_keeps_the_shorter_name_and_the_alternative():
     (cadre,) = find_cadres("省商务厅副厅长、挂任北京市商务委副主任的王刚才说。")
     assert (cadre.name, cadre.alt_name) == ("王刚", "王刚才")  # 王刚|才说 or 王刚才|说
@@ -287,6 +300,10 @@ def test_field_lines_and_tables_are_read_from_their_structure():
     ]
     assert {c.shape for c in cadres} == {"table"}
     assert find_cadres("序号 姓名 派出单位及职务 挂职单位及职务\n以上名单已公示。") == []
+    padded = "序号　姓名　原单位职务　挂职单位职务\n1　王　芳　北京市卫生计生委处长　张家口市卫生计生委副主任"
+    assert _triples(find_cadres(padded)) == [
+        ("王芳", "北京市卫生计生委处长", "张家口市卫生计生委副主任")
+    ]
     lines = "姓名：钱程\n原任职务：北京市体育局处长\n拟挂职务：张家口市体育局副局长\n他说：好。"
     assert _triples(find_cadres(lines)) == [("钱程", "北京市体育局处长", "张家口市体育局副局长")]
 

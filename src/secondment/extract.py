@@ -345,15 +345,17 @@ TITLES = sorted(
     reverse=True,
 )
 _TITLE = "(?:" + "|".join(TITLES) + ")"
-_POST = r"[^,，。!！?？;；:：“”()（）、\s]"
-_CLAUSE_START = r"(?:^|(?<=[,，。!！?？;；:：“”(（]))(?:在|由|据|是|据悉)?"
+_POST = r"[^,，。!！?？;；:：“”()（）、—\s]"
+_CLAUSE_START = r"(?:^|(?<=[,，。!！?？;；:：“”(（—]))(?:在|由|据|是|据悉)?"
+# A post that runs into a name may also open an item of a list: `挂职干部、承德市双桥区副区长于洋`.
+_ITEM_START = r"(?:^|(?<=[,，。!！?？;；:：“”(（—、]))(?:在|由|据|是|据悉)?"
 
 _SHAPE_APPOSITIVE = re.compile(  # HOME、挂任HOST的NAME
     rf"{_CLAUSE_START}(?P<home>{_POST}{{2,40}}?)、\s*{SECONDED_AS}(?P<host>{_POST}{{2,40}}?)的"
     rf"(?P<name>{HAN}{{2,5}})"
 )
 _SHAPE_HOST_FIRST = re.compile(  # 挂任HOST的HOME NAME表示…
-    rf"{_CLAUSE_START}{SECONDED_AS}(?P<host>{_POST}{{2,40}}?)的"
+    rf"{_ITEM_START}{SECONDED_AS}(?P<host>{_POST}{{2,40}}?)的"
     rf"(?P<home>{_POST}{{2,40}}?{_TITLE})(?P<name>{HAN}{{2,5}})"
 )
 _SHAPE_DASH = re.compile(  # ——NAME,HOME,挂任HOST。
@@ -361,7 +363,7 @@ _SHAPE_DASH = re.compile(  # ——NAME,HOME,挂任HOST。
     rf"{_VERB}(?P<host>{_POST}{{2,40}})"
 )
 _SHAPE_JOINED = re.compile(  # HOME NAME挂任HOST, HOME NAME,挂任HOST, HOME NAME目前挂任HOST
-    rf"{_CLAUSE_START}(?P<home>{_POST}{{2,40}}?{_TITLE})\s*(?P<name>{HAN}{{2,4}}?)"
+    rf"{_ITEM_START}(?P<home>{_POST}{{2,40}}?{_TITLE})\s*(?P<name>{HAN}{{2,4}}?)"
     rf"\s*(?P<comma>[,，])?\s*{_WHEN}?(?:{_ADVERB})?{_VERB}(?P<host>{_POST}{{2,40}})"
 )
 _SHAPE_HE_IS = re.compile(  # …干部NAME…。他是HOME,挂任HOST
@@ -369,6 +371,10 @@ _SHAPE_HE_IS = re.compile(  # …干部NAME…。他是HOME,挂任HOST
     rf"{_VERB}(?P<host>{_POST}{{2,40}})"
 )
 _INTRODUCED = re.compile(rf"(?:干部|同志|人才|专家)(?P<name>{HAN}{{2,5}})")
+_SHAPE_HE_SERVES = re.compile(  # HOME NAME说。他挂任HOST
+    rf"(?:^|(?<=[,，。!！?？;；“”]))(?:他|她)(?:{_ADVERB})?{SECONDED_AS}(?P<host>{_POST}{{2,40}})"
+)
+_SPEAKER = re.compile(rf"{_CLAUSE_START}(?P<home>{_POST}{{2,40}}?{_TITLE})(?P<name>{HAN}{{2,5}})")
 # A sentence that seconds someone to a post; one that yields no record is reported.
 _MENTION = re.compile(rf"{SECONDED_AS}|挂职\s*[,，]?\s*(?:担任|任)")
 
@@ -512,8 +518,17 @@ def _field_records(
 
 def _cells(line: str) -> list[str]:
     # Tabs separate the cells of a pasted table; without tabs, runs of spaces do.
-    parts = line.split("\t") if "\t" in line else re.split(r"\s+", line)
-    return [p.strip() for p in parts if p.strip()]
+    if "\t" in line:
+        return [p.strip() for p in line.split("\t") if p.strip()]
+    cells: list[str] = []
+    for part in line.split():
+        # A two-character name padded to the width of three (`王　芳`) is one cell: no other
+        # cell of these tables is a single hanzi.
+        if cells and len(part) == 1 and re.match(HAN, part) and re.fullmatch(HAN, cells[-1]):
+            cells[-1] += part
+        else:
+            cells.append(part)
+    return cells
 
 
 def _table_columns(line: str) -> dict[str, int] | None:
@@ -581,6 +596,14 @@ def _sentence_hits(sentence: str, previous: str, body: str) -> list[_Hit]:
             name, alt = _resolve_name(m["name"], sentence[m.end("name") :], body)
             shape = "joined_comma" if m["comma"] else "joined"
             hits.append(_Hit(m.start(), name, m["home"], m["host"], shape, alt))
+            taken.append(m.span())
+    for m in _SHAPE_HE_SERVES.finditer(sentence):
+        # The previous sentence named him with his home post: `北京市旅游委副主任李文博说。`
+        speakers = list(_SPEAKER.finditer(previous))
+        if speakers and free(m):
+            last = speakers[-1]
+            name, alt = _resolve_name(last["name"], previous[last.end() :], body)
+            hits.append(_Hit(m.start(), name, last["home"], m["host"], "he_serves", alt))
             taken.append(m.span())
     for m in _SHAPE_HE_IS.finditer(sentence):
         intro = list(_INTRODUCED.finditer(previous))
