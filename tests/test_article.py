@@ -142,6 +142,12 @@ def test_bylines_in_the_lede(lede, reporter, rest):
     assert [p.kind for p in art.paragraphs] == ["title", "lede", "paragraph"]
 
 
+def test_a_byline_on_its_own_line_at_the_end():
+    art = parse_article("标题\n\n  正文。\n\n  (记者 刘杰 通讯员 孙丽)\n\n责任编辑:何帆")
+    assert (art.reporter, art.editor) == ("刘杰、孙丽", "何帆")
+    assert "刘杰" not in art.body
+
+
 def test_a_lede_that_mentions_a_reporter_later_keeps_its_words():
     art = parse_article("标题\n\n  近日,记者从省委组织部了解到,干部已到岗。")
     assert art.reporter == "" and art.lede == "近日,记者从省委组织部了解到,干部已到岗。"

@@ -282,6 +282,33 @@ def test_he_serves_takes_name_and_home_post_from_the_speaker_before():
     assert find_cadres("他挂任张家口市旅游委副主任。") == []  # no one named before: no record
 
 
+def test_lists_parentheses_and_chained_appositives():
+    both = (
+        "省发改委副主任王小明、省财政厅副厅长李强分别挂任北京市发改委副主任、北京市财政局副局长。"
+    )
+    assert _triples(find_cadres(both)) == [
+        ("王小明", "省发改委副主任", "北京市发改委副主任"),
+        ("李强", "省财政厅副厅长", "北京市财政局副局长"),
+    ]
+    uneven = "省发改委副主任王小明、省财政厅副厅长李强分别挂任北京市发改委副主任。"
+    assert find_cadres(uneven) == []  # two people, one post: no pairing is safe
+    inside = "在生态领域，韩晓燕（省林业厅副厅长，挂任北京市园林绿化局副局长）参与编制了规划。"
+    assert _triples(find_cadres(inside)) == [("韩晓燕", "省林业厅副厅长", "北京市园林绿化局副局长")]
+    chained = "省商务厅副厅长、挂任北京市商务委副主任的周涛和省农业厅副厅长、挂任北京市农委副主任的吴建平，共同推动。"
+    assert [c.name for c in find_cadres(chained)] == ["周涛", "吴建平"]
+    comrade = "北京市东城区发改委主任何建国同志,目前挂职担任保定市徐水区副区长。"
+    assert _triples(find_cadres(comrade)) == [
+        ("何建国", "北京市东城区发改委主任", "保定市徐水区副区长")
+    ]
+
+
+def test_he_is_after_de_needs_a_name_not_a_word():
+    named = "来自北京市农委的孟静格外引人注目。她原是北京市农委处长,挂任保定市定兴县副县长。"
+    assert [c.name for c in find_cadres(named)] == ["孟静"]
+    word = "这是我们的工作。他是北京市农委处长,挂任保定市定兴县副县长。"
+    assert find_cadres(word) == []
+
+
 def test_an_ambiguous_boundary_keeps_the_shorter_name_and_the_alternative():
     (cadre,) = find_cadres("省商务厅副厅长、挂任北京市商务委副主任的王刚才说。")
     assert (cadre.name, cadre.alt_name) == ("王刚", "王刚才")  # 王刚|才说 or 王刚才|说

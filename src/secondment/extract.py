@@ -358,19 +358,34 @@ _SHAPE_HOST_FIRST = re.compile(  # 挂任HOST的HOME NAME表示…
     rf"{_ITEM_START}{SECONDED_AS}(?P<host>{_POST}{{2,40}}?)的"
     rf"(?P<home>{_POST}{{2,40}}?{_TITLE})(?P<name>{HAN}{{2,5}})"
 )
+# The same without the start of a clause: the second of `…的周涛和省农业厅副厅长、挂任…的吴建平`.
+_APPOSITIVE_CHAINED = re.compile(
+    rf"(?P<home>{_POST}{{2,40}}?)、\s*{SECONDED_AS}(?P<host>{_POST}{{2,40}}?)的(?P<name>{HAN}{{2,5}})"
+)
+_NAME_LINKS = ("以及", "和", "与", "及", "、")
+_SHAPE_PARENTHESIS = re.compile(  # NAME(HOME,挂任HOST)
+    rf"(?:^|(?<=[^\u4e00-\u9fff])|(?<=干部)|(?<=同志)|(?<=的))(?P<name>{HAN}{{2,4}})\s*[(（]\s*"
+    rf"(?P<home>{_POST}{{2,40}}?)\s*[,，]\s*{_VERB}(?P<host>{_POST}{{2,40}}?)\s*[)）]"
+)
+_ITEM = rf"{_POST}{{2,40}}?{_TITLE}{HAN}{{2,4}}"
+_SHAPE_RESPECTIVELY = re.compile(  # HOME1 NAME1、HOME2 NAME2分别挂任HOST1、HOST2
+    rf"{_ITEM_START}(?P<items>{_ITEM}(?:、{_ITEM})+)\s*分别\s*{_VERB}"
+    rf"(?P<hosts>{_POST}{{2,40}}(?:、{_POST}{{2,40}})+)"
+)
+_ONE_ITEM = re.compile(rf"(?P<home>{_POST}{{2,40}}?{_TITLE})(?P<name>{HAN}{{2,4}})")
 _SHAPE_DASH = re.compile(  # ——NAME,HOME,挂任HOST。
     rf"——\s*(?P<name>{HAN}{{2,4}})\s*[,，]\s*(?P<home>{_POST}{{2,40}}?)\s*[,，]\s*"
     rf"{_VERB}(?P<host>{_POST}{{2,40}})"
 )
 _SHAPE_JOINED = re.compile(  # HOME NAME挂任HOST, HOME NAME,挂任HOST, HOME NAME目前挂任HOST
-    rf"{_ITEM_START}(?P<home>{_POST}{{2,40}}?{_TITLE})\s*(?P<name>{HAN}{{2,4}}?)"
+    rf"{_ITEM_START}(?P<home>{_POST}{{2,40}}?{_TITLE})\s*(?P<name>{HAN}{{2,4}}?)(?:同志)?"
     rf"\s*(?P<comma>[,，])?\s*{_WHEN}?(?:{_ADVERB})?{_VERB}(?P<host>{_POST}{{2,40}})"
 )
 _SHAPE_HE_IS = re.compile(  # …干部NAME…。他是HOME,挂任HOST
     rf"(?:他|她)(?:是|系|原是|原系|现任)(?P<home>{_POST}{{2,40}}?)\s*[,，]\s*"
     rf"{_VERB}(?P<host>{_POST}{{2,40}})"
 )
-_INTRODUCED = re.compile(rf"(?:干部|同志|人才|专家)(?P<name>{HAN}{{2,5}})")
+_INTRODUCED = re.compile(rf"(?P<by>干部|同志|人才|专家|的)(?P<name>{HAN}{{2,5}})")
 _SHAPE_HE_SERVES = re.compile(  # HOME NAME说。他挂任HOST
     rf"(?:^|(?<=[,，。!！?？;；“”]))(?:他|她)(?:{_ADVERB})?{SECONDED_AS}(?P<host>{_POST}{{2,40}})"
 )
@@ -563,6 +578,16 @@ class _Hit:
     alt: str = ""
 
 
+def _introduces_a_name(m: re.Match[str], sentence: str, body: str) -> bool:
+    """干部NAME, 同志NAME always introduce a person; 的NAME only when NAME is no common word."""
+    if m["by"] != "的":
+        return True
+    name, _ = _resolve_name(m["name"], sentence[m.end() :], body)
+    # 的工作, 的成绩: jieba's dictionary knows these words; it does not know 孟静.
+    tag = _word_tags().get(name, "nr")
+    return tag.startswith("nr")
+
+
 def _sentence_hits(sentence: str, previous: str, body: str) -> list[_Hit]:
     """Every cadre that one sentence names with both posts, in order of position."""
     hits: list[_Hit] = []
@@ -579,11 +604,26 @@ def _sentence_hits(sentence: str, previous: str, body: str) -> list[_Hit]:
     for m in _SHAPE_DASH.finditer(sentence):
         hits.append(_Hit(m.start(), m["name"], m["home"], m["host"], "dash"))
         taken.append(m.span())
-    for m in _SHAPE_APPOSITIVE.finditer(sentence):
+    for m in _SHAPE_RESPECTIVELY.finditer(sentence):
+        items, hosts = m["items"].split("、"), m["hosts"].split("、")
+        people = [_ONE_ITEM.fullmatch(item) for item in items]
+        if len(items) == len(hosts) and all(people) and free(m):  # pair them in order
+            for person, host in zip(people, hosts, strict=True):
+                hits.append(_Hit(m.start(), person["name"], person["home"], host, "respectively"))
+            taken.append(m.span())
+    for m in _SHAPE_PARENTHESIS.finditer(sentence):
         if free(m):
+            hits.append(_Hit(m.start(), m["name"], m["home"], m["host"], "parenthesis"))
+            taken.append(m.span())
+    for m in _SHAPE_APPOSITIVE.finditer(sentence):
+        while m is not None and free(m):
             name, alt = resolved(m)
             hits.append(_Hit(m.start(), name, m["home"], m["host"], "appositive", alt))
-            taken.append(m.span())
+            # `…的周涛和省农业厅副厅长、挂任…的吴建平`: a second one may follow 和, 与 or 、.
+            after = m.start("name") + len(name)
+            taken.append((m.start(), after))
+            link = next((w for w in _NAME_LINKS if sentence.startswith(w, after)), None)
+            m = _APPOSITIVE_CHAINED.match(sentence, after + len(link)) if link else None
     for m in _SHAPE_HOST_FIRST.finditer(sentence):
         if free(m):
             name, alt = resolved(m)
@@ -594,6 +634,8 @@ def _sentence_hits(sentence: str, previous: str, body: str) -> list[_Hit]:
             # The regex stops the name before an adverb or the verb; the name may still be
             # shorter than the run it captured when an adverb starts inside it.
             name, alt = _resolve_name(m["name"], sentence[m.end("name") :], body)
+            if "分别" in m["name"][len(name) :]:
+                continue  # 分别 (respectively) pairs names and posts the list shape could not
             shape = "joined_comma" if m["comma"] else "joined"
             hits.append(_Hit(m.start(), name, m["home"], m["host"], shape, alt))
             taken.append(m.span())
@@ -606,7 +648,7 @@ def _sentence_hits(sentence: str, previous: str, body: str) -> list[_Hit]:
             hits.append(_Hit(m.start(), name, last["home"], m["host"], "he_serves", alt))
             taken.append(m.span())
     for m in _SHAPE_HE_IS.finditer(sentence):
-        intro = list(_INTRODUCED.finditer(previous))
+        intro = [i for i in _INTRODUCED.finditer(previous) if _introduces_a_name(i, previous, body)]
         if intro and free(m):
             after = previous[intro[-1].end() :]
             name, alt = _resolve_name(intro[-1]["name"], after, body)
