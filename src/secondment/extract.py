@@ -455,7 +455,7 @@ def _boundary(follow: str) -> int:
 
 
 def _resolve_name(raw: str, after: str, body: str) -> tuple[str, str]:
-    """Cut a run of hanzi down to a name and say what follows decides: (name, alternative)."""
+    """Cut a run of hanzi down to a name by what follows it: (name, other reading or "")."""
     lengths = (3, 4) if raw[:2] in COMPOUND_SURNAMES else (2, 3)
     lengths = tuple(n for n in lengths if n <= len(raw)) or (len(raw),)
     text = raw + after
