@@ -133,6 +133,7 @@ def test_quote_mentioning_a_reporter_is_not_a_byline_and_padded_editor_joins():
         ("本报讯（通讯员　郭丽娜）春节刚过，干部回到岗位。", "郭丽娜", "春节刚过,"),
         ("（记者 赵 建）春节刚过，干部回到岗位。", "赵建", "春节刚过,"),
         ("本报记者 宋平 通讯员 李晨 北京第一批赴冀挂职干部到岗已经8个多月。", "宋平、李晨", "北京第一批"),
+        ("新华社石家庄1月5日电(记者 朱峰)记者5日从省委组织部获悉,干部已到岗。", "朱峰", "记者5日"),
     ],
 )  # fmt: skip
 def test_bylines_in_the_lede(lede, reporter, rest):
@@ -140,6 +141,11 @@ def test_bylines_in_the_lede(lede, reporter, rest):
     assert art.reporter == reporter
     assert art.lede.startswith(rest) and reporter.split("、")[0] not in art.body
     assert [p.kind for p in art.paragraphs] == ["title", "lede", "paragraph"]
+
+
+def test_a_byline_line_with_two_credits():
+    art = parse_article("标题\n\n  河北日报记者　曹铮　通讯员　林静\n\n  正文。")
+    assert art.reporter == "曹铮、林静"
 
 
 def test_a_byline_on_its_own_line_at_the_end():

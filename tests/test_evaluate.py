@@ -72,18 +72,19 @@ def test_pooled_cadre_f1_is_one(results):
 
 # Measured on the corpus; a change to the extractor that moves one of these must say why.
 MEASURED = {
-    "cadres": (50, 0, 0),
-    "names": (50, 0, 0),
-    "posts": (50, 0, 0),
+    "cadres": (56, 0, 0),
+    "names": (56, 0, 0),
+    "posts": (56, 0, 0),
     "ranks": (9, 0, 0),
-    # r02 dates 10月8日至12日 before any year: the publication year (2016) is taken, though
-    # the report, published in April, tells of October 2015.
-    "events": (17, 1, 1),
+    # A date without a year takes the last year seen, or the publication year when none was:
+    # r02 (published April 2016) tells of 10月8日至12日 before any year, which was 2015, and
+    # r14 writes 1月18日—22日 after 2015年11月下旬至12月上旬, meaning January 2016.
+    "events": (19, 2, 2),
     # r12's 两人 ("the two of them", pointing back at two people just named) is read as a
     # count of two people.
-    "quantities": (60, 1, 0),
-    "reporter": (11, 0, 0),
-    "editor": (13, 0, 0),
+    "quantities": (69, 1, 0),
+    "reporter": (13, 0, 0),
+    "editor": (15, 0, 0),
 }
 
 
@@ -93,18 +94,20 @@ def test_per_field_counts_hold_at_their_measured_values(results, name):
     assert (s.tp, s.fp, s.fn) == MEASURED[name]
 
 
-def test_the_known_errors_are_the_yearless_october_and_two_people(results):
+def test_the_known_errors_are_yearless_dates_and_two_people(results):
     by_name = {r.name[:3]: r for r in results}
     assert by_name["r02"].missed["events"] == {("2015-10-08", "2015-10-12")}
     assert by_name["r02"].extra["events"] == {("2016-10-08", "2016-10-12")}
+    assert by_name["r14"].missed["events"] == {("2016-01-18", "2016-01-22")}
+    assert by_name["r14"].extra["events"] == {("2015-01-18", "2015-01-22")}
     assert by_name["r12"].extra["quantities"] == {("两人", 2, "exact")}
     wrong = {
-        (r.name, field) for r in results for field in FIELDS if r.missed[field] or r.extra[field]
+        (r.name[:3], field)
+        for r in results
+        for field in FIELDS
+        if r.missed[field] or r.extra[field]
     }
-    assert wrong == {
-        ("r02_beijing_to_hebei_adverbs", "events"),
-        ("r12_two_way_coordinated", "quantities"),
-    }
+    assert wrong == {("r02", "events"), ("r14", "events"), ("r12", "quantities")}
 
 
 def test_score_arithmetic():

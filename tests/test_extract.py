@@ -358,6 +358,13 @@ def test_date_ranges(text, expected):
     assert [(e.start, e.end) for e in find_events(text)] == expected
 
 
+def test_parts_of_a_month_and_ages_and_tenths():
+    got = [(e.start, e.end) for e in find_events("2015年11月下旬至12月上旬,干部回冀调研。")]
+    assert got == [("2015-11", "2015-12")]
+    q = {x.text: (x.value, x.qualifier, x.unit) for x in find_quantities("45岁以下的占六成以上。")}
+    assert q == {"45岁以下": (45, "less_than", "岁"), "六成以上": (6, "more_than", "成")}
+
+
 def test_every_day_is_not_a_quantity():
     texts = [q.text for q in find_quantities("每一天都有新任务,每3天开一次会,用了一天。")]
     assert texts == ["3天", "一天"]

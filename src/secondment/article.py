@@ -196,7 +196,7 @@ _BYLINE = re.compile(r"^[□■◇◆]?\s*(?P<outlets>[^。!?“”\"]*?)记者\
 # `本报记者 宋平 通讯员 李晨 …`, where the names are the short words before the first long one.
 _CREDIT = r"(?:特约记者|记者|通讯员|实习生)"
 _LEDE_BYLINE_PAREN = re.compile(
-    rf"^(?:本报讯|本报[^\s()]{{1,8}}电|[^\s()。,]{{1,12}}讯)?\s*[(（]\s*(?P<credits>{_CREDIT}[^()（）。]{{1,40}})[)）]\s*"
+    rf"^(?:本报讯|[^\s()。,]{{1,12}}讯|[^\s()。,]{{1,20}}电)?\s*[(（]\s*(?P<credits>{_CREDIT}[^()（）。]{{1,40}})[)）]\s*"
 )
 _LEDE_BYLINE_PLAIN = re.compile(
     rf"^(?P<credits>本报(?:特约)?记者(?:\s*{_CREDIT}?\s*[\u4e00-\u9fff]{{2,4}}(?=\s))+)\s+"
@@ -280,7 +280,9 @@ def parse_article(text: str) -> Article:
             art.chrome.append(line)
             continue
         if (m := _BYLINE.match(line)) and len(line) < 60:
-            art.reporter = _names(m["names"])
+            # `河北日报记者 曹铮 通讯员 林静`: each credit word starts another group of names.
+            groups = [_names(part) for part in re.split(_CREDIT, m["names"])]
+            art.reporter = "、".join(g for g in groups if g)
             art.chrome.append(line)
             continue
         if not art.title:

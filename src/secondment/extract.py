@@ -92,7 +92,7 @@ MEASURE_WORDS = sorted(
     件 批 元 万元 亿元 美元 公里 千米 米 平方公里 平方米 亩 公顷 吨
     万吨 辆 处 场 期 届 户 轮 篇 份 本 台 倍 层 节 部 支 种 类
     例 张 架 艘 棵 株 只 头 所 间 套 栋 幢 趟 遍 站 首 门 组
-    队 对 片 块 根 段 星期 钟头 工作日 %""".split(),
+    队 对 片 块 根 段 星期 钟头 工作日 岁 成 %""".split(),
     key=len,
     reverse=True,
 )
@@ -202,8 +202,10 @@ class Event:
 _RANGE_SEP = r"(?:至|到|—|-|~|～|–)"
 _EVENT = re.compile(
     r"(?P<from>自|从|于)?(?:(?P<ay>\d{4})年)?(?P<am>\d{1,2})月(?:(?P<ad>\d{1,2})[日号])?"
+    r"(?:上旬|中旬|下旬|初|底|末)?"
     # The end may leave out what it shares with the start: 10月8日至12日, 2016年1月至3月.
-    rf"(?:{_RANGE_SEP}(?=\d)(?:(?P<by>\d{{4}})年)?(?:(?P<bm>\d{{1,2}})月)?(?:(?P<bd>\d{{1,2}})[日号])?)?"
+    rf"(?:{_RANGE_SEP}(?=\d)(?:(?P<by>\d{{4}})年)?(?:(?P<bm>\d{{1,2}})月)?(?:(?P<bd>\d{{1,2}})[日号])?"
+    r"(?:上旬|中旬|下旬|初|底|末)?)?"
 )
 
 
@@ -350,6 +352,9 @@ _CLAUSE_START = r"(?:^|(?<=[,，。!！?？;；:：“”(（—]))(?:在|由|�
 # A post that runs into a name may also open an item of a list: `挂职干部、承德市双桥区副区长于洋`.
 _ITEM_START = r"(?:^|(?<=[,，。!！?？;；:：“”(（—、]))(?:在|由|据|是|据悉)?"
 
+# A home post does not run across 的: in `在昌平区挂职的省人社厅就业处处长高峰`, it starts after it.
+_HOME = r"[^,，。!！?？;；:：“”()（）、—\s的]"
+_HOME_START = r"(?:^|(?<=[,，。!！?？;；:：“”(（—、])|(?<=的))(?:在|由|据|是|据悉)?"
 _SHAPE_APPOSITIVE = re.compile(  # HOME、挂任HOST的NAME
     rf"{_CLAUSE_START}(?P<home>{_POST}{{2,40}}?)、\s*{SECONDED_AS}(?P<host>{_POST}{{2,40}}?)的"
     rf"(?P<name>{HAN}{{2,5}})"
@@ -378,7 +383,7 @@ _SHAPE_DASH = re.compile(  # ——NAME,HOME,挂任HOST。
     rf"{_VERB}(?P<host>{_POST}{{2,40}})"
 )
 _SHAPE_JOINED = re.compile(  # HOME NAME挂任HOST, HOME NAME,挂任HOST, HOME NAME目前挂任HOST
-    rf"{_ITEM_START}(?P<home>{_POST}{{2,40}}?{_TITLE})\s*(?P<name>{HAN}{{2,4}}?)(?:同志)?"
+    rf"{_HOME_START}(?P<home>{_HOME}{{2,40}}?{_TITLE})\s*(?P<name>{HAN}{{2,4}}?)(?:同志)?"
     rf"\s*(?P<comma>[,，])?\s*{_WHEN}?(?:{_ADVERB})?{_VERB}(?P<host>{_POST}{{2,40}})"
 )
 _SHAPE_HE_IS = re.compile(  # …干部NAME…。他是HOME,挂任HOST
@@ -389,7 +394,7 @@ _INTRODUCED = re.compile(rf"(?P<by>干部|同志|人才|专家|的)(?P<name>{HAN
 _SHAPE_HE_SERVES = re.compile(  # HOME NAME说。他挂任HOST
     rf"(?:^|(?<=[,，。!！?？;；“”]))(?:他|她)(?:{_ADVERB})?{SECONDED_AS}(?P<host>{_POST}{{2,40}})"
 )
-_SPEAKER = re.compile(rf"{_CLAUSE_START}(?P<home>{_POST}{{2,40}}?{_TITLE})(?P<name>{HAN}{{2,5}})")
+_SPEAKER = re.compile(rf"{_HOME_START}(?P<home>{_HOME}{{2,40}}?{_TITLE})(?P<name>{HAN}{{2,5}})")
 # A sentence that seconds someone to a post; one that yields no record is reported.
 _MENTION = re.compile(rf"{SECONDED_AS}|挂职\s*[,，]?\s*(?:担任|任)")
 
