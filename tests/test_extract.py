@@ -358,6 +358,27 @@ def test_date_ranges(text, expected):
     assert [(e.start, e.end) for e in find_events(text)] == expected
 
 
+@pytest.mark.parametrize(
+    ("published", "text", "expected"),
+    [
+        # The first yearless date is in the report's past, unless the sentence says 将.
+        ("2016-04-11", "10月8日至12日,他带队考察。", [("2015-10-08", "2015-10-12")]),
+        ("2016-04-11", "3月1日,他到岗。", [("2016-03-01", "2016-03-01")]),
+        ("2016-07-22", "第二批干部将于8月到岗。", [("2016-08", "2016-08")]),
+        ("2016-02-18", "第二批干部将于1月到岗。", [("2017-01", "2017-01")]),
+        # Later ones stay close to the date before them, across a year end either way.
+        ("2016-01-06", "2015年11月下旬至12月上旬,调研。1月18日—22日,培训。",
+         [("2015-11", "2015-12"), ("2016-01-18", "2016-01-22")]),
+        ("2016-02-01", "2015年12月28日至2016年1月6日,对接。12月30日,签约。",
+         [("2015-12-28", "2016-01-06"), ("2015-12-30", "2015-12-30")]),
+    ],
+)  # fmt: skip
+def test_dates_without_a_year(published, text, expected):
+    art = parse_article(f"{published[:4]}年{published[5:7]}月{published[8:]}日 要闻\n标题\n{text}")
+    assert art.published == published
+    assert [(e.start, e.end) for e in find_events(art)] == expected
+
+
 def test_parts_of_a_month_and_ages_and_tenths():
     got = [(e.start, e.end) for e in find_events("2015年11月下旬至12月上旬,干部回冀调研。")]
     assert got == [("2015-11", "2015-12")]

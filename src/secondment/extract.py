@@ -234,22 +234,56 @@ def _range_end(m: re.Match[str], year: int, start: str) -> tuple[str, int] | Non
 
 
 def find_events(source: Article | str, default_year: int | None = None) -> list[Event]:
-    """Dates and date ranges in the body; a date without a year takes the last year seen."""
-    year = default_year
-    if isinstance(source, Article) and source.published and year is None:
-        year = int(source.published[:4])
-    return [replace(e) for e in _events_of(tuple(_paragraphs(source)), year)]
+    """Dates and date ranges in the body; a date without a year is placed near its neighbours."""
+    published = source.published[:10] if isinstance(source, Article) else ""
+    key = tuple(_paragraphs(source))
+    return [replace(e) for e in _events_of(key, default_year, published or None)]
+
+
+def _months(iso: str) -> float:
+    """A date as a count of months, to compare distances (a month alone is its middle)."""
+    day = int(iso[8:10]) if len(iso) == 10 else 15
+    return int(iso[:4]) * 12 + int(iso[5:7]) - 1 + (day - 1) / 31
+
+
+def _year_for(month: int, previous: str | None, published: str | None, future: bool) -> int | None:
+    """The year of a date written without one, or None when nothing tells."""
+    if previous:
+        # Dates in a text stay close to each other: after 2015年11月下旬至12月上旬, 1月18日 is in
+        # 2016; after 2016年1月6日, 12月30日 is in 2015.
+        y = int(previous[:4])
+        here = _months(previous)
+        return min((y - 1, y, y + 1), key=lambda c: abs(c * 12 + month - 1 - here))
+    if published:
+        # The first date of a report is in its past (8月 in a report of April is last August),
+        # unless the sentence says it is to come (将, 拟, 计划).
+        y, pub = int(published[:4]), int(published[5:7])
+        if future:
+            return y if month >= pub else y + 1
+        return y if month <= pub else y - 1
+    return None
+
+
+_FUTURE = re.compile(r"将|拟|计划")
 
 
 @functools.lru_cache(maxsize=4)
-def _events_of(paragraphs: tuple[tuple[int, str], ...], year: int | None) -> tuple[Event, ...]:
+def _events_of(
+    paragraphs: tuple[tuple[int, str], ...], default_year: int | None, published: str | None
+) -> tuple[Event, ...]:
     out: list[Event] = []
     seen: set[tuple[str, str, str]] = set()
+    previous: str | None = None  # the last date read, as ISO
     for index, text in paragraphs:
         for sentence in sentences(text):
             for m in _EVENT.finditer(sentence):
                 if m["ay"]:
                     year = int(m["ay"])
+                elif previous is None and default_year is not None:
+                    year = default_year
+                else:
+                    future = bool(_FUTURE.search(sentence[max(0, m.start() - 4) : m.start()]))
+                    year = _year_for(int(m["am"]), previous, published, future)
                 if year is None:
                     continue
                 start = _iso(year, int(m["am"]), int(m["ad"]) if m["ad"] else None)
@@ -257,11 +291,12 @@ def _events_of(paragraphs: tuple[tuple[int, str], ...], year: int | None) -> tup
                     continue
                 end, date_text = start, m[0].lstrip("自从于")
                 if (read := _range_end(m, year, start)) is not None:
-                    end, year = read
+                    end = read[0]
                 else:
                     # No readable end: the event is the start date, written as it was.
                     start_end = m.end("ad") + 1 if m["ad"] else m.end("am") + 1
                     date_text = sentence[m.start() + len(m["from"] or "") : start_end]
+                previous = end
                 precision = "day" if len(start) == 10 else "month"
                 key = (start, end, sentence)
                 if key in seen:
