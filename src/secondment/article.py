@@ -280,7 +280,7 @@ def parse_article(text: str) -> Article:
             art.chrome.append(line)
             continue
         if (m := _BYLINE.match(line)) and len(line) < 60:
-            # `河北日报记者 曹铮 通讯员 林静`: each credit word starts another group of names.
+            # `河北日报记者 曹峰 通讯员 林静`: each credit word starts another group of names.
             groups = [_names(part) for part in re.split(_CREDIT, m["names"])]
             art.reporter = "、".join(g for g in groups if g)
             art.chrome.append(line)

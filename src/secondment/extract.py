@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import marshal
+import os
 import re
 from dataclasses import asdict, dataclass, replace
 
@@ -458,13 +460,27 @@ _STARTS_PREDICATE = re.compile(rf"(?:{_ADVERB})?{_VERB}|{_ADVERB}")
 
 @functools.cache
 def _word_tags() -> dict[str, str]:
-    """jieba's dictionary as word → part-of-speech tag (loaded once, about 0.3 s)."""
-    from secondment.words import _jieba
+    """jieba's dictionary as word → part-of-speech tag, for words of two to four characters."""
+    from secondment.words import _jieba, cache_dir
 
-    _jieba()
-    import jieba.posseg
-
-    return jieba.posseg.dt.word_tag_tab
+    jieba = _jieba()
+    # Reading the tags from jieba's dictionary takes about half a second (jieba.posseg takes
+    # longer); a marshal copy in the course's cache folder loads in a few milliseconds.
+    cache = cache_dir() / f"word-tags-{jieba.__version__}.marshal"
+    try:
+        return marshal.loads(cache.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    with jieba.dt.get_dict_file() as f:
+        lines = f.read().decode("utf-8")
+    tags = dict(re.findall(r"^(\S{2,4}) \d+ (\S+)$", lines, re.M))
+    try:
+        partial = cache.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_bytes(marshal.dumps(tags))
+        os.replace(partial, cache)  # whole or not at all, if two processes race
+    except OSError:
+        pass  # a read-only cache folder only costs the half second again
+    return tags
 
 
 def _leading_word(text: str) -> tuple[str, str]:
@@ -494,6 +510,12 @@ def _boundary(follow: str) -> int:
     return 0
 
 
+@functools.lru_cache(maxsize=4096)
+def _count(body: str, text: str) -> int:
+    # A long text names the same people again and again: count each form once.
+    return body.count(text)
+
+
 def _resolve_name(raw: str, after: str, body: str) -> tuple[str, str]:
     """Cut a run of hanzi down to a name by what follows it: (name, other reading or "")."""
     lengths = (3, 4) if raw[:2] in COMPOUND_SURNAMES else (2, 3)
@@ -506,14 +528,14 @@ def _resolve_name(raw: str, after: str, body: str) -> tuple[str, str]:
         short, long_ = text[: lengths[0]], text[: lengths[-1]]
         if short == long_:
             return short, ""
-        return (short, long_) if body.count(short) > body.count(long_) else (long_, short)
+        return (short, long_) if _count(body, short) > _count(body, long_) else (long_, short)
     name = text[: viable[0]]
     alt = ""
     if len(viable) > 1:
         longer = text[: viable[1]]
         # A longer reading that recurs exactly as often as the shorter, more than once, is the
         # name written whole each time (王普清 ×4, never 王普 alone).
-        if body.count(longer) == body.count(name) >= 2:
+        if _count(body, longer) == _count(body, name) >= 2:
             name, longer = longer, name
         # 郑伟说。: the longer reading only swallows the verb that ends the clause; not a rival.
         swallowed = set(longer[len(name) :]) <= _FOLLOW_CHARS
