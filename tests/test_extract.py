@@ -267,6 +267,7 @@ def test_shapes_of_other_reports(sentence, expected, shape):
         ("我省挂职干部司马青云积极推动合作。她是省卫生计生委副主任,挂任北京市卫生计生委副主任。", "司马青云"),
         ("省科技厅副厅长、挂任北京市科委副主任的宁静,推动了对接。", "宁静"),
         ("省商务厅副厅长、挂任北京市商务委副主任的欧阳明说。", "欧阳明"),
+        ("省发改委副主任、挂任北京市发改委副主任的刘国庆作了发言。", "刘国庆"),
     ],
 )  # fmt: skip
 def test_name_boundaries_from_what_follows(text, name):
@@ -302,6 +303,18 @@ def test_lists_parentheses_and_chained_appositives():
     ]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "省交通厅副厅长、现挂任北京市交通委副主任的高远说。",
+        "——高远,省交通厅副厅长,现挂任北京市交通委副主任。",
+        "我省挂职干部高远,工作很忙。他原为省交通厅副厅长,现挂任北京市交通委副主任。",
+    ],
+)
+def test_an_adverb_before_the_verb_in_every_shape(text):
+    assert _triples(find_cadres(text)) == [("高远", "省交通厅副厅长", "北京市交通委副主任")]
+
+
 def test_he_is_after_de_needs_a_name_not_a_word():
     named = "来自北京市农委的孟静格外引人注目。她原是北京市农委处长,挂任保定市定兴县副县长。"
     assert [c.name for c in find_cadres(named)] == ["孟静"]
@@ -314,6 +327,11 @@ def test_an_ambiguous_boundary_keeps_the_shorter_name_and_the_alternative():
     assert (cadre.name, cadre.alt_name) == ("王刚", "王刚才")  # 王刚|才说 or 王刚才|说
     (cadre,) = find_cadres("“很忙。”省教育厅副巡视员、挂任北京市教委副主任的郑伟说。")
     assert (cadre.name, cadre.alt_name) == ("郑伟", None)  # 说 ends the clause: no rival
+    # Nothing after 高远 or 高远忙 reads as a boundary: the shorter, with the longer beside it.
+    (cadre,) = find_cadres(
+        "我省挂职干部高远忙个不停。他原为省交通厅副厅长,现挂任北京市交通委副主任。"
+    )
+    assert (cadre.name, cadre.alt_name) == ("高远", "高远忙")
 
 
 def test_field_lines_and_tables_are_read_from_their_structure():

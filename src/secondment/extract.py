@@ -393,8 +393,8 @@ _ITEM_START = r"(?:^|(?<=[,，。!！?？;；:：“”(（—、]))(?:在|由|�
 _HOME = r"[^,，。!！?？;；:：“”()（）、—\s的]"
 _HOME_START = r"(?:^|(?<=[,，。!！?？;；:：“”(（—、])|(?<=的))(?:在|由|据|是|据悉)?"
 _SHAPE_APPOSITIVE = re.compile(  # HOME、挂任HOST的NAME
-    rf"{_CLAUSE_START}(?P<home>{_POST}{{2,40}}?)、\s*{SECONDED_AS}(?P<host>{_POST}{{2,40}}?)的"
-    rf"(?P<name>{HAN}{{2,5}})"
+    rf"{_CLAUSE_START}(?P<home>{_POST}{{2,40}}?)、\s*(?:{_ADVERB})?{SECONDED_AS}"
+    rf"(?P<host>{_POST}{{2,40}}?)的(?P<name>{HAN}{{2,5}})"
 )
 _SHAPE_HOST_FIRST = re.compile(  # 挂任HOST的HOME NAME表示…
     rf"{_ITEM_START}{SECONDED_AS}(?P<host>{_POST}{{2,40}}?)的"
@@ -402,7 +402,8 @@ _SHAPE_HOST_FIRST = re.compile(  # 挂任HOST的HOME NAME表示…
 )
 # The same without the start of a clause: the second of `…的周涛和省农业厅副厅长、挂任…的吴建平`.
 _APPOSITIVE_CHAINED = re.compile(
-    rf"(?P<home>{_POST}{{2,40}}?)、\s*{SECONDED_AS}(?P<host>{_POST}{{2,40}}?)的(?P<name>{HAN}{{2,5}})"
+    rf"(?P<home>{_POST}{{2,40}}?)、\s*(?:{_ADVERB})?{SECONDED_AS}(?P<host>{_POST}{{2,40}}?)的"
+    rf"(?P<name>{HAN}{{2,5}})"
 )
 _NAME_LINKS = ("以及", "和", "与", "及", "、")
 _SHAPE_PARENTHESIS = re.compile(  # NAME(HOME,挂任HOST)
@@ -417,15 +418,15 @@ _SHAPE_RESPECTIVELY = re.compile(  # HOME1 NAME1、HOME2 NAME2分别挂任HOST1�
 _ONE_ITEM = re.compile(rf"(?P<home>{_POST}{{2,40}}?{_TITLE})(?P<name>{HAN}{{2,4}})")
 _SHAPE_DASH = re.compile(  # ——NAME,HOME,挂任HOST。
     rf"——\s*(?P<name>{HAN}{{2,4}})\s*[,，]\s*(?P<home>{_POST}{{2,40}}?)\s*[,，]\s*"
-    rf"{_VERB}(?P<host>{_POST}{{2,40}})"
+    rf"(?:{_ADVERB})?{_VERB}(?P<host>{_POST}{{2,40}})"
 )
 _SHAPE_JOINED = re.compile(  # HOME NAME挂任HOST, HOME NAME,挂任HOST, HOME NAME目前挂任HOST
     rf"{_HOME_START}(?P<home>{_HOME}{{2,40}}?{_TITLE})\s*(?P<name>{HAN}{{2,4}}?)(?:同志)?"
     rf"\s*(?P<comma>[,，])?\s*{_WHEN}?(?:{_ADVERB})?{_VERB}(?P<host>{_POST}{{2,40}})"
 )
 _SHAPE_HE_IS = re.compile(  # …干部NAME…。他是HOME,挂任HOST
-    rf"(?:他|她)(?:是|系|原是|原系|现任)(?P<home>{_POST}{{2,40}}?)\s*[,，]\s*"
-    rf"{_VERB}(?P<host>{_POST}{{2,40}})"
+    rf"(?:他|她)(?:是|系|为|原是|原系|原为|现任|现为)(?P<home>{_POST}{{2,40}}?)\s*[,，]\s*"
+    rf"(?:{_ADVERB})?{_VERB}(?P<host>{_POST}{{2,40}})"
 )
 _INTRODUCED = re.compile(rf"(?P<by>干部|同志|人才|专家|的)(?P<name>{HAN}{{2,5}})")
 _SHAPE_HE_SERVES = re.compile(  # HOME NAME说。他挂任HOST
@@ -504,6 +505,8 @@ def _boundary(follow: str) -> int:
         return 2
     if follow[0] in _FOLLOW_CHARS:
         return 1
+    if follow[1:2] in ("了", "着", "过") and len(follow) > 1:
+        return 1  # an aspect particle marks a verb: 刘国庆|作了发言, 王强|带着
     if follow[0] in _FOLLOW_LINKS:
         nxt = follow[1:2]
         return 1 if nxt and re.match(HAN, nxt) and nxt not in _FOLLOW_CHARS else 0
@@ -523,12 +526,14 @@ def _resolve_name(raw: str, after: str, body: str) -> tuple[str, str]:
     text = raw + after
     viable = [n for n in lengths if _boundary(text[n:]) > 0]
     if not viable:
-        # Nothing after any cut reads as a boundary: a name recurs whole, so trust the counts;
-        # with no evidence, three characters is the commoner length of a Chinese name.
+        # Nothing after any cut reads as a boundary: truly ambiguous, so the shorter name with
+        # the longer kept beside it, unless the longer recurs whole every time, more than once.
         short, long_ = text[: lengths[0]], text[: lengths[-1]]
         if short == long_:
             return short, ""
-        return (short, long_) if _count(body, short) > _count(body, long_) else (long_, short)
+        if _count(body, long_) == _count(body, short) >= 2:
+            return long_, short
+        return short, long_
     name = text[: viable[0]]
     alt = ""
     if len(viable) > 1:
