@@ -349,6 +349,11 @@ def test_field_lines_and_tables_are_read_from_their_structure():
     assert _triples(find_cadres(padded)) == [
         ("王芳", "北京市卫生计生委处长", "张家口市卫生计生委副主任")
     ]
+    card = "姓名：贺军\n挂职前职务：承德市丰宁县副县长\n挂职职务：北京市怀柔区副区长"
+    assert _triples(find_cadres(card)) == [("贺军", "承德市丰宁县副县长", "北京市怀柔区副区长")]
+    numbered = "1.周明,北京市东城区教委副主任,挂任承德市教育局副局长;\n(2)吴桐,北京市卫生计生委处长,挂任承德市卫生计生委副主任。"
+    cadres = find_cadres(numbered)
+    assert [(c.name, c.shape) for c in cadres] == [("周明", "numbered"), ("吴桐", "numbered")]
     lines = "姓名：钱程\n原任职务：北京市体育局处长\n拟挂职务：张家口市体育局副局长\n他说：好。"
     assert _triples(find_cadres(lines)) == [("钱程", "北京市体育局处长", "张家口市体育局副局长")]
 
@@ -402,6 +407,18 @@ def test_parts_of_a_month_and_ages_and_tenths():
     assert got == [("2015-11", "2015-12")]
     q = {x.text: (x.value, x.qualifier, x.unit) for x in find_quantities("45岁以下的占六成以上。")}
     assert q == {"45岁以下": (45, "less_than", "岁"), "六成以上": (6, "more_than", "成")}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("一年多来,成果丰硕。", [("一年多", 1, "more_than", "年")]),
+        ("一天多次往返。", [("一天", 1, "exact", "天")]),  # 多 qualifies 次 here, not 一天
+        ("争取资金2300多万元。", [("2300多万元", 2300, "more_than", "万元")]),
+    ],
+)
+def test_more_after_the_unit(text, expected):
+    assert [(q.text, q.value, q.qualifier, q.unit) for q in find_quantities(text)] == expected
 
 
 def test_every_day_is_not_a_quantity():

