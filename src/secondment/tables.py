@@ -29,10 +29,10 @@ __all__ = [
     "glossary_table",
     "home_level",
     "split_post",
-    "warn_unread",
     "load_table",
     "quantities_table",
     "ranks_table",
+    "warn_unread",
     "write_tables",
 ]
 
