@@ -137,3 +137,37 @@ def test_quote_mentioning_a_reporter_is_not_a_byline_and_padded_editor_joins():
     art = parse_article(page)
     assert (art.reporter, art.editor, art.editor_code) == ("王芳", "陈静", "BJ017")
     assert "“我们不是来做客的。”刘晓军对记者说。" in art.body
+
+
+@pytest.mark.parametrize(
+    ("lede", "reporter", "rest"),
+    [
+        ("本报讯（记者　孟庆伟）到岗7个多月来，干部融入首都工作。", "孟庆伟", "到岗7个多月来,"),
+        ("本报讯(记者吴倩 通讯员赵磊)元旦前后,干部坚守岗位。", "吴倩、赵磊", "元旦前后,"),
+        ("本报讯（通讯员　郭丽娜）春节刚过，干部回到岗位。", "郭丽娜", "春节刚过,"),
+        ("（记者 赵 建）春节刚过，干部回到岗位。", "赵建", "春节刚过,"),
+        ("本报记者 宋平 通讯员 李晨 北京第一批赴冀挂职干部到岗已经8个多月。", "宋平、李晨", "北京第一批"),
+        ("新华社石家庄1月5日电(记者 朱峰)记者5日从省委组织部获悉,干部已到岗。", "朱峰", "记者5日"),
+    ],
+)  # fmt: skip
+def test_bylines_in_the_lede(lede, reporter, rest):
+    art = parse_article(f"标题\n\n  {lede}\n\n  正文。")
+    assert art.reporter == reporter
+    assert art.lede.startswith(rest) and reporter.split("、")[0] not in art.body
+    assert [p.kind for p in art.paragraphs] == ["title", "lede", "paragraph"]
+
+
+def test_a_byline_line_with_two_credits():
+    art = parse_article("标题\n\n  河北日报记者　曹铮　通讯员　林静\n\n  正文。")
+    assert art.reporter == "曹铮、林静"
+
+
+def test_a_byline_on_its_own_line_at_the_end():
+    art = parse_article("标题\n\n  正文。\n\n  (记者 刘杰 通讯员 孙丽)\n\n责任编辑:何帆")
+    assert (art.reporter, art.editor) == ("刘杰、孙丽", "何帆")
+    assert "刘杰" not in art.body
+
+
+def test_a_lede_that_mentions_a_reporter_later_keeps_its_words():
+    art = parse_article("标题\n\n  近日,记者从省委组织部了解到,干部已到岗。")
+    assert art.reporter == "" and art.lede == "近日,记者从省委组织部了解到,干部已到岗。"

@@ -215,3 +215,212 @@ def test_ge_followed_by_a_noun_is_the_measure_word():
     got = [(q.text, q.value, q.unit) for q in find_quantities("等3个项目提前开工,用了两个星期。")]
     assert got == [("3个", 3, "个"), ("两个星期", 2, "星期")]
     assert [(q.text, q.unit) for q in find_quantities("接待600余人次。")] == [("600余人次", "人次")]
+
+
+# ---------------------------------------------------------------- shapes of other reports
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected", "shape"),
+    [
+        ("省林业厅副厅长韩立军，挂任北京市园林绿化局副局长，分管造林。",
+         ("韩立军", "省林业厅副厅长", "北京市园林绿化局副局长"), "joined_comma"),
+        ("挂任北京市民政局副局长的省民政厅副厅长卢晓红表示，养老合作大有可为。",
+         ("卢晓红", "省民政厅副厅长", "北京市民政局副局长"), "host_first"),
+        ("北京市海淀区副区长陈立新目前挂任保定市副市长,分管科技。",
+         ("陈立新", "北京市海淀区副区长", "保定市副市长"), "joined"),
+        ("北京市水务局副处长孔德明此前挂任承德市水务局副局长。",
+         ("孔德明", "北京市水务局副处长", "承德市水务局副局长"), "joined"),
+        ("北京市商务委副主任郑雪曾挂任廊坊市副市长。",
+         ("郑雪", "北京市商务委副主任", "廊坊市副市长"), "joined"),
+        ("北京市园林绿化局副局长何平现已挂任张家口市副市长。",
+         ("何平", "北京市园林绿化局副局长", "张家口市副市长"), "joined"),
+        ("北京市统计局处长唐颖现挂任石家庄市统计局副局长。",
+         ("唐颖", "北京市统计局处长", "石家庄市统计局副局长"), "joined"),
+        ("省审计厅副厅长苗青，挂职担任北京市审计局副局长。",
+         ("苗青", "省审计厅副厅长", "北京市审计局副局长"), "joined_comma"),
+        ("北京市规划委副主任韦东2015年7月赴廊坊挂职,任廊坊市副市长。",
+         ("韦东", "北京市规划委副主任", "廊坊市副市长"), "joined"),
+        ("——上官婉清，北京市教委处长，挂职担任保定市教育局副局长。",
+         ("上官婉清", "北京市教委处长", "保定市教育局副局长"), "dash"),
+        ("北京市东城区副区长吴迪,2015年7月起挂任承德市副市长。",
+         ("吴迪", "北京市东城区副区长", "承德市副市长"), "joined_comma"),
+        ("北京市西城区副区长张丽萍挂职担任石家庄市副市长以来,推动多个项目。",
+         ("张丽萍", "北京市西城区副区长", "石家庄市副市长"), "joined"),
+        ("来自承德的挂职干部、承德市双桥区副区长于洋挂任北京市密云区副区长。",
+         ("于洋", "承德市双桥区副区长", "北京市密云区副区长"), "joined"),
+        ("——邯郸市副市长郭小川,挂任北京市石景山区副区长;",
+         ("郭小川", "邯郸市副市长", "北京市石景山区副区长"), "joined_comma"),
+    ],
+)  # fmt: skip
+def test_shapes_of_other_reports(sentence, expected, shape):
+    (cadre,) = find_cadres(sentence)
+    assert (cadre.name, cadre.home_post, cadre.host_post) == expected
+    assert cadre.shape == shape and cadre.sentence == sentence.replace("，", ",")
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("河北赴京挂职干部林涛格外忙碌。他是省住建厅副厅长，挂任北京市住建委副主任。", "林涛"),
+        ("河北赴京挂职干部皇甫建华同样没有休息。她是省民政厅副厅长,挂任北京市民政局副局长。", "皇甫建华"),
+        ("我省挂职干部司马青云积极推动合作。她是省卫生计生委副主任,挂任北京市卫生计生委副主任。", "司马青云"),
+        ("省科技厅副厅长、挂任北京市科委副主任的宁静,推动了对接。", "宁静"),
+        ("省商务厅副厅长、挂任北京市商务委副主任的欧阳明说。", "欧阳明"),
+        ("省发改委副主任、挂任北京市发改委副主任的刘国庆作了发言。", "刘国庆"),
+    ],
+)  # fmt: skip
+def test_name_boundaries_from_what_follows(text, name):
+    assert [c.name for c in find_cadres(text)] == [name]
+
+
+def test_he_serves_takes_name_and_home_post_from_the_speaker_before():
+    text = "“机遇难得。”北京市旅游委副主任李文博说。他挂任张家口市旅游委副主任,带团滑雪。"
+    (cadre,) = find_cadres(text)
+    assert (cadre.name, cadre.home_post, cadre.host_post, cadre.shape) == (
+        "李文博", "北京市旅游委副主任", "张家口市旅游委副主任", "he_serves",
+    )  # fmt: skip
+    assert find_cadres("他挂任张家口市旅游委副主任。") == []  # no one named before: no record
+
+
+def test_lists_parentheses_and_chained_appositives():
+    both = (
+        "省发改委副主任王小明、省财政厅副厅长李强分别挂任北京市发改委副主任、北京市财政局副局长。"
+    )
+    assert _triples(find_cadres(both)) == [
+        ("王小明", "省发改委副主任", "北京市发改委副主任"),
+        ("李强", "省财政厅副厅长", "北京市财政局副局长"),
+    ]
+    uneven = "省发改委副主任王小明、省财政厅副厅长李强分别挂任北京市发改委副主任。"
+    assert find_cadres(uneven) == []  # two people, one post: no pairing is safe
+    inside = "在生态领域，韩晓燕（省林业厅副厅长，挂任北京市园林绿化局副局长）参与编制了规划。"
+    assert _triples(find_cadres(inside)) == [("韩晓燕", "省林业厅副厅长", "北京市园林绿化局副局长")]
+    chained = "省商务厅副厅长、挂任北京市商务委副主任的周涛和省农业厅副厅长、挂任北京市农委副主任的吴建平，共同推动。"
+    assert [c.name for c in find_cadres(chained)] == ["周涛", "吴建平"]
+    comrade = "北京市东城区发改委主任何建国同志,目前挂职担任保定市徐水区副区长。"
+    assert _triples(find_cadres(comrade)) == [
+        ("何建国", "北京市东城区发改委主任", "保定市徐水区副区长")
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "省交通厅副厅长、现挂任北京市交通委副主任的高远说。",
+        "——高远,省交通厅副厅长,现挂任北京市交通委副主任。",
+        "我省挂职干部高远,工作很忙。他原为省交通厅副厅长,现挂任北京市交通委副主任。",
+    ],
+)
+def test_an_adverb_before_the_verb_in_every_shape(text):
+    assert _triples(find_cadres(text)) == [("高远", "省交通厅副厅长", "北京市交通委副主任")]
+
+
+def test_he_is_after_de_needs_a_name_not_a_word():
+    named = "来自北京市农委的孟静格外引人注目。她原是北京市农委处长,挂任保定市定兴县副县长。"
+    assert [c.name for c in find_cadres(named)] == ["孟静"]
+    word = "这是我们的工作。他是北京市农委处长,挂任保定市定兴县副县长。"
+    assert find_cadres(word) == []
+
+
+def test_an_ambiguous_boundary_keeps_the_shorter_name_and_the_alternative():
+    (cadre,) = find_cadres("省商务厅副厅长、挂任北京市商务委副主任的王刚才说。")
+    assert (cadre.name, cadre.alt_name) == ("王刚", "王刚才")  # 王刚|才说 or 王刚才|说
+    (cadre,) = find_cadres("“很忙。”省教育厅副巡视员、挂任北京市教委副主任的郑伟说。")
+    assert (cadre.name, cadre.alt_name) == ("郑伟", None)  # 说 ends the clause: no rival
+    # Nothing after 高远 or 高远忙 reads as a boundary: the shorter, with the longer beside it.
+    (cadre,) = find_cadres(
+        "我省挂职干部高远忙个不停。他原为省交通厅副厅长,现挂任北京市交通委副主任。"
+    )
+    assert (cadre.name, cadre.alt_name) == ("高远", "高远忙")
+
+
+def test_field_lines_and_tables_are_read_from_their_structure():
+    fields = "姓名：钱程　原任职务：北京市体育局处长　拟挂职务：张家口市体育局副局长"
+    assert _triples(find_cadres(fields)) == [("钱程", "北京市体育局处长", "张家口市体育局副局长")]
+    table = "名单如下:\n序号  姓名  工作单位及职务  挂职单位及职务\n1  钱程  北京市体育局处长  张家口市体育局副局长\n2  诸葛红  北京市民委副主任  承德市民宗局副局长\n以上同志挂职一年。"  # noqa: E501
+    cadres = find_cadres(table)
+    assert _triples(cadres) == [
+        ("钱程", "北京市体育局处长", "张家口市体育局副局长"),
+        ("诸葛红", "北京市民委副主任", "承德市民宗局副局长"),
+    ]
+    assert {c.shape for c in cadres} == {"table"}
+    assert find_cadres("序号 姓名 派出单位及职务 挂职单位及职务\n以上名单已公示。") == []
+    padded = "序号　姓名　原单位职务　挂职单位职务\n1　王　芳　北京市卫生计生委处长　张家口市卫生计生委副主任"
+    assert _triples(find_cadres(padded)) == [
+        ("王芳", "北京市卫生计生委处长", "张家口市卫生计生委副主任")
+    ]
+    card = "姓名：贺军\n挂职前职务：承德市丰宁县副县长\n挂职职务：北京市怀柔区副区长"
+    assert _triples(find_cadres(card)) == [("贺军", "承德市丰宁县副县长", "北京市怀柔区副区长")]
+    numbered = "1.周明,北京市东城区教委副主任,挂任承德市教育局副局长;\n(2)吴桐,北京市卫生计生委处长,挂任承德市卫生计生委副主任。"
+    cadres = find_cadres(numbered)
+    assert [(c.name, c.shape) for c in cadres] == [("周明", "numbered"), ("吴桐", "numbered")]
+    lines = "姓名：钱程\n原任职务：北京市体育局处长\n拟挂职务：张家口市体育局副局长\n他说：好。"
+    assert _triples(find_cadres(lines)) == [("钱程", "北京市体育局处长", "张家口市体育局副局长")]
+
+
+def test_unread_sentences_name_their_paragraph():
+    from secondment.extract import unread_sentences
+
+    text = "标题\n选派干部挂任北京市有关部门副职。\n省水利厅副厅长马卫东挂任北京市水务局副局长。"
+    assert unread_sentences(text) == [(1, "选派干部挂任北京市有关部门副职。")]
+    assert unread_sentences(load_article()) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2015年11月至3月5日,开展对接。", [("2015-11", "2016-03-05")]),
+        ("2015年12月28日至1月6日,开展对接。", [("2015-12-28", "2016-01-06")]),
+        ("2015年10月8日至12日,开展对接。", [("2015-10-08", "2015-10-12")]),
+        ("2016年1月至3月,开展整治。", [("2016-01", "2016-03")]),
+        ("2016年6月20日至6月26日公示。", [("2016-06-20", "2016-06-26")]),
+        ("2016年5月至2015年3月,开展整治。", [("2016-05", "2016-05")]),  # an end before its start
+    ],
+)
+def test_date_ranges(text, expected):
+    assert [(e.start, e.end) for e in find_events(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("published", "text", "expected"),
+    [
+        # The first yearless date is in the report's past, unless the sentence says 将.
+        ("2016-04-11", "10月8日至12日,他带队考察。", [("2015-10-08", "2015-10-12")]),
+        ("2016-04-11", "3月1日,他到岗。", [("2016-03-01", "2016-03-01")]),
+        ("2016-07-22", "第二批干部将于8月到岗。", [("2016-08", "2016-08")]),
+        ("2016-02-18", "第二批干部将于1月到岗。", [("2017-01", "2017-01")]),
+        # Later ones stay close to the date before them, across a year end either way.
+        ("2016-01-06", "2015年11月下旬至12月上旬,调研。1月18日—22日,培训。",
+         [("2015-11", "2015-12"), ("2016-01-18", "2016-01-22")]),
+        ("2016-02-01", "2015年12月28日至2016年1月6日,对接。12月30日,签约。",
+         [("2015-12-28", "2016-01-06"), ("2015-12-30", "2015-12-30")]),
+    ],
+)  # fmt: skip
+def test_dates_without_a_year(published, text, expected):
+    art = parse_article(f"{published[:4]}年{published[5:7]}月{published[8:]}日 要闻\n标题\n{text}")
+    assert art.published == published
+    assert [(e.start, e.end) for e in find_events(art)] == expected
+
+
+def test_parts_of_a_month_and_ages_and_tenths():
+    got = [(e.start, e.end) for e in find_events("2015年11月下旬至12月上旬,干部回冀调研。")]
+    assert got == [("2015-11", "2015-12")]
+    q = {x.text: (x.value, x.qualifier, x.unit) for x in find_quantities("45岁以下的占六成以上。")}
+    assert q == {"45岁以下": (45, "less_than", "岁"), "六成以上": (6, "more_than", "成")}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("一年多来,成果丰硕。", [("一年多", 1, "more_than", "年")]),
+        ("一天多次往返。", [("一天", 1, "exact", "天")]),  # 多 qualifies 次 here, not 一天
+        ("争取资金2300多万元。", [("2300多万元", 2300, "more_than", "万元")]),
+    ],
+)
+def test_more_after_the_unit(text, expected):
+    assert [(q.text, q.value, q.qualifier, q.unit) for q in find_quantities(text)] == expected
+
+
+def test_every_day_is_not_a_quantity():
+    texts = [q.text for q in find_quantities("每一天都有新任务,每3天开一次会,用了一天。")]
+    assert texts == ["3天", "一天"]

@@ -25,7 +25,7 @@ def _course() -> Path:
 
 def _tables(args: argparse.Namespace) -> int:
     from secondment.article import article_path, datasets_dir, parse_article, read_article_text
-    from secondment.tables import build_tables, write_tables
+    from secondment.tables import build_tables, unread_warnings, write_tables
 
     source = Path(args.article) if args.article else article_path()
     out = Path(args.out)
@@ -37,6 +37,8 @@ def _tables(args: argparse.Namespace) -> int:
         )
     article = parse_article(read_article_text(source, args.encoding))
     paths = write_tables(article, out)
+    for line in unread_warnings(article):
+        print(line, file=sys.stderr)
     empty = [name for name, df in build_tables(article).items() if df.empty]
     if len(empty) == 4:
         print(f"warning: {source}: found no cadres, ranks, quantities or dates; "
@@ -121,6 +123,21 @@ def _bench(args: argparse.Namespace) -> int:
     return bench_main(argv)
 
 
+def _evaluate(args: argparse.Namespace) -> int:
+    from secondment.evaluate import evaluate_corpus, format_scores
+
+    results = evaluate_corpus(args.gold_dir)
+    print(format_scores(results))
+    if args.errors:
+        for r in results:
+            for name in r.scores:
+                for item in sorted(map(str, r.missed[name])):
+                    print(f"{r.name}: {name}: missed {item}")
+                for item in sorted(map(str, r.extra[name])):
+                    print(f"{r.name}: {name}: extra {item}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of `python -m secondment`."""
     parser = argparse.ArgumentParser(prog="secondment", description=__doc__)
@@ -172,6 +189,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quick", action="store_true", help="notebooks only: skip the slow parts")
     p.add_argument("--out", help="where to write the results table (default benchmarks/results.md)")
     p.set_defaults(func=_bench)
+
+    p = sub.add_parser("evaluate", help="score the extractor against gold files (P, R, F1)")
+    p.add_argument("gold_dir", nargs="?", help="folder of gold .json files (default: the corpus)")
+    p.add_argument("--errors", action="store_true", help="also list every missed and extra item")
+    p.set_defaults(func=_evaluate)
     return parser
 
 

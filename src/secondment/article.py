@@ -239,6 +239,15 @@ _EDITOR = re.compile(
 )
 # No sentence punctuation or quotes: `“…”刘晓军对记者说。` is a quote, not a byline.
 _BYLINE = re.compile(r"^[□■◇◆]?\s*(?P<outlets>[^。!?“”\"]*?)记者\s*(?P<names>[^。!?,:“”\"]+)$")
+# A byline that opens the lede: `本报讯(记者 孟庆伟)…`, `(通讯员 郭丽娜)…`, or unbracketed
+# `本报记者 宋平 通讯员 李晨 …`, where the names are the short words before the first long one.
+_CREDIT = r"(?:特约记者|记者|通讯员|实习生)"
+_LEDE_BYLINE_PAREN = re.compile(
+    rf"^(?:本报讯|[^\s()。,]{{1,12}}讯|[^\s()。,]{{1,20}}电)?\s*[(（]\s*(?P<credits>{_CREDIT}[^()（）。]{{1,40}})[)）]\s*"
+)
+_LEDE_BYLINE_PLAIN = re.compile(
+    rf"^(?P<credits>本报(?:特约)?记者(?:\s*{_CREDIT}?\s*[\u4e00-\u9fff]{{2,4}}(?=\s))+)\s+"
+)
 _ORIGINAL_TITLE = re.compile(r"^原标题\s*[:：]\s*(?P<title>.+)$")
 _HEADING = re.compile(r"^(?P<label>[^。!?,]{2,30}?)——(?P<kicker>[^—]{2,}.*)$")
 _DOUBLED = re.compile(r"^(?P<one>.{8,}?)\s{2,}(?P=one)$")
@@ -251,6 +260,15 @@ def _names(raw: str) -> str:
     if parts and all(len(p) == 1 for p in parts):
         return "".join(parts)
     return "、".join(parts)
+
+
+def _lede_byline(line: str) -> tuple[str, str, str] | None:
+    """Split a lede that opens with a byline into (names, the byline, the rest of the lede)."""
+    m = _LEDE_BYLINE_PAREN.match(line) or _LEDE_BYLINE_PLAIN.match(line)
+    if m is None:
+        return None
+    groups = [_names(part) for part in re.split(_CREDIT, m["credits"].removeprefix("本报"))]
+    return "、".join(g for g in groups if g), m[0].strip(), line[m.end() :]
 
 
 def _is_heading(line: str) -> re.Match[str] | None:
@@ -304,8 +322,14 @@ def parse_article(text: str) -> Article:
             art.caption = line
             art.chrome.append(line)
             continue
+        if (credit := _lede_byline(line)) and not credit[2]:
+            art.reporter = art.reporter or credit[0]  # a line of its own: `(记者 刘杰 通讯员 孙丽)`
+            art.chrome.append(line)
+            continue
         if (m := _BYLINE.match(line)) and len(line) < 60:
-            art.reporter = _names(m["names"])
+            # `河北日报记者 曹峰 通讯员 林静`: each credit word starts another group of names.
+            groups = [_names(part) for part in re.split(_CREDIT, m["names"])]
+            art.reporter = "、".join(g for g in groups if g)
             art.chrome.append(line)
             continue
         if not art.title:
@@ -319,6 +343,12 @@ def parse_article(text: str) -> Article:
             art.paragraphs.append(Paragraph(len(art.paragraphs), section, line, "heading"))
             continue
         kind = "paragraph"
+        if not art.lede and (byline := _lede_byline(line)):
+            names, credit, line = byline
+            art.reporter = art.reporter or names
+            art.chrome.append(credit)  # the byline is page furniture, not a fact of the body
+            if not line:
+                continue
         if not art.lede:
             art.lede, kind = line, "lede"
         art.paragraphs.append(Paragraph(len(art.paragraphs), section, line, kind))

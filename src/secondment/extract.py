@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import marshal
+import os
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from secondment.article import Article, normalise, sentences
 
@@ -19,6 +22,7 @@ __all__ = [
     "find_quantities",
     "find_ranks",
     "parse_number",
+    "unread_sentences",
 ]
 
 HAN = r"[\u4e00-\u9fff]"
@@ -90,7 +94,7 @@ MEASURE_WORDS = sorted(
     件 批 元 万元 亿元 美元 公里 千米 米 平方公里 平方米 亩 公顷 吨
     万吨 辆 处 场 期 届 户 轮 篇 份 本 台 倍 层 节 部 支 种 类
     例 张 架 艘 棵 株 只 头 所 间 套 栋 幢 趟 遍 站 首 门 组
-    队 对 片 块 根 段 星期 钟头 工作日 %""".split(),
+    队 对 片 块 根 段 星期 钟头 工作日 岁 成 %""".split(),
     key=len,
     reverse=True,
 )
@@ -103,7 +107,8 @@ _QUANTITY = re.compile(
     rf"(?<![\d第数几上成{CN_NUMERAL[1:-1]}.])(?P<num>{_NUM})"
     rf"(?P<more>多|余)?(?P<ge>个)?(?P<more2>多|半)?"
     rf"(?P<unit>{'|'.join(map(re.escape, MEASURE_WORDS))}|月)"
-    rf"(?P<post>左右|以上|以下|上下|开外)?"
+    # 多 after the unit (一年多, 两天多) but not before a noun that 多 qualifies (一天多次).
+    rf"(?P<post>左右|以上|以下|上下|开外|多(?![次个项家名位人种轮场所批]))?"
 )
 _YEARISH = re.compile(r"(?:18|19|20)\d\d")
 _DATE_SPAN = re.compile(
@@ -114,7 +119,7 @@ _QUALIFIER_PRE = {"约": "about", "近": "about", "大约": "about", "将近": "
                   "超过": "more_than", "逾": "more_than",
                   "不到": "less_than", "不足": "less_than"}  # fmt: skip
 _QUALIFIER_POST = {"左右": "about", "上下": "about", "以上": "more_than", "开外": "more_than",
-                   "以下": "less_than"}  # fmt: skip
+                   "以下": "less_than", "多": "more_than"}  # fmt: skip
 
 
 def _date_mask(sentence: str) -> list[tuple[int, int]]:
@@ -139,6 +144,10 @@ def _quantities_in(sentence: str, paragraph: int = -1) -> list[Quantity]:
             continue  # `2022年冬奥会` names a year
         if num == "一" and unit not in TIME_UNITS:
             continue  # `一座桥`, `一员`: the indefinite article, not a count
+        if num == "一" and sentence[start - 1 : start] == "每":
+            continue  # `每一天` is "every single day", not an amount of one day
+        if m["post"] == "多" and unit not in TIME_UNITS:
+            end = m.end("unit")  # `3个多` is not written; 多 after a unit qualifies only time
         if re.fullmatch(CN_NUMERAL + "+", num) and len(num) == 1 and m["ge"] is None:
             # `两地`, `三地` are excluded by the measure-word list; a bare `万`/`亿` is not a number
             if num in "万亿":
@@ -150,7 +159,7 @@ def _quantities_in(sentence: str, paragraph: int = -1) -> list[Quantity]:
         qualifier = "exact"
         if m["more"] or (m["more2"] == "多" and not cut):
             qualifier = "more_than"
-        if m["post"] and not cut:
+        if m["post"] and not cut and (m["post"] != "多" or unit in TIME_UNITS):
             qualifier = _QUALIFIER_POST[m["post"]]
         text_start = start
         if m["pre"]:
@@ -165,11 +174,19 @@ def _quantities_in(sentence: str, paragraph: int = -1) -> list[Quantity]:
 
 def find_quantities(source: Article | str) -> list[Quantity]:
     """Every quantity mentioned in the body (one row per mention), in reading order."""
+    return [replace(q) for q in _quantities_of(tuple(_paragraphs(source)))]
+
+
+# `tables` reads the same body more than once (tables, then a check that they are not
+# empty): a small cache keyed on the paragraphs keeps a 2 MB text well under 3 s. Callers get
+# copies, so the cached records cannot be changed through them.
+@functools.lru_cache(maxsize=4)
+def _quantities_of(paragraphs: tuple[tuple[int, str], ...]) -> tuple[Quantity, ...]:
     out: list[Quantity] = []
-    for index, text in _paragraphs(source):
+    for index, text in paragraphs:
         for sentence in sentences(text):
             out.extend(_quantities_in(sentence, index))
-    return out
+    return tuple(out)
 
 
 # --------------------------------------------------------------------------- dates
@@ -187,11 +204,13 @@ class Event:
     paragraph: int = -1
 
 
-_YEAR = r"(?P<{p}y>\d{{4}})年"
-_DATE = r"(?:(?P<{p}y>\d{{4}})年)?(?P<{p}m>\d{{1,2}})月(?:(?P<{p}d>\d{{1,2}})[日号])?"
 _RANGE_SEP = r"(?:至|到|—|-|~|～|–)"
 _EVENT = re.compile(
-    r"(?P<from>自|从|于)?" + _DATE.format(p="a") + rf"(?:{_RANGE_SEP}" + _DATE.format(p="b") + ")?"
+    r"(?P<from>自|从|于)?(?:(?P<ay>\d{4})年)?(?P<am>\d{1,2})月(?:(?P<ad>\d{1,2})[日号])?"
+    r"(?:上旬|中旬|下旬|初|底|末)?"
+    # The end may leave out what it shares with the start: 10月8日至12日, 2016年1月至3月.
+    rf"(?:{_RANGE_SEP}(?=\d)(?:(?P<by>\d{{4}})年)?(?:(?P<bm>\d{{1,2}})月)?(?:(?P<bd>\d{{1,2}})[日号])?"
+    r"(?:上旬|中旬|下旬|初|底|末)?)?"
 )
 
 
@@ -201,35 +220,95 @@ def _iso(y: int, m: int, d: int | None) -> str | None:
     return f"{y:04d}-{m:02d}" + (f"-{d:02d}" if d is not None else "")
 
 
+def _range_end(m: re.Match[str], year: int, start: str) -> tuple[str, int] | None:
+    """The ISO end of a range and its year, or None when the end is missing or impossible."""
+    if not (m["bm"] or m["bd"]) or (m["bd"] and not m["bm"] and not m["ad"]):
+        return None  # `5月至12日` names no day to start from: not a range we can read
+    month = int(m["bm"]) if m["bm"] else int(m["am"])
+    day = int(m["bd"]) if m["bd"] else None
+    end_year = int(m["by"]) if m["by"] else year
+    end = _iso(end_year, month, day)
+    if end is not None and not m["by"] and end[:7] < start[:7]:
+        # An end without a year that would come before its start is in the next year:
+        # 2015年11月至3月5日 ends in March 2016.
+        end_year += 1
+        end = _iso(end_year, month, day)
+    if end is None or end[: len(start)] < start[: len(end)]:
+        return None  # no event ends before it starts
+    return end, end_year
+
+
 def find_events(source: Article | str, default_year: int | None = None) -> list[Event]:
-    """Dates and date ranges in the body; a date without a year takes the last year seen."""
-    year = default_year
-    if isinstance(source, Article) and source.published and year is None:
-        year = int(source.published[:4])
+    """Dates and date ranges in the body; a date without a year is placed near its neighbours."""
+    published = source.published[:10] if isinstance(source, Article) else ""
+    key = tuple(_paragraphs(source))
+    return [replace(e) for e in _events_of(key, default_year, published or None)]
+
+
+def _months(iso: str) -> float:
+    """A date as a count of months, to compare distances (a month alone is its middle)."""
+    day = int(iso[8:10]) if len(iso) == 10 else 15
+    return int(iso[:4]) * 12 + int(iso[5:7]) - 1 + (day - 1) / 31
+
+
+def _year_for(month: int, previous: str | None, published: str | None, future: bool) -> int | None:
+    """The year of a date written without one, or None when nothing tells."""
+    if previous:
+        # Dates in a text stay close to each other: after 2015年11月下旬至12月上旬, 1月18日 is in
+        # 2016; after 2016年1月6日, 12月30日 is in 2015.
+        y = int(previous[:4])
+        here = _months(previous)
+        return min((y - 1, y, y + 1), key=lambda c: abs(c * 12 + month - 1 - here))
+    if published:
+        # The first date of a report is in its past (8月 in a report of April is last August),
+        # unless the sentence says it is to come (将, 拟, 计划).
+        y, pub = int(published[:4]), int(published[5:7])
+        if future:
+            return y if month >= pub else y + 1
+        return y if month <= pub else y - 1
+    return None
+
+
+_FUTURE = re.compile(r"将|拟|计划")
+
+
+@functools.lru_cache(maxsize=4)
+def _events_of(
+    paragraphs: tuple[tuple[int, str], ...], default_year: int | None, published: str | None
+) -> tuple[Event, ...]:
     out: list[Event] = []
     seen: set[tuple[str, str, str]] = set()
-    for index, text in _paragraphs(source):
+    previous: str | None = None  # the last date read, as ISO
+    for index, text in paragraphs:
         for sentence in sentences(text):
             for m in _EVENT.finditer(sentence):
                 if m["ay"]:
                     year = int(m["ay"])
+                elif previous is None and default_year is not None:
+                    year = default_year
+                else:
+                    future = bool(_FUTURE.search(sentence[max(0, m.start() - 4) : m.start()]))
+                    year = _year_for(int(m["am"]), previous, published, future)
                 if year is None:
                     continue
                 start = _iso(year, int(m["am"]), int(m["ad"]) if m["ad"] else None)
                 if start is None:
                     continue
-                end = start
-                if m["bm"]:
-                    end_year = int(m["by"]) if m["by"] else year
-                    end = _iso(end_year, int(m["bm"]), int(m["bd"]) if m["bd"] else None) or start
-                    year = end_year
+                end, date_text = start, m[0].lstrip("自从于")
+                if (read := _range_end(m, year, start)) is not None:
+                    end = read[0]
+                else:
+                    # No readable end: the event is the start date, written as it was.
+                    start_end = m.end("ad") + 1 if m["ad"] else m.end("am") + 1
+                    date_text = sentence[m.start() + len(m["from"] or "") : start_end]
+                previous = end
                 precision = "day" if len(start) == 10 else "month"
                 key = (start, end, sentence)
                 if key in seen:
                     continue
                 seen.add(key)
-                out.append(Event(start, end, precision, sentence, m[0].lstrip("自从于"), index))
-    return out
+                out.append(Event(start, end, precision, sentence, date_text, index))
+    return tuple(out)
 
 
 # --------------------------------------------------------------------------- ranks
@@ -281,20 +360,22 @@ class Cadre:
     shape: str
     sentence: str
     mentions: int = 1
+    alt_name: str | None = None  # the other reading of a boundary that structure cannot settle
 
 
-# Verbs that introduce the post held during the secondment.
+# Verbs that introduce the post held during the secondment: 挂任 (guàrèn, serve on secondment
+# as), 挂职担任 / 挂职任 (the same, in two words), and 挂职于 (seconded to).
 SECONDED_AS = r"(?:挂职担任|挂职任|挂任|挂职于)"
-# Words that may follow a name; a third character from this set is not part of the name.
-_AFTER_NAME = set("说在等是与也还就表介告认先极积带同的对所将曾被把向从为已均都又便则")
-# Two-character words that often open the predicate right after a name (王强发挥了作用): a
-# third character that starts one of them belongs to the verb, not to the name.
-_PREDICATE_WORDS = set(
-    """发挥 发言 发表 表示 介绍 认为 指出 强调 告诉 来到 前往 参加 参与 负责 分管 主持 带领 组织
-    推动 推进 协调 接待 起到 坚持 希望 提出 深入 迅速 直接 多次 先后 同时 一直 正在 已经 曾经
-    帮助 促成 牵头 深感 感到 坦言 笑着 回忆 谈到 说道 透露""".split()
+# `赴廊坊挂职,任廊坊市副市长`: the place first, then 任 or 担任 (take up, hold) the post. A date may
+# stand before it (`2015年7月赴廊坊挂职`).
+_WHEN = r"(?:\d{4}年(?:\d{1,2}月)?(?:\d{1,2}[日号])?起?)"
+_VIA_PLACE = (
+    rf"{_WHEN}?(?:赴|到|来|去|在)"
+    rf"{HAN}{{2,10}}?挂职\s*[,，]?\s*(?:担任|任)"
 )
-_POST = r"[^,。!?;:“”()、]"
+_VERB = rf"(?:{SECONDED_AS}|{_VIA_PLACE})"
+# Time and aspect adverbs between a name and its verb: `陈立新目前挂任`, `郑雪曾挂任`.
+_ADVERB = r"(?:目前|现已|现在|现|此前|曾经|曾|已经|已|正在|也|还|同时|先后)"
 # Job titles a post ends with; a name follows directly in `省工信厅副厅长段润保挂任…`.
 TITLES = sorted(
     """厅长 副厅长 局长 副局长 主任 副主任 专职副主任 主任科员 副主任科员 科员 处长 副处长 科长
@@ -306,93 +387,413 @@ TITLES = sorted(
     reverse=True,
 )
 _TITLE = "(?:" + "|".join(TITLES) + ")"
-_NAME = rf"{HAN}{{2,3}}"
+_POST = r"[^,，。!！?？;；:：“”()（）、—\s]"
+_CLAUSE_START = r"(?:^|(?<=[,，。!！?？;；:：“”(（—]))(?:在|由|据|是|据悉)?"
+# A post that runs into a name may also open an item of a list: `挂职干部、承德市双桥区副区长于洋`.
+_ITEM_START = r"(?:^|(?<=[,，。!！?？;；:：“”(（—、]))(?:在|由|据|是|据悉)?"
 
+# A home post does not run across 的: in `在昌平区挂职的省人社厅就业处处长高峰`, it starts after it.
+_HOME = r"[^,，。!！?？;；:：“”()（）、—\s的]"
+_HOME_START = r"(?:^|(?<=[,，。!！?？;；:：“”(（—、])|(?<=的))(?:在|由|据|是|据悉)?"
 _SHAPE_APPOSITIVE = re.compile(  # HOME、挂任HOST的NAME
-    rf"(?:^|(?<=[,。!?;:“”(]))(?:在|由|据|是|据悉)?(?P<home>{_POST}{{2,40}}?)、"
-    rf"{SECONDED_AS}(?P<host>{_POST}{{2,40}}?)的(?P<name>{HAN}{{2,4}})"
+    rf"{_CLAUSE_START}(?P<home>{_POST}{{2,40}}?)、\s*(?:{_ADVERB})?{SECONDED_AS}"
+    rf"(?P<host>{_POST}{{2,40}}?)的(?P<name>{HAN}{{2,5}})"
 )
-_SHAPE_DASH = re.compile(  # ——NAME,HOME,挂任HOST。
-    rf"——\s*(?P<name>{_NAME})\s*,\s*(?P<home>{_POST}{{2,40}}?)\s*,\s*"
-    rf"{SECONDED_AS}(?P<host>{_POST}{{2,40}})"
+_SHAPE_HOST_FIRST = re.compile(  # 挂任HOST的HOME NAME表示…
+    rf"{_ITEM_START}{SECONDED_AS}(?P<host>{_POST}{{2,40}}?)的"
+    rf"(?P<home>{_POST}{{2,40}}?{_TITLE})(?P<name>{HAN}{{2,5}})"
 )
-_SHAPE_JOINED = re.compile(  # HOME NAME挂任HOST
-    rf"(?:^|(?<=[,。!?;:“”(]))(?:在|由|据|是)?(?P<home>{_POST}{{2,40}}?{_TITLE})\s*"
-    rf"(?P<name>{_NAME})\s*{SECONDED_AS}(?P<host>{_POST}{{2,40}})"
+# The same without the start of a clause: the second of `…的周涛和省农业厅副厅长、挂任…的吴建平`.
+_APPOSITIVE_CHAINED = re.compile(
+    rf"(?P<home>{_POST}{{2,40}}?)、\s*(?:{_ADVERB})?{SECONDED_AS}(?P<host>{_POST}{{2,40}}?)的"
+    rf"(?P<name>{HAN}{{2,5}})"
+)
+_NAME_LINKS = ("以及", "和", "与", "及", "、")
+_SHAPE_PARENTHESIS = re.compile(  # NAME(HOME,挂任HOST)
+    rf"(?:^|(?<=[^\u4e00-\u9fff])|(?<=干部)|(?<=同志)|(?<=的))(?P<name>{HAN}{{2,4}})\s*[(（]\s*"
+    rf"(?P<home>{_POST}{{2,40}}?)\s*[,，]\s*{_VERB}(?P<host>{_POST}{{2,40}}?)\s*[)）]"
+)
+_ITEM = rf"{_POST}{{2,40}}?{_TITLE}{HAN}{{2,4}}"
+_SHAPE_RESPECTIVELY = re.compile(  # HOME1 NAME1、HOME2 NAME2分别挂任HOST1、HOST2
+    rf"{_ITEM_START}(?P<items>{_ITEM}(?:、{_ITEM})+)\s*分别\s*{_VERB}"
+    rf"(?P<hosts>{_POST}{{2,40}}(?:、{_POST}{{2,40}})+)"
+)
+_ONE_ITEM = re.compile(rf"(?P<home>{_POST}{{2,40}}?{_TITLE})(?P<name>{HAN}{{2,4}})")
+# A list item opens with a dash or a number: ——, 1. 1、 (1) 一、
+_LIST_MARK = r"(?:——|(?:^|(?<=\s))(?:\d{1,2}[.、]|[(（]\d{1,2}[)）]|[一二三四五六七八九十]{1,2}、))"
+_SHAPE_DASH = re.compile(  # ——NAME,HOME,挂任HOST。  1.NAME,HOME,挂任HOST;
+    rf"(?P<mark>{_LIST_MARK})\s*(?P<name>{HAN}{{2,4}})\s*[,，]\s*(?P<home>{_POST}{{2,40}}?)\s*[,，]\s*"
+    rf"(?:{_ADVERB})?{_VERB}(?P<host>{_POST}{{2,40}})"
+)
+_SHAPE_JOINED = re.compile(  # HOME NAME挂任HOST, HOME NAME,挂任HOST, HOME NAME目前挂任HOST
+    rf"{_HOME_START}(?P<home>{_HOME}{{2,40}}?{_TITLE})\s*(?P<name>{HAN}{{2,4}}?)(?:同志)?"
+    rf"\s*(?P<comma>[,，])?\s*{_WHEN}?(?:{_ADVERB})?{_VERB}(?P<host>{_POST}{{2,40}})"
 )
 _SHAPE_HE_IS = re.compile(  # …干部NAME…。他是HOME,挂任HOST
-    rf"(?:他|她)(?:是|系|原是|原系|现任)(?P<home>{_POST}{{2,40}}?)\s*,\s*"
-    rf"{SECONDED_AS}(?P<host>{_POST}{{2,40}})"
+    rf"(?:他|她)(?:是|系|为|原是|原系|原为|现任|现为)(?P<home>{_POST}{{2,40}}?)\s*[,，]\s*"
+    rf"(?:{_ADVERB})?{_VERB}(?P<host>{_POST}{{2,40}})"
 )
-_INTRODUCED = re.compile(rf"(?:干部|同志|人才|专家)(?P<name>{HAN}{{2,4}})")
+_INTRODUCED = re.compile(rf"(?P<by>干部|同志|人才|专家|的)(?P<name>{HAN}{{2,5}})")
+_SHAPE_HE_SERVES = re.compile(  # HOME NAME说。他挂任HOST
+    rf"(?:^|(?<=[,，。!！?？;；“”]))(?:他|她)(?:{_ADVERB})?{SECONDED_AS}(?P<host>{_POST}{{2,40}})"
+)
+_SPEAKER = re.compile(rf"{_HOME_START}(?P<home>{_HOME}{{2,40}}?{_TITLE})(?P<name>{HAN}{{2,5}})")
+# A sentence that seconds someone to a post; one that yields no record is reported.
+_MENTION = re.compile(rf"{SECONDED_AS}|挂职\s*[,，]?\s*(?:担任|任)")
+
+# Compound surnames (复姓): their names have three or four characters, never two. The rarest,
+# whose characters the course font does not carry (a test checks the course's text), are left out.
+COMPOUND_SURNAMES = frozenset(
+    """欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 令狐 端木 独孤 南宫 西门
+    百里 呼延 轩辕 钟离 闻人 公冶 申屠 太史 单于 司空 东郭 左丘 拓跋""".split()
+)
+# What may follow a name, as grammar has it, when it is one character: the copula and verbs of
+# saying (是 说), adverbs (也 曾 现), particles (的 等) and verbs of going (到 赴). Closed classes,
+# not names: a character outside them (格, 外) says nothing on its own.
+_FOLLOW_CHARS = set(
+    "是说称讲道谈笑问答"  # the copula, verbs of saying
+    "也还就都均又便则已曾现正先亦却才再仍刚很不没更只"  # adverbs
+    "的等到赴来去任将"  # particles, verbs of going
+)
+# Prepositions and conjunctions follow a name only when a noun comes after them: 张涛在中关村,
+# 王强与张健; in 刘保和说 the 和 is part of the name, since 和说 is not a phrase.
+_FOLLOW_LINKS = set("在对向从为与和同跟给把被由及于以")
+# Word classes (jieba's tags) of a word of two or more characters that can open a predicate:
+# verbs, adverbs, time words, prepositions, conjunctions, particles.
+_PREDICATE_TAGS = ("v", "d", "t", "p", "c", "u", "ad")
+_STARTS_PREDICATE = re.compile(rf"(?:{_ADVERB})?{_VERB}|{_ADVERB}")
 
 
-def _resolve_name(raw: str, after: str, body: str) -> str:
-    """Cut a run of hanzi down to the name: 张国洪, not 张国; 张涛, not 张涛在."""
-    two = raw[:2]
-    if len(raw) < 3 or raw[2] in _AFTER_NAME:
-        return two
-    three = raw[:3]
-    rest = raw[3:] + after
-    follow2, follow3 = raw[2], rest[:1]
-    if raw[2:4] in _PREDICATE_WORDS or (raw[2] + rest[:1]) in _PREDICATE_WORDS and len(raw) == 3:
-        return two  # 王强|发挥
-    ends3 = not follow3 or not re.match(HAN, follow3) or follow3 in _AFTER_NAME
-    ends3 = ends3 or rest[:2] in _PREDICATE_WORDS
-    ends2 = follow2 in _AFTER_NAME
-    if ends3 and not ends2:
-        return three
-    if ends2 and not ends3:
-        return two
-    # Neither reads as a boundary: a name recurs whole, so trust the counts; with no
-    # evidence, three characters is the commoner length of a Chinese name.
-    n2, n3 = body.count(two), body.count(three)
-    return two if n2 > n3 else three
+@functools.cache
+def _word_tags() -> dict[str, str]:
+    """jieba's dictionary as word → part-of-speech tag, for words of two to four characters."""
+    from secondment.words import _jieba, cache_dir
+
+    jieba = _jieba()
+    # Reading the tags from jieba's dictionary takes about half a second (jieba.posseg takes
+    # longer); a marshal copy in the course's cache folder loads in a few milliseconds.
+    cache = cache_dir() / f"word-tags-{jieba.__version__}.marshal"
+    try:
+        return marshal.loads(cache.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    with jieba.dt.get_dict_file() as f:
+        lines = f.read().decode("utf-8")
+    tags = dict(re.findall(r"^(\S{2,4}) \d+ (\S+)$", lines, re.M))
+    try:
+        partial = cache.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_bytes(marshal.dumps(tags))
+        os.replace(partial, cache)  # whole or not at all, if two processes race
+    except OSError:
+        pass  # a read-only cache folder only costs the half second again
+    return tags
+
+
+def _leading_word(text: str) -> tuple[str, str]:
+    """The longest dictionary word (2 to 4 characters) that text starts with, and its tag."""
+    tags = _word_tags()
+    for size in (4, 3, 2):
+        word = text[:size]
+        if len(word) == size and word in tags:
+            return word, tags[word]
+    return "", ""
+
+
+def _boundary(follow: str) -> int:
+    """How clearly a name ends before `follow`: 3 punctuation, 2 a predicate word, 1 a particle."""
+    if not follow or not re.match(HAN, follow[0]):
+        return 3
+    if _STARTS_PREDICATE.match(follow):
+        return 2  # 挂任, 目前挂任: the verb of the secondment itself
+    word, tag = _leading_word(follow)
+    if word and tag.startswith(_PREDICATE_TAGS):
+        return 2
+    if follow[0] in _FOLLOW_CHARS:
+        return 1
+    if follow[1:2] in ("了", "着", "过") and len(follow) > 1:
+        return 1  # an aspect particle marks a verb: 刘国庆|作了发言, 王强|带着
+    if follow[0] in _FOLLOW_LINKS:
+        nxt = follow[1:2]
+        return 1 if nxt and re.match(HAN, nxt) and nxt not in _FOLLOW_CHARS else 0
+    return 0
+
+
+@functools.lru_cache(maxsize=4096)
+def _count(body: str, text: str) -> int:
+    # A long text names the same people again and again: count each form once.
+    return body.count(text)
+
+
+def _resolve_name(raw: str, after: str, body: str) -> tuple[str, str]:
+    """Cut a run of hanzi down to a name by what follows it: (name, other reading or "")."""
+    lengths = (3, 4) if raw[:2] in COMPOUND_SURNAMES else (2, 3)
+    lengths = tuple(n for n in lengths if n <= len(raw)) or (len(raw),)
+    text = raw + after
+    viable = [n for n in lengths if _boundary(text[n:]) > 0]
+    if not viable:
+        # Nothing after any cut reads as a boundary: truly ambiguous, so the shorter name with
+        # the longer kept beside it, unless the longer recurs whole every time, more than once.
+        short, long_ = text[: lengths[0]], text[: lengths[-1]]
+        if short == long_:
+            return short, ""
+        if _count(body, long_) == _count(body, short) >= 2:
+            return long_, short
+        return short, long_
+    name = text[: viable[0]]
+    alt = ""
+    if len(viable) > 1:
+        longer = text[: viable[1]]
+        # A longer reading that recurs exactly as often as the shorter, more than once, is the
+        # name written whole each time (王普清 ×4, never 王普 alone).
+        if _count(body, longer) == _count(body, name) >= 2:
+            name, longer = longer, name
+        # 郑伟说。: the longer reading only swallows the verb that ends the clause; not a rival.
+        swallowed = set(longer[len(name) :]) <= _FOLLOW_CHARS
+        if not (swallowed and _boundary(text[len(longer) :]) == 3):
+            alt = longer
+    return name, alt
+
+
+_ENDS_WITH_TITLE = re.compile(rf"^.*{_TITLE}")
 
 
 def _clean_post(post: str) -> str:
     return re.sub(r"\s+", "", post).strip()
 
 
-def find_cadres(source: Article | str) -> list[Cadre]:
-    """The seconded officials named in the body, de-duplicated by name, in order of mention."""
-    paragraphs = list(_paragraphs(source))
+def _host_in_prose(post: str) -> str:
+    """In running text a post ends with its title: `石家庄市副市长以来` is a post, then "since"."""
+    m = _ENDS_WITH_TITLE.match(post)
+    return m[0] if m else post
+
+
+# A labelled field, `姓名:张伟` or `挂职职务:河北省发改委副主任` (after normalise, : is ASCII).
+_FIELD = re.compile(rf"(?P<label>{HAN}{{2,10}})\s*[:：]\s*(?P<value>[^\s:：]+)")
+_NAME_CELL = re.compile(rf"{HAN}{{2,4}}|{HAN}\s{{1,2}}{HAN}")
+
+
+def _role(label: str) -> str:
+    """What a field label or column header holds: name, host (挂…), home (…职务/单位) or ''."""
+    if "姓名" in label:
+        return "name"
+    if "挂" in label and not re.search("挂职前|挂前|原", label):  # 挂职前职务 is the home post
+        return "host"
+    if any(word in label for word in ("职务", "单位", "职位", "现任", "原任")):
+        return "home"
+    return ""
+
+
+def _field_records(
+    text: str, pending: dict[str, str] | None
+) -> tuple[list[tuple[str, str, str]], dict[str, str] | None]:
+    """`姓名:X 原职务:Y 挂职职务:Z` records, on one line or several; 姓名 starts a new one.
+
+    Returns the complete records and the one still waiting for fields on the next line.
+    """
+    records = []
+    for m in _FIELD.finditer(text):
+        role = _role(m["label"])
+        if role == "name":
+            pending = {"name": m["value"]}
+        elif role and pending is not None and role not in pending:
+            pending[role] = m["value"]
+        if pending is not None and len(pending) == 3:
+            records.append((pending["name"], pending["home"], pending["host"]))
+            pending = None
+    return records, pending
+
+
+def _cells(line: str) -> list[str]:
+    # Tabs separate the cells of a pasted table; without tabs, runs of spaces do.
+    if "\t" in line:
+        return [p.strip() for p in line.split("\t") if p.strip()]
+    cells: list[str] = []
+    for part in line.split():
+        # A two-character name padded to the width of three (`王　芳`) is one cell: no other
+        # cell of these tables is a single hanzi.
+        if cells and len(part) == 1 and re.match(HAN, part) and re.fullmatch(HAN, cells[-1]):
+            cells[-1] += part
+        else:
+            cells.append(part)
+    return cells
+
+
+def _table_columns(line: str) -> dict[str, int] | None:
+    """Column indexes of name, home and host if line is a table's header row, else None."""
+    roles: dict[str, int] = {}
+    for i, cell in enumerate(_cells(line)):
+        if len(cell) > 12 or ":" in cell or "：" in cell:
+            return None  # a header holds short labels, not `姓名:张伟` fields or prose
+        role = _role(cell)
+        if role and role not in roles:
+            roles[role] = i
+    return roles if set(roles) == {"name", "home", "host"} else None
+
+
+def _row_record(line: str, columns: dict[str, int]) -> tuple[str, str, str] | None:
+    cells = _cells(line)
+    if len(cells) <= max(columns.values()):
+        return None
+    name = cells[columns["name"]]
+    if not _NAME_CELL.fullmatch(name):
+        return None
+    return re.sub(r"\s+", "", name), cells[columns["home"]], cells[columns["host"]]
+
+
+@dataclass
+class _Hit:
+    start: int
+    name: str
+    home: str
+    host: str
+    shape: str
+    alt: str = ""
+
+
+def _introduces_a_name(m: re.Match[str], sentence: str, body: str) -> bool:
+    """干部NAME, 同志NAME always introduce a person; 的NAME only when NAME is no common word."""
+    if m["by"] != "的":
+        return True
+    name, _ = _resolve_name(m["name"], sentence[m.end() :], body)
+    # 的工作, 的成绩: jieba's dictionary knows these words; it does not know 孟静.
+    tag = _word_tags().get(name, "nr")
+    return tag.startswith("nr")
+
+
+def _sentence_hits(sentence: str, previous: str, body: str) -> list[_Hit]:
+    """Every cadre that one sentence names with both posts, in order of position."""
+    hits: list[_Hit] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(m: re.Match[str]) -> bool:
+        # Shapes are tried from the most to the least specific; a later one may not claim
+        # the words an earlier one has read.
+        return not any(a < m.end() and m.start() < b for a, b in taken)
+
+    def resolved(m: re.Match[str]) -> tuple[str, str]:
+        return _resolve_name(m["name"], sentence[m.end() :], body)
+
+    for m in _SHAPE_DASH.finditer(sentence):
+        shape = "dash" if m["mark"] == "——" else "numbered"
+        hits.append(_Hit(m.start(), m["name"], m["home"], m["host"], shape))
+        taken.append(m.span())
+    for m in _SHAPE_RESPECTIVELY.finditer(sentence):
+        items, hosts = m["items"].split("、"), m["hosts"].split("、")
+        people = [_ONE_ITEM.fullmatch(item) for item in items]
+        if len(items) == len(hosts) and all(people) and free(m):  # pair them in order
+            for person, host in zip(people, hosts, strict=True):
+                hits.append(_Hit(m.start(), person["name"], person["home"], host, "respectively"))
+            taken.append(m.span())
+    for m in _SHAPE_PARENTHESIS.finditer(sentence):
+        if free(m):
+            hits.append(_Hit(m.start(), m["name"], m["home"], m["host"], "parenthesis"))
+            taken.append(m.span())
+    for m in _SHAPE_APPOSITIVE.finditer(sentence):
+        while m is not None and free(m):
+            name, alt = resolved(m)
+            hits.append(_Hit(m.start(), name, m["home"], m["host"], "appositive", alt))
+            # `…的周涛和省农业厅副厅长、挂任…的吴建平`: a second one may follow 和, 与 or 、.
+            after = m.start("name") + len(name)
+            taken.append((m.start(), after))
+            link = next((w for w in _NAME_LINKS if sentence.startswith(w, after)), None)
+            m = _APPOSITIVE_CHAINED.match(sentence, after + len(link)) if link else None
+    for m in _SHAPE_HOST_FIRST.finditer(sentence):
+        if free(m):
+            name, alt = resolved(m)
+            hits.append(_Hit(m.start(), name, m["home"], m["host"], "host_first", alt))
+            taken.append(m.span())
+    for m in _SHAPE_JOINED.finditer(sentence):
+        if free(m):
+            # The regex stops the name before an adverb or the verb; the name may still be
+            # shorter than the run it captured when an adverb starts inside it.
+            name, alt = _resolve_name(m["name"], sentence[m.end("name") :], body)
+            if "分别" in m["name"][len(name) :]:
+                continue  # 分别 (respectively) pairs names and posts the list shape could not
+            shape = "joined_comma" if m["comma"] else "joined"
+            hits.append(_Hit(m.start(), name, m["home"], m["host"], shape, alt))
+            taken.append(m.span())
+    for m in _SHAPE_HE_SERVES.finditer(sentence):
+        # The previous sentence named him with his home post: `北京市旅游委副主任李文博说。`
+        speakers = list(_SPEAKER.finditer(previous))
+        if speakers and free(m):
+            last = speakers[-1]
+            name, alt = _resolve_name(last["name"], previous[last.end() :], body)
+            hits.append(_Hit(m.start(), name, last["home"], m["host"], "he_serves", alt))
+            taken.append(m.span())
+    for m in _SHAPE_HE_IS.finditer(sentence):
+        intro = [i for i in _INTRODUCED.finditer(previous) if _introduces_a_name(i, previous, body)]
+        if intro and free(m):
+            after = previous[intro[-1].end() :]
+            name, alt = _resolve_name(intro[-1]["name"], after, body)
+            hits.append(_Hit(m.start(), name, m["home"], m["host"], "he_is", alt))
+            taken.append(m.span())
+    return sorted(hits, key=lambda h: h.start)
+
+
+def _read_cadres(source: Article | str) -> tuple[list[Cadre], list[tuple[int, str]]]:
+    """The cadres of a text, and the (paragraph, sentence) pairs that second someone unread."""
+    cadres, unread = _cadres_of(tuple(_paragraphs(source)))
+    return [replace(c) for c in cadres], list(unread)
+
+
+@functools.lru_cache(maxsize=4)
+def _cadres_of(
+    paragraphs: tuple[tuple[int, str], ...],
+) -> tuple[tuple[Cadre, ...], tuple[tuple[int, str], ...]]:
     body = "\n".join(text for _, text in paragraphs)
     found: dict[str, Cadre] = {}
+    unread: list[tuple[int, str]] = []
 
-    def add(name: str, home: str, host: str, shape: str, sentence: str) -> None:
-        home, host = _clean_post(home), _clean_post(host)
-        if name in found:
-            known = found[name]
+    def add(hit: _Hit, sentence: str) -> None:
+        home, host = _clean_post(hit.home), _clean_post(hit.host)
+        if hit.shape not in ("table", "fields"):  # a cell or field is the post as written
+            host = _host_in_prose(host)
+        if hit.name in found:
+            known = found[hit.name]
             known.mentions += 1
             known.home_post = known.home_post or home
             known.host_post = known.host_post or host
             return
-        found[name] = Cadre(name, home, host, shape, sentence)
+        found[hit.name] = Cadre(hit.name, home, host, hit.shape, sentence, alt_name=hit.alt or None)
 
-    for _, text in paragraphs:
+    columns: dict[str, int] | None = None
+    pending: dict[str, str] | None = None  # a 姓名 record whose other fields are still to come
+    for index, text in paragraphs:
+        if "姓名" in text and (header := _table_columns(text)):
+            columns = header
+            continue
+        if columns is not None:
+            row = _row_record(text, columns)
+            if row is not None:
+                add(_Hit(0, *row, "table"), text)
+                continue
+            columns = None  # the table has ended
+        if "姓名" in text or pending is not None:
+            records, pending = _field_records(text, pending)
+            for record in records:
+                add(_Hit(0, *record, "fields"), text)
+            if records or pending is not None:
+                continue
         previous = ""
         for sentence in sentences(text):
-            hits: list[tuple[int, str, str, str, str]] = []
-            for m in _SHAPE_APPOSITIVE.finditer(sentence):
-                raw = m["name"]
-                name = _resolve_name(raw, sentence[m.end() :], body)
-                hits.append((m.start(), name, m["home"], m["host"], "appositive"))
-            for m in _SHAPE_DASH.finditer(sentence):
-                hits.append((m.start(), m["name"], m["home"], m["host"], "dash"))
-            for m in _SHAPE_JOINED.finditer(sentence):
-                hits.append((m.start(), m["name"], m["home"], m["host"], "joined"))
-            for m in _SHAPE_HE_IS.finditer(sentence):
-                intro = list(_INTRODUCED.finditer(previous))
-                if intro:
-                    raw = intro[-1]["name"]
-                    after = previous[intro[-1].end() :]
-                    name = _resolve_name(raw, after, body)
-                    hits.append((m.start(), name, m["home"], m["host"], "he_is"))
-            for _, name, home, host, shape in sorted(hits, key=lambda h: h[0]):
-                add(name, home, host, shape, sentence)
+            # Every prose shape has a verb with 挂 in it; most sentences have none.
+            hits = _sentence_hits(sentence, previous, body) if "挂" in sentence else []
+            for hit in hits:
+                add(hit, sentence)
+            if not hits and _MENTION.search(sentence):
+                unread.append((index, sentence))
             previous = sentence
-    return list(found.values())
+    return tuple(found.values()), tuple(unread)
+
+
+def find_cadres(source: Article | str) -> list[Cadre]:
+    """The seconded officials named in the body, de-duplicated by name, in order of mention."""
+    return _read_cadres(source)[0]
+
+
+def unread_sentences(source: Article | str) -> list[tuple[int, str]]:
+    """(paragraph, sentence) of each sentence that seconds someone (挂任 …) but gave no cadre."""
+    return _read_cadres(source)[1]
 
 
 # --------------------------------------------------------------------------- all

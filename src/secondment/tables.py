@@ -10,7 +10,14 @@ import pandas as pd
 
 from secondment.article import Article, datasets_dir, load_article
 from secondment.errors import SecondmentError
-from secondment.extract import TITLES, find_cadres, find_events, find_quantities, find_ranks
+from secondment.extract import (
+    TITLES,
+    find_cadres,
+    find_events,
+    find_quantities,
+    find_ranks,
+    unread_sentences,
+)
 from secondment.files import write_all_or_none
 
 __all__ = [
@@ -26,10 +33,11 @@ __all__ = [
     "load_table",
     "quantities_table",
     "ranks_table",
+    "unread_warnings",
     "write_tables",
 ]
 
-CADRE_COLUMNS = ["name", "home_post", "host_post", "shape", "mentions", "sentence"]
+CADRE_COLUMNS = ["name", "home_post", "host_post", "shape", "mentions", "sentence", "alt_name"]
 RANK_COLUMNS = ["rank", "count", "sentence"]
 QUANTITY_COLUMNS = ["text", "value", "qualifier", "unit", "mentions", "paragraph", "sentence"]
 EVENT_COLUMNS = ["start", "end", "precision", "date_text", "paragraph", "text"]
@@ -56,7 +64,7 @@ def cadres_table(article: Article | None = None) -> pd.DataFrame:
         rows,
         CADRE_COLUMNS,
         {"name": "string", "home_post": "string", "host_post": "string", "shape": "category",
-         "mentions": "int64", "sentence": "string"},
+         "mentions": "int64", "sentence": "string", "alt_name": "string"},
     )  # fmt: skip
 
 
@@ -70,7 +78,9 @@ def quantities_table(article: Article | None = None) -> pd.DataFrame:
     """One row per figure as written (`60多次`), however often the article repeats it."""
     facts: dict[str, dict] = {}
     for q in find_quantities(_source(article)):
-        row = facts.setdefault(q.text, {**asdict(q), "mentions": 0})
+        # vars, not asdict: the fields are plain values, and asdict's deep copy is slow on
+        # the tens of thousands of mentions a long text has.
+        row = facts.setdefault(q.text, {**vars(q), "mentions": 0})
         row["mentions"] += 1
     df = _frame(
         list(facts.values()),
@@ -84,7 +94,7 @@ def quantities_table(article: Article | None = None) -> pd.DataFrame:
 
 def events_table(article: Article | None = None) -> pd.DataFrame:
     """Dated statements with ISO start and end (day or month precision), in reading order."""
-    rows = [asdict(e) for e in find_events(_source(article))]
+    rows = [vars(e) for e in find_events(_source(article))]
     return _frame(
         rows,
         EVENT_COLUMNS,
@@ -129,6 +139,17 @@ def build_tables(article: Article) -> dict[str, pd.DataFrame]:
         "quantities.csv": quantities_table(article),
         "events.csv": events_table(article),
     }
+
+
+def unread_warnings(article: Article) -> list[str]:
+    """One warning line for every sentence that seconds someone but gave no cadre."""
+    lines = []
+    for index, sentence in unread_sentences(article):
+        shown = sentence if len(sentence) <= 40 else sentence[:40] + "…"
+        lines.append(
+            f"warning: paragraph {index}: no cadre read from a sentence with 挂任/挂职: {shown}"
+        )
+    return lines
 
 
 def write_tables(article: Article, out_dir: str | Path) -> list[Path]:
