@@ -243,12 +243,17 @@ STREAM = [
 ]
 
 
-def test_binder_warm_up_follows_the_build_to_ready() -> None:
+def test_binder_warm_up_follows_the_build_until_the_image_exists() -> None:
     said: list[str] = []
     assert binder_warmup.follow(binder_warmup.events(STREAM), said.append) is True
     phases = [line.split(": ", 1)[1] for line in said if line.startswith("binder: ")]
-    assert phases == ["waiting", "building", "built", "launching", "ready"]
+    assert phases == ["waiting", "building", "built"]  # it stops before the launch
     assert "Successfully pushed the image" in said
+
+
+def test_binder_warm_up_accepts_an_image_built_before() -> None:
+    found = ['data: {"phase": "built", "message": "Found built image, launching...\\n"}\n']
+    assert binder_warmup.follow(binder_warmup.events(STREAM[:2] + found), [].append) is True
 
 
 @pytest.mark.parametrize(
@@ -263,6 +268,49 @@ def test_binder_warm_up_follows_the_build_to_ready() -> None:
 def test_binder_warm_up_fails_unless_ready(stream: list[str]) -> None:
     said: list[str] = []
     assert binder_warmup.follow(binder_warmup.events(stream), said.append) is False
+
+
+@pytest.fixture
+def fake_binder():
+    """A BinderHub on localhost that answers every build request with `stream`."""
+    import http.server
+    import threading
+
+    seen: list[tuple[str, str]] = []
+    stream: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            seen.append((self.path, self.headers.get("Accept", "")))
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.end_headers()
+            for line in stream:
+                self.wfile.write(line.encode())
+                self.wfile.flush()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", stream, seen
+    server.shutdown()
+    server.server_close()
+
+
+def test_binder_warm_up_command_over_http(fake_binder, capsys: pytest.CaptureFixture[str]) -> None:
+    url, stream, seen = fake_binder
+    sha = "4fdd2fb4081ef55eb45f45dd967891b21759ad2d"
+    stream[:] = STREAM
+    argv = ["--repo", "org/course", "--ref", sha, "--binder", url, "--timeout", "10"]
+    assert binder_warmup.main(argv) == 0
+    assert seen == [(f"/build/gh/org/course/{sha}", "text/event-stream")]
+    assert capsys.readouterr().out.splitlines()[-1].startswith("binder: ready after ")
+    stream[:] = STREAM[:3] + ['data: {"phase": "failed", "message": "Error during build"}\n']
+    assert binder_warmup.main(argv) == 1
+    assert "Error during build" in capsys.readouterr().out
 
 
 def test_binder_warm_up_requests_the_build_api_for_the_commit() -> None:

@@ -4,9 +4,12 @@
     python3 tools/binder_warmup.py --repo OWNER/NAME --ref COMMIT
 
 It requests BinderHub's build API (GET https://mybinder.org/build/gh/OWNER/NAME/REF), which
-answers with an event stream: one `data: {"phase": …, "message": …}` line per step of the build,
-ending in `ready` (the image exists; a class launching that commit starts at once) or `failed`.
-It prints the build log as it comes and exits 0 on ready, 1 otherwise. The workflow
+answers with an event stream: one `data: {"phase": …, "message": …}` line per step (waiting,
+fetching, building, pushing, built, launching, ready, or failed). It prints the build log as it
+comes and stops at `built` (the image exists, or was found already built: a class launching
+that commit starts at once), exiting 0; on `failed`, or a stream that ends first, it exits 1.
+The API launches a server after the build; stopping at `built` leaves it unused, and
+mybinder.org culls it within minutes. The workflow
 .github/workflows/binder.yml runs it after every push to main; instructors can run it by hand
 the hour before a class. Standard library only.
 """
@@ -47,8 +50,12 @@ def events(lines: Iterable[str]) -> Iterator[dict]:
                 yield event
 
 
+#: The phases that mean the image exists; `ready` comes only if the stream gets that far.
+DONE = ("built", "ready")
+
+
 def follow(stream: Iterable[dict], say: Callable[[str], None] = print) -> bool:
-    """Print each event; True when the build reaches `ready`, False on `failed` or silence."""
+    """Print each event; True once the image is built, False on `failed` or an early end."""
     phase = None
     for event in stream:
         if event.get("phase") != phase:
@@ -57,11 +64,11 @@ def follow(stream: Iterable[dict], say: Callable[[str], None] = print) -> bool:
         message = str(event.get("message", "")).rstrip()
         if message:
             say(message)
-        if phase == "ready":
+        if phase in DONE:
             return True
         if phase == "failed":
             return False
-    say(f"binder: the stream ended before the image was ready (last phase: {phase})")
+    say(f"binder: the stream ended before the image was built (last phase: {phase})")
     return False
 
 
@@ -85,7 +92,7 @@ def warm_up(repo: str, ref: str, timeout: float = 300, binder: str = BINDER) -> 
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
         print(f"binder: could not follow the build: {exc}", file=sys.stderr)
         return False
-    print(f"binder: {'ready' if ok else 'not ready'} after {time.monotonic() - started:.0f} s")
+    print(f"binder: {'ready' if ok else 'not built'} after {time.monotonic() - started:.0f} s")
     return ok
 
 
