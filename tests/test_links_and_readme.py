@@ -94,3 +94,93 @@ def test_course_map_titles_match_the_notebooks():
         title = "".join(json.loads((ROOT / nb).read_text(encoding="utf-8"))["cells"][0]["source"])
         name = title.splitlines()[0].split("·", 1)[1].strip()
         assert f"[{name}]({nb})" in README, nb
+
+
+# ---------------------------------------------------------------- one setting for the address
+
+
+def _set_repository():
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location(
+        "set_repository", ROOT / "tools" / "set_repository.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["set_repository"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+set_repository = _set_repository()
+
+
+def _course_copy(tmp_path):
+    import shutil
+
+    names = [set_repository.LINKS, *set_repository.PAGES_LINKED, *set_repository.WORKFLOWS]
+    for name in names:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / name, tmp_path / name)
+    (tmp_path / "notebooks").mkdir()
+    for nb in LESSONS:
+        (tmp_path / nb).write_text("{}", encoding="utf-8")
+    return tmp_path, names
+
+
+def test_every_link_follows_the_one_repository_setting():
+    from secondment.links import COURSE_BRANCH
+
+    assert set_repository.setting(ROOT) == (COURSE_REPO, COURSE_BRANCH)
+    assert set_repository.disagreements(ROOT) == []
+
+
+def test_site_and_repository_urls():
+    from secondment.links import repository_url, site_url
+
+    assert site_url("Org/course") == "https://org.github.io/course/"
+    assert site_url("org/org.github.io") == "https://org.github.io/"
+    assert repository_url("org/course") == "https://github.com/org/course"
+    assert site_url() in README
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new"),
+    [
+        (
+            "README.md",
+            f"{COURSE_REPO}/main?urlpath=lab/tree/notebooks/03",
+            "a/b/main?urlpath=lab/tree/notebooks/03",
+        ),
+        ("README.md", "/main?urlpath=lab/tree/notebooks/00", "/dev?urlpath=lab/tree/notebooks/00"),
+        (
+            "CITATION.cff",
+            'repository-code: "https://github.com/',
+            'repository-code: "https://gitlab.com/',
+        ),
+        ("pyproject.toml", 'Homepage = "https://', 'Homepage = "http://'),
+        (".github/workflows/binder.yml", f"== '{COURSE_REPO}'", "== 'a/b'"),
+        (".github/workflows/site.yml", "branches: [main]", "branches: [main, dev]"),
+        (".github/ISSUE_TEMPLATE/config.yml", ".github.io/secondment/", ".github.io/other/"),
+    ],
+)
+def test_a_link_that_disagrees_is_caught(tmp_path, name, old, new):
+    root, _ = _course_copy(tmp_path)
+    text = (root / name).read_text(encoding="utf-8")
+    assert old in text, old
+    (root / name).write_text(text.replace(old, new, 1), encoding="utf-8")
+    found = set_repository.disagreements(root)
+    assert found and all(problem.startswith(f"{name}: ") for problem in found), found
+
+
+def test_a_fork_moves_every_link_with_one_command(tmp_path):
+    root, names = _course_copy(tmp_path)
+    assert set_repository.set_repository("some-one/my-course", "spring-2027", root) == []
+    assert set_repository.setting(root) == ("some-one/my-course", "spring-2027")
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert binder_badge("some-one/my-course", "spring-2027") in readme
+    assert "https://some-one.github.io/my-course/" in readme
+    for name in names:
+        assert COURSE_REPO not in (root / name).read_text(encoding="utf-8"), name
+    with pytest.raises(ValueError, match="OWNER/NAME"):
+        set_repository.set_repository("not a repo", "main", root)

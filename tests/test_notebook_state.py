@@ -1,40 +1,46 @@
 """The stored state of every course notebook: what nbval alone does not check.
 
-nbval re-runs each notebook and compares outputs, but it passes a notebook that was never run,
-one run out of order, and one whose stored outputs carry warnings or a laptop's paths. Each
-check below is a function returning a list of problems; the tests at the bottom prove that each
-one fails on a notebook that has the problem.
+The checks are functions in tools/notebook_state.py (the pre-commit hook runs the same file),
+each returning a list of problems. Here they run on every course notebook, and the tests at the
+bottom prove that each one fails on a notebook that has the problem.
 """
 
 from __future__ import annotations
 
-import copy
+import importlib.util
 import json
-import re
-import warnings
-from collections.abc import Callable, Iterator
+import sys
+from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import nbformat
 import nbformat.v4 as v4
 import pytest
 
-from secondment.execute import KERNEL_NAME, ExecuteError, execute_notebook
+from secondment.execute import ExecuteError, execute_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
-FOLDERS = ("notebooks", "exercises", "exercises/solutions")
 
-STDERR_NOISE = re.compile(
-    r"Glyph \d+ .* missing|findfont|Warning|Building prefix dict|Loading model|Dumping model"
-    r"|Prefix dict has been built|Traceback"
-)
-MACHINE_PATH = re.compile(
-    r"(?<![\w.:])/(?:tmp|root|home|Users|var/folders)/"
-    r"|\b[A-Za-z]:\\Users\\"
-    r"|site-packages"
-    r"|0x[0-9a-fA-F]{6,}" + "|" + re.escape(str(ROOT))
-)
+
+def _tool(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+state = _tool("notebook_state")
+FOLDERS = state.FOLDERS
+NB_CHECKS = state.NB_CHECKS
+format_problems = state.format_problems
+machine_path_problems = state.machine_path_problems
+_load = state.load
+_text = state._text
+_report = state.report
 
 
 def _notebook_params() -> list[Any]:
@@ -49,150 +55,6 @@ def _notebook_params() -> list[Any]:
 
 
 NOTEBOOKS = _notebook_params()
-
-
-# ---------------------------------------------------------------- the checks
-
-
-def _where(index: int, cell: dict[str, Any]) -> str:
-    return f"cell {index} (id {cell.get('id', '?')})"
-
-
-def _code_cells(nb: dict[str, Any]) -> Iterator[tuple[int, dict[str, Any]]]:
-    for index, cell in enumerate(nb.get("cells", [])):
-        if cell.get("cell_type") == "code":
-            yield index, cell
-
-
-def _text(value: Any) -> str:
-    return "".join(value) if isinstance(value, list) else str(value)
-
-
-def _output_texts(output: dict[str, Any]) -> Iterator[str]:
-    """Every text a person can read in one output (not images)."""
-    kind = output.get("output_type")
-    if kind == "stream":
-        yield _text(output.get("text", ""))
-    elif kind in ("display_data", "execute_result"):
-        for mime, value in output.get("data", {}).items():
-            if mime.startswith("text/") or mime.endswith(("json", "+xml")):
-                yield value if isinstance(value, str) else _text(value)
-    elif kind == "error":
-        yield str(output.get("evalue", ""))
-        yield "\n".join(output.get("traceback", []))
-
-
-def _tags(cell: dict[str, Any]) -> list[str]:
-    return cell.get("metadata", {}).get("tags", [])
-
-
-def format_problems(path: Path) -> list[str]:
-    """Valid JSON, nbformat 4, valid against the schema, every cell with an id."""
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return [f"not UTF-8 JSON: {exc}"]
-    if raw.get("nbformat") != 4:
-        return [f"nbformat {raw.get('nbformat')}, not 4"]
-    problems = []
-    if raw.get("nbformat_minor", 0) >= 5:
-        for index, cell in enumerate(raw.get("cells", [])):
-            if "id" not in cell:
-                problems.append(f"{_where(index, cell)} has no id")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            nbformat.validate(nbformat.from_dict(copy.deepcopy(raw)))
-        except nbformat.ValidationError as exc:
-            problems.append(f"invalid nbformat: {exc.message}")
-    return problems
-
-
-def execution_count_problems(nb: dict[str, Any]) -> list[str]:
-    """Code cells ran once each, top to bottom, from a fresh kernel: counts 1..N."""
-    problems = []
-    expected = 1
-    for index, cell in _code_cells(nb):
-        count = cell.get("execution_count")
-        if not _text(cell.get("source", "")).strip():
-            if count is not None or cell.get("outputs"):
-                problems.append(f"{_where(index, cell)} is empty but has a count or outputs")
-            continue
-        if count != expected:
-            problems.append(f"{_where(index, cell)} has execution count {count}, not {expected}")
-        for output in cell.get("outputs", []):
-            if output.get("output_type") == "execute_result":
-                if output.get("execution_count") != count:
-                    problems.append(f"{_where(index, cell)}: result count differs from the cell's")
-        expected += 1
-    return problems
-
-
-def error_problems(nb: dict[str, Any]) -> list[str]:
-    """Errors only where a cell is tagged `raises-exception`, and such a cell does raise."""
-    problems = []
-    for index, cell in _code_cells(nb):
-        errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
-        tagged = "raises-exception" in _tags(cell)
-        if errors and not tagged:
-            problems.append(f"{_where(index, cell)} stores {errors[0].get('ename')}")
-        if tagged and not errors:
-            problems.append(f"{_where(index, cell)} is tagged raises-exception but stores no error")
-    return problems
-
-
-def stderr_problems(nb: dict[str, Any]) -> list[str]:
-    """No warnings, font complaints or jieba log lines stored on stderr."""
-    problems = []
-    for index, cell in _code_cells(nb):
-        for output in cell.get("outputs", []):
-            if output.get("output_type") == "stream" and output.get("name") == "stderr":
-                text = _text(output.get("text", ""))
-                if m := STDERR_NOISE.search(text):
-                    problems.append(f"{_where(index, cell)} stores stderr noise: {m[0]!r}")
-    return problems
-
-
-def machine_path_problems(nb: dict[str, Any]) -> list[str]:
-    """No stored output names this machine: temp or home folders, installs, memory addresses."""
-    problems = []
-    for index, cell in _code_cells(nb):
-        for output in cell.get("outputs", []):
-            for text in _output_texts(output):
-                if m := MACHINE_PATH.search(text):
-                    hint = " (for a traceback, try `%xmode Minimal`)" if "File" in text else ""
-                    problems.append(f"{_where(index, cell)} stores {m[0]!r}{hint}")
-    return problems
-
-
-def metadata_problems(nb: dict[str, Any]) -> list[str]:
-    """Kernelspec `python3`; no per-cell timing metadata."""
-    problems = []
-    name = nb.get("metadata", {}).get("kernelspec", {}).get("name")
-    if name != KERNEL_NAME:
-        problems.append(f"kernelspec is {name!r}, not {KERNEL_NAME!r}")
-    for index, cell in enumerate(nb.get("cells", [])):
-        if "execution" in cell.get("metadata", {}):
-            problems.append(f"{_where(index, cell)} has timing metadata (`execution`)")
-    return problems
-
-
-NB_CHECKS: dict[str, Callable[[dict[str, Any]], list[str]]] = {
-    "execution counts": execution_count_problems,
-    "errors": error_problems,
-    "stderr": stderr_problems,
-    "machine paths": machine_path_problems,
-    "metadata": metadata_problems,
-}
-
-
-def _load(path: Path) -> dict[str, Any]:
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def _report(path: Path, problems: list[str]) -> str:
-    rerun = "re-run it with `python -m secondment execute " + path.relative_to(ROOT).as_posix()
-    return f"{path.relative_to(ROOT)}:\n  " + "\n  ".join(problems) + f"\n({rerun}`)"
 
 
 # ---------------------------------------------------------------- the course's notebooks
@@ -425,3 +287,20 @@ def test_execute_notebook_names_a_slow_cell_and_a_bad_file(tmp_path: Path) -> No
     (tmp_path / "bad.ipynb").write_text("{", encoding="utf-8")
     with pytest.raises(ExecuteError, match=r"bad\.ipynb: not a readable notebook"):
         execute_notebook(tmp_path / "bad.ipynb")
+
+
+def test_the_command_passes_a_clean_notebook_and_reports_a_bad_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`python tools/notebook_state.py NB…`, what the pre-commit hook runs."""
+    good, bad = tmp_path / "good.ipynb", tmp_path / "bad.ipynb"
+    nbformat.write(_good(), good)
+    nb = _good()
+    nb.cells[3].execution_count = None
+    nbformat.write(nb, bad)
+    assert state.main([str(good)]) == 0
+    assert state.main([str(good), str(bad), str(tmp_path / "missing.ipynb")]) == 1
+    err = capsys.readouterr().err
+    assert "bad.ipynb:\n  cell 3 (id " in err and "has execution count None, not 2" in err
+    assert f"python -m secondment execute {bad}" in err
+    assert "missing.ipynb: no such notebook" in err and "good.ipynb" not in err

@@ -80,9 +80,18 @@ def _execute(args: argparse.Namespace) -> int:
 
 
 def _build_exercises(args: argparse.Namespace) -> int:
-    from secondment.exercises import build_exercises
+    from secondment.exercises import build_exercises, out_of_sync
 
     root = _course()
+    if args.check:
+        problems = out_of_sync(root)
+        for problem in problems:
+            print(f"out of sync: exercises/{problem}", file=sys.stderr)
+        if problems:
+            print("run `python -m secondment build-exercises`", file=sys.stderr)
+            return 1
+        print("the student exercises are in sync with their solutions")
+        return 0
     results = build_exercises(root, execute=not args.no_execute)
     for path, changed in results:
         print(f"{'updated ' if changed else 'in sync '} {path.relative_to(root)}")
@@ -164,6 +173,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("build-exercises", help="generate student exercises from the solutions")
     p.add_argument("--no-execute", action="store_true", help="do not run them (faster)")
+    p.add_argument(
+        "--check", action="store_true", help="only check that they are in sync; write nothing"
+    )
     p.set_defaults(func=_build_exercises)
 
     p = sub.add_parser("grade", help="grade submitted exercise notebooks into a gradebook CSV")

@@ -7,11 +7,26 @@ from urllib.parse import quote, urlencode
 
 from secondment.errors import SecondmentError
 
-__all__ = ["COURSE_REPO", "LinkError", "binder_badge", "binder_link", "hub_link"]
+__all__ = [
+    "COURSE_BRANCH",
+    "COURSE_REPO",
+    "LinkError",
+    "binder_badge",
+    "binder_link",
+    "hub_link",
+    "repository_url",
+    "site_url",
+]
 
 BINDER = "https://mybinder.org/v2/gh"
-#: Where the course lives; forks pass their own `--repo` to `python -m secondment links`.
+
+# The course's one setting of where it lives: its GitHub repository and the branch classes use.
+# The README's badge and launch links, the website's address, CITATION.cff and the workflows'
+# repository checks are written from these two lines, and a test fails when any of them
+# disagrees. A fork sets its own with `python tools/set_repository.py OWNER/NAME [--branch B]`,
+# which rewrites these lines and every place written from them.
 COURSE_REPO = "hebei-daily-course/secondment"
+COURSE_BRANCH = "main"
 
 
 class LinkError(SecondmentError, ValueError):
@@ -54,3 +69,15 @@ def hub_link(
         }
     )
     return f"{hub.rstrip('/')}/hub/user-redirect/git-pull?{query}"
+
+
+def repository_url(repo: str = COURSE_REPO) -> str:
+    """The repository's page on GitHub."""
+    return f"https://github.com/{_check_repo(repo)}"
+
+
+def site_url(repo: str = COURSE_REPO) -> str:
+    """Where GitHub Pages serves the course website built from REPO."""
+    owner, name = _check_repo(repo).split("/")
+    host = f"{owner.lower()}.github.io"
+    return f"https://{host}/" if name.lower() == host else f"https://{host}/{name}/"
