@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from secondment.__main__ import main
-from secondment.article import datasets_dir, parse_article
+from secondment.article import datasets_dir, load_article, parse_article
 from secondment.tables import (
     TABLE_FILES,
     build_tables,
@@ -103,3 +103,51 @@ def test_split_post_and_home_level():
     assert unseen["org"].tolist()[:2] == ["河北省发改委", "廊坊市"] and pd.isna(
         unseen.loc[2, "org"]
     )
+
+
+# ---------------------------------------------------------------- the tables as a contract
+
+
+@pytest.mark.parametrize("name", ["cadres", "ranks", "quantities", "events"])
+def test_a_table_read_back_from_its_csv_equals_the_table_the_library_builds(name):
+    from secondment.schema import SCHEMAS
+
+    built = build_tables(load_article())[f"{name}.csv"]
+    read = load_table(name)
+    pd.testing.assert_frame_equal(read, built)  # values, column order and dtypes
+    assert list(read.columns) == SCHEMAS[name].names
+    assert {c.name: c.dtype for c in SCHEMAS[name].columns if c.dtype != "number"} == {
+        c: str(t) for c, t in read.dtypes.items() if c in SCHEMAS[name].names and c != "value"
+    }
+
+
+def test_each_record_type_carries_its_tables_columns():
+    from dataclasses import fields
+
+    from secondment.extract import Cadre, Event, Quantity, Rank
+    from secondment.schema import SCHEMAS
+
+    derived = {"mentions"}  # counted by the table, not the extractor (except for cadres)
+    for record, name in [
+        (Cadre, "cadres"),
+        (Rank, "ranks"),
+        (Quantity, "quantities"),
+        (Event, "events"),
+    ]:
+        have = {f.name for f in fields(record)}
+        assert set(SCHEMAS[name].names) - derived <= have, name
+
+
+def test_the_datasheet_shows_the_schema_as_declared():
+    from secondment.schema import refresh_datasheet
+
+    sheet = (datasets_dir() / "README.md").read_text(encoding="utf-8")
+    assert refresh_datasheet(sheet) == sheet, "run `python -m secondment refresh-datasets`"
+    assert "| `alt_name` | string |" in sheet and "| `count` | int64 |" in sheet
+
+
+def test_load_table_refuses_an_unknown_table_in_one_line():
+    from secondment.tables import TablesError
+
+    with pytest.raises(TablesError, match=r"no table 'cadre'.*cadres, ranks, quantities, events"):
+        load_table("cadre")

@@ -49,10 +49,16 @@ def _tables(args: argparse.Namespace) -> int:
 
 def _refresh_datasets(args: argparse.Namespace) -> int:
     from secondment.article import datasets_dir, load_article
+    from secondment.files import write_atomically
+    from secondment.schema import refresh_datasheet
     from secondment.tables import write_tables
 
     _course()
     paths = write_tables(load_article(), datasets_dir())
+    sheet = datasets_dir() / "README.md"
+    text = sheet.read_text(encoding="utf-8")
+    if refresh_datasheet(text) != text:
+        paths.append(write_atomically(sheet, refresh_datasheet(text).encode("utf-8")))
     print(f"wrote {len(paths)} files to {datasets_dir()}")
     return 0
 

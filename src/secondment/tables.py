@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from pathlib import Path
 
 import pandas as pd
@@ -19,6 +18,7 @@ from secondment.extract import (
     unread_sentences,
 )
 from secondment.files import write_all_or_none
+from secondment.schema import SCHEMAS
 
 __all__ = [
     "TABLE_FILES",
@@ -37,20 +37,11 @@ __all__ = [
     "write_tables",
 ]
 
-CADRE_COLUMNS = ["name", "home_post", "host_post", "shape", "mentions", "sentence", "alt_name"]
-RANK_COLUMNS = ["rank", "count", "sentence"]
-QUANTITY_COLUMNS = ["text", "value", "qualifier", "unit", "mentions", "paragraph", "sentence"]
-EVENT_COLUMNS = ["start", "end", "precision", "date_text", "paragraph", "text"]
-TABLE_FILES = ("cadres.csv", "ranks.csv", "quantities.csv", "events.csv", "article.json")
+TABLE_FILES = (*(s.file for s in SCHEMAS.values()), "article.json")
 
 
 class TablesError(SecondmentError):
     """Tables that cannot be written where they were asked for; nothing was written."""
-
-
-def _frame(rows: list[dict], columns: list[str], dtypes: dict[str, str]) -> pd.DataFrame:
-    df = pd.DataFrame(rows, columns=columns)
-    return df.astype({c: t for c, t in dtypes.items() if c in df.columns})
 
 
 def _source(article: Article | None) -> Article:
@@ -59,19 +50,12 @@ def _source(article: Article | None) -> Article:
 
 def cadres_table(article: Article | None = None) -> pd.DataFrame:
     """One row per seconded official: name, home_post, host_post (as written), and evidence."""
-    rows = [asdict(c) for c in find_cadres(_source(article))]
-    return _frame(
-        rows,
-        CADRE_COLUMNS,
-        {"name": "string", "home_post": "string", "host_post": "string", "shape": "category",
-         "mentions": "int64", "sentence": "string", "alt_name": "string"},
-    )  # fmt: skip
+    return SCHEMAS["cadres"].frame(vars(c) for c in find_cadres(_source(article)))
 
 
 def ranks_table(article: Article | None = None) -> pd.DataFrame:
     """The rank breakdown: rank label as written and the number of officials at that rank."""
-    rows = [asdict(r) for r in find_ranks(_source(article))]
-    return _frame(rows, RANK_COLUMNS, {"rank": "string", "count": "int64", "sentence": "string"})
+    return SCHEMAS["ranks"].frame(vars(r) for r in find_ranks(_source(article)))
 
 
 def quantities_table(article: Article | None = None) -> pd.DataFrame:
@@ -82,25 +66,12 @@ def quantities_table(article: Article | None = None) -> pd.DataFrame:
         # the tens of thousands of mentions a long text has.
         row = facts.setdefault(q.text, {**vars(q), "mentions": 0})
         row["mentions"] += 1
-    df = _frame(
-        list(facts.values()),
-        QUANTITY_COLUMNS,
-        {"text": "string", "qualifier": "category", "unit": "string", "mentions": "int64",
-         "paragraph": "int64", "sentence": "string"},
-    )  # fmt: skip
-    df["value"] = pd.to_numeric(df["value"])
-    return df
+    return SCHEMAS["quantities"].frame(facts.values())
 
 
 def events_table(article: Article | None = None) -> pd.DataFrame:
     """Dated statements with ISO start and end (day or month precision), in reading order."""
-    rows = [vars(e) for e in find_events(_source(article))]
-    return _frame(
-        rows,
-        EVENT_COLUMNS,
-        {"start": "string", "end": "string", "precision": "category", "date_text": "string",
-         "paragraph": "int64", "text": "string"},
-    )  # fmt: skip
+    return SCHEMAS["events"].frame(vars(e) for e in find_events(_source(article)))
 
 
 #: Levels of government a home post belongs to, from the top down.
@@ -179,11 +150,15 @@ def write_tables(article: Article, out_dir: str | Path) -> list[Path]:
 
 
 def load_table(name: str) -> pd.DataFrame:
-    """Read one of the course's derived tables from `datasets/` (`cadres`, `ranks` …)."""
-    path = datasets_dir() / (name if name.endswith(".csv") else f"{name}.csv")
+    """One of the course's derived tables from `datasets/` (`cadres`, `ranks` …), its dtypes
+    as the library builds them: equal to the table built from the article."""
+    stem = name.removesuffix(".csv")
+    if stem not in SCHEMAS:
+        raise TablesError(f"no table {name!r}: the course has {', '.join(SCHEMAS)}")
+    path = datasets_dir() / SCHEMAS[stem].file
     if not path.is_file():
-        raise FileNotFoundError(
+        raise TablesError(
             f"{path} is missing: restore it with `git checkout datasets/` "
             "or `python -m secondment refresh-datasets`"
         )
-    return pd.read_csv(path, encoding="utf-8", dtype={"start": "string", "end": "string"})
+    return SCHEMAS[stem].read(path)
