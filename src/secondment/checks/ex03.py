@@ -237,7 +237,7 @@ def q1(answer):
     want = {"home": cadre.home_post, "host": cadre.host_post, "name": cadre.name}
     if answer is None:
         raise Hint("answer is None: the search found nothing; print your pattern and test it")
-    if isinstance(answer, re.Match):
+    if type(answer).__name__ == "Match":
         raise Hint("answer is the match itself: call .groupdict() on it")
     if isinstance(answer, (tuple, list)):
         raise Hint(f"answer is a {_type_name(answer)}: name the groups and use .groupdict()")
