@@ -190,7 +190,8 @@ def _submissions(paths: Iterable[Path], root: Path | None, only: str | None) -> 
         if nb is None:
             sub.exercise, sub.problem, sub.problem_detail = only or "", "unreadable", problem
         else:
-            exercise = recognise_exercise(nb)
+            # A notebook stripped of its check calls still belongs to the exercise asked for.
+            exercise = recognise_exercise(nb) or only
             if exercise is None or not _questions_of(exercise):
                 sub.exercise, sub.problem = only or "", "unknown-exercise"
                 sub.problem_detail = "no course exercise recognised in this notebook"
@@ -336,8 +337,10 @@ def _prepare_box(box: Path, sub: Submission) -> Path:
     return copy
 
 
-def _run(sub: Submission, work: Path, limits: Limits, hidden: list[Path]) -> tuple[str, str, Path]:
-    """Execute the notebook's copy in the sandbox; return (status, detail, answers folder)."""
+def _run(
+    sub: Submission, work: Path, limits: Limits, hidden: list[Path]
+) -> tuple[str, str, dict[int, str], Path]:
+    """Execute the notebook's copy in the sandbox: (status, detail, limits hit by cell, box)."""
     mode = isolation()
     box = work / "box"
     copy = _prepare_box(box, sub)
@@ -374,7 +377,7 @@ def _run(sub: Submission, work: Path, limits: Limits, hidden: list[Path]) -> tup
             proc.wait(timeout=limits.notebook_timeout)
         except subprocess.TimeoutExpired:
             _kill(proc)
-            return "timeout", f"stopped after {limits.notebook_timeout} s for the notebook", box
+            return "timeout", f"stopped after {limits.notebook_timeout} s for the notebook", {}, box
         _kill(proc)  # anything the kernel left behind
     return (*_runner_result(out_path), box)
 
@@ -387,15 +390,16 @@ def _kill(proc: subprocess.Popen) -> None:
     proc.wait()
 
 
-def _runner_result(out_path: Path) -> tuple[str, str]:
+def _runner_result(out_path: Path) -> tuple[str, str, dict[int, str]]:
     try:
         with open(out_path, "rb") as fh:
             fh.seek(max(0, out_path.stat().st_size - 4096))
             tail = fh.read().decode("utf-8", "replace")
         result = json.loads(tail.strip().splitlines()[-1])
-        return str(result["status"])[:40], str(result.get("detail", ""))[:300]
-    except (OSError, IndexError, ValueError, KeyError, TypeError):
-        return "kernel-died", "the notebook runner stopped without a result"
+        cells = {int(k): str(v)[:40] for k, v in dict(result.get("cells", {})).items()}
+        return str(result["status"])[:40], str(result.get("detail", ""))[:300], cells
+    except (OSError, IndexError, ValueError, KeyError, TypeError, AttributeError):
+        return "kernel-died", "the notebook runner stopped without a result", {}
 
 
 def _run_child(path: str, cell_timeout: str, output_bytes: str) -> None:
@@ -411,6 +415,7 @@ def _run_child(path: str, cell_timeout: str, output_bytes: str) -> None:
     status, detail = "ok", ""
     timed_out: list[int] = []
     kept = [0, False]  # bytes of output kept, whether some were dropped
+    limited: dict[int, str] = {}  # cell index → the limit it hit
     try:
         nb = nbformat.read(path, as_version=4)
         client = course_client(
@@ -422,11 +427,14 @@ def _run_child(path: str, cell_timeout: str, output_bytes: str) -> None:
             kept[0] += len(json.dumps(msg.get("content", {}), default=str))
             if kept[0] > int(output_bytes):
                 kept[1] = True
+                limited.setdefault(cell_index, "output-limit")
                 return None  # dropped: the grader's memory stays bounded
             return keep_output(outs, msg, display_id, cell_index)
 
         async def handle_timeout(timeout: int, cell: Any = None) -> Any:
-            timed_out.append(nb.cells.index(cell) if cell in nb.cells else -1)
+            index = next((i for i, c in enumerate(nb.cells) if c is cell), -1)
+            timed_out.append(index)
+            limited.setdefault(index, "timeout")
             return await on_timeout(timeout, cell)
 
         client.output = output
@@ -453,7 +461,8 @@ def _run_child(path: str, cell_timeout: str, output_bytes: str) -> None:
         status, detail = "kernel-died", "the kernel died while running the notebook"
     except Exception as exc:
         status, detail = "run-error", f"{type(exc).__name__}: {str(exc).splitlines()[0][:120]}"
-    sys.stdout.write("\n" + json.dumps({"status": status, "detail": detail}) + "\n")
+    result = {"status": status, "detail": detail, "cells": {str(k): v for k, v in limited.items()}}
+    sys.stdout.write("\n" + json.dumps(result) + "\n")
     sys.stdout.flush()
 
 
@@ -584,6 +593,17 @@ def _row_status(status: str, message: str, run_status: str, run_detail: str) -> 
     return status, message
 
 
+def _question_after(nb: dict, index: int) -> str:
+    """The question of the first check cell at or after cell `index` (whose answer it made)."""
+    for cell in nb.get("cells", [])[max(index, 0) :]:
+        if isinstance(cell, dict) and cell.get("cell_type") == "code":
+            src = cell.get("source", "")
+            m = CHECK_CALL.search("".join(src) if isinstance(src, list) else str(src))
+            if m:
+                return f"{m[1]}.{m[2]}"
+    return ""
+
+
 def _grade_one(sub: Submission, limits: Limits, hidden: list[Path], decider: _Decider) -> list[Row]:
     if sub.nb is None:
         return [
@@ -591,18 +611,21 @@ def _grade_one(sub: Submission, limits: Limits, hidden: list[Path], decider: _De
         ]
     qids = _questions_of(sub.exercise)
     with tempfile.TemporaryDirectory(prefix="grade-") as tmp:
-        run_status, run_detail, box = _run(sub, Path(tmp), limits, hidden)
+        run_status, run_detail, cells, box = _run(sub, Path(tmp), limits, hidden)
         records = _records(box / "answers", qids)
     missing = {
         q: {"question": q, "problem": "no answer recorded"} for q in qids if q not in records
     }
     verdicts = decider.decide({**records, **missing}, qids)
+    hit = {_question_after(sub.nb, index): limit for index, limit in sorted(cells.items())}
     rows = []
     for qid in qids:
         passed, status, message = verdicts[qid]
         if qid in missing:
             status = "not-run"
         status, message = _row_status(status, message, run_status, run_detail)
+        if not passed and qid in hit:
+            status, message = hit[qid], f"its answer cell hit the {hit[qid]}; {message}"
         rows.append(Row(sub.student, sub.exercise, qid, passed, status, message, sub.shown))
     return rows
 
