@@ -240,26 +240,45 @@ def _bwrap_command(box: Path, hidden: Iterable[Path]) -> list[str]:
     return cmd
 
 
+def _probe(cmd: list[str], preexec: Any = None) -> bool:
+    with tempfile.TemporaryDirectory(prefix="grade-probe-") as tmp:
+        os.chmod(tmp, 0o777)  # the unprivileged probe must be able to enter it
+        try:
+            probe = subprocess.run(
+                [*cmd, sys.executable, "-c", "print('ok')"],
+                capture_output=True,
+                text=True,
+                timeout=30,
+                cwd=tmp,
+                preexec_fn=preexec,
+            )
+        except (OSError, subprocess.SubprocessError):
+            return False
+        return probe.stdout.strip() == "ok"
+
+
+def _as_nobody() -> None:
+    os.setgroups([])
+    os.setgid(NOBODY)
+    os.setuid(NOBODY)
+
+
 def isolation() -> str:
-    """Which isolation the grader can use here: `bubblewrap`, `unprivileged-user` or `none`."""
+    """The isolation in force: `bubblewrap`, `unprivileged-user`, `none` (not root, no
+    bubblewrap) or `unavailable` (root, and neither works)."""
     global _ISOLATION
+    forced = os.environ.get("SECONDMENT_ISOLATION", "")
+    if forced in ("bubblewrap", "unprivileged-user", "none"):
+        return forced  # for testing the fallbacks, or a machine where the probe misleads
     if _ISOLATION is None:
-        _ISOLATION = "none"
-        if shutil.which("bwrap"):
-            with tempfile.TemporaryDirectory(prefix="grade-probe-") as tmp:
-                try:
-                    probe = subprocess.run(
-                        [*_bwrap_command(Path(tmp), ()), sys.executable, "-c", "print('ok')"],
-                        capture_output=True,
-                        text=True,
-                        timeout=30,
-                    )
-                    if probe.stdout.strip() == "ok":
-                        _ISOLATION = "bubblewrap"
-                except (OSError, subprocess.SubprocessError):
-                    pass
-        if _ISOLATION == "none" and os.geteuid() == 0:
+        if shutil.which("bwrap") and _probe(_bwrap_command(Path(tempfile.gettempdir()), ())):
+            _ISOLATION = "bubblewrap"
+        elif os.geteuid() != 0:
+            _ISOLATION = "none"
+        elif _probe([], _as_nobody):
             _ISOLATION = "unprivileged-user"
+        else:
+            _ISOLATION = "unavailable"
     return _ISOLATION
 
 
@@ -271,6 +290,8 @@ def isolation_line() -> str:
         "unprivileged-user": "isolation: unprivileged user nobody, own temp folder "
         "(bubblewrap not available)",
         "none": "isolation: none beyond an own temp folder and limits (no bubblewrap, not root)",
+        "unavailable": "isolation: unavailable (root, and neither bubblewrap nor user nobody "
+        "works)",
     }[isolation()]
 
 
@@ -286,9 +307,7 @@ def _limit(limits: Limits, mode: str) -> Any:
         resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         if mode == "unprivileged-user":
-            os.setgroups([])
-            os.setgid(NOBODY)
-            os.setuid(NOBODY)
+            _as_nobody()
 
     return apply
 
@@ -645,7 +664,11 @@ def grade(
     hidden = [Path(root)] if root is not None else []
     hidden += sorted({s.path.parent.resolve() for s in subs})
     hidden.append(Path(tempfile.gettempdir()))
-    isolation()  # probe once, before the workers start
+    if isolation() == "unavailable":  # probe once, before the workers start
+        raise GradeError(
+            "running as root, but bubblewrap does not work here and user nobody cannot run "
+            f"{sys.executable}: install bubblewrap (Debian: bubblewrap) or grade as a normal user"
+        )
     local = threading.local()
     deciders: list[_Decider] = []
     lock = threading.Lock()
