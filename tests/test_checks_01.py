@@ -94,7 +94,8 @@ WRONG = [
     ("01.4", ("141", "0"), "not the text"),
     # 01.5: a pattern for both commas
     ("01.5", ",", "misses 2 full-width"),
-    ("01.5", "，", "misses 2 ASCII"),
+    ("01.5", "，", "finds only the full-width ，"),
+    ("01.5", "[，]", "also uses the ASCII `,`"),
     ("01.5", "[,，、]", "not a comma: `、`"),
     ("01.5", ".", "not a comma"),
     ("01.5", "[,，]*", "empty text"),

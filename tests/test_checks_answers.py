@@ -155,6 +155,8 @@ CELLS = [
     "check('01.6', answer)",
     "check('01.7', answer)",
     "check('01.6', answer)",
+    "answer = b'2016\\xc4\\xea'.decode('utf-8')",
+    "check('01.3', answer)",
 ]
 
 
@@ -182,3 +184,20 @@ def test_each_check_judges_its_own_answer_cell_in_one_line():
         "run it, then this check again"
     )
     assert shown[9].startswith("❌ 01.6: the caption")
+    assert shown[11] == (
+        "❌ 01.3: the answer cell above raised UnicodeDecodeError: utf-8 cannot read these "
+        "bytes; these bytes are GBK (2 bytes per hanzi), not UTF-8: decode them with 'gbk'"
+    )
+
+
+def test_a_decode_error_in_an_article_question_says_the_file_is_utf8():
+    problem = (
+        "the answer cell above raised UnicodeDecodeError: 'gbk' codec can't decode byte 0xa6 "
+        "in position 12: illegal multibyte sequence; fix it and run it again"
+    )
+    verdict = decide("01.1", {"question": "01.1", "problem": problem})
+    assert verdict.status == "answer-error"
+    assert verdict.message.endswith(
+        "gbk cannot read these bytes; the article file is UTF-8 "
+        "(3 bytes per hanzi): read it with encoding='utf-8'"
+    )

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SOLUTION = ROOT / "exercises" / "solutions" / "01-reading-the-article-solutions.ipynb"
 STUDENT = ROOT / "exercises" / "01-reading-the-article-exercises.ipynb"
 QUESTIONS = [f"01.{i}" for i in range(1, 9)]
-LIMITS = Limits(cell_timeout=3, notebook_timeout=20, memory_mb=1536, output_mb=2)
+LIMITS = Limits(cell_timeout=5, notebook_timeout=25, memory_mb=1536, output_mb=2)
 
 
 def _answer_cells(nb):

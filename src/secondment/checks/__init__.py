@@ -47,6 +47,7 @@ ANSWERS_ENV = "SECONDMENT_ANSWERS"
 Checker = Callable[[Any], "str | None"]
 _REGISTRY: dict[str, Checker] = {}
 _PROBES: dict[str, tuple[tuple[Any, ...], ...]] = {}
+_DECODE_HINTS: dict[str, str] = {}
 _LOADED = False
 
 
@@ -84,11 +85,15 @@ class Verdict:
         return {"question": self.question, "passed": self.passed, "status": self.status}
 
 
-def question(qid: str, probes: Iterable[tuple[Any, ...]] = ()) -> Callable[[Checker], Checker]:
+def question(
+    qid: str, probes: Iterable[tuple[Any, ...]] = (), decode_hint: str = ""
+) -> Callable[[Checker], Checker]:
     """Register a checker for one question id such as `03.2`.
 
     `probes` are the argument tuples a function answer is called with, in the kernel; the
     checker then receives a function that replays those results (and knows no other input).
+    `decode_hint` says which encoding the question's bytes are in, for an answer cell that
+    raised UnicodeDecodeError.
     """
     if not re.fullmatch(r"\d\d\.\d+", qid):
         raise ValueError(f"question ids look like '03.2', not {qid!r}")
@@ -98,6 +103,8 @@ def question(qid: str, probes: Iterable[tuple[Any, ...]] = ()) -> Callable[[Chec
             raise ValueError(f"question {qid} is registered twice")
         _REGISTRY[qid] = func
         _PROBES[qid] = tuple(tuple(p) for p in probes)
+        if decode_hint:
+            _DECODE_HINTS[qid] = decode_hint
         return func
 
     return register
@@ -149,7 +156,7 @@ def decide(qid: str, data: Any) -> Verdict:
         problem = str(data["problem"])[:300]
         not_run = problem.startswith(("no answer", "the answer cell above has not"))
         status = "not-run" if not_run else "answer-error"
-        return Verdict(qid, False, problem, status)
+        return Verdict(qid, False, _with_decode_hint(qid, problem), status)
     try:
         answer = rebuild(data.get("answer"))
     except Exception as exc:  # malformed data is one wrong answer, not a crash
@@ -166,6 +173,17 @@ def decide(qid: str, data: Any) -> Verdict:
             qid, False, f"could not check this answer ({kind}); look at its type", "error"
         )
     return Verdict(qid, True, message or "correct", "correct")
+
+
+def _with_decode_hint(qid: str, problem: str) -> str:
+    """A UnicodeDecodeError names the codec that failed; say which encoding the bytes are."""
+    m = re.match(r"the answer cell above raised UnicodeDecodeError: '([\w-]+)' codec", problem)
+    if not m or qid not in _DECODE_HINTS:
+        return problem
+    return (
+        f"the answer cell above raised UnicodeDecodeError: {m[1]} cannot read these bytes; "
+        f"{_DECODE_HINTS[qid]}"
+    )
 
 
 def _round_trip(data: dict[str, Any]) -> Any:

@@ -46,6 +46,10 @@ RAW = (
 
 _FULL_WIDTH_TWINS = re.compile("[\uff01-\uff5e]")
 
+#: For an answer cell that raised UnicodeDecodeError: which encoding the bytes really are.
+ARTICLE_IS_UTF8 = "the article file is UTF-8 (3 bytes per hanzi): read it with encoding='utf-8'"
+MYSTERY_IS_GBK = "these bytes are GBK (2 bytes per hanzi), not UTF-8: decode them with 'gbk'"
+
 
 def _a(name: str) -> str:
     return f"an {name}" if name[:1].lower() in "aeiou" else f"a {name}"
@@ -71,7 +75,7 @@ def _number(value: Any, expected: int, what: str) -> None:
 # ---------------------------------------------------------------- 01.1 bytes and characters
 
 
-@question("01.1")
+@question("01.1", decode_hint=ARTICLE_IS_UTF8)
 def q1(answer: Any) -> str:
     from secondment.article import article_path, read_article_text
 
@@ -119,7 +123,7 @@ def q2(answer: Any) -> str:
 # ---------------------------------------------------------------- 01.3 decode the mystery bytes
 
 
-@question("01.3")
+@question("01.3", decode_hint=MYSTERY_IS_GBK)
 def q3(answer: Any) -> str:
     from secondment.article import normalise
 
@@ -145,7 +149,7 @@ def q3(answer: Any) -> str:
 # ---------------------------------------------------------------- 01.4 two commas
 
 
-@question("01.4")
+@question("01.4", decode_hint=ARTICLE_IS_UTF8)
 def q4(answer: Any) -> str:
     from secondment.article import read_article_text
 
@@ -194,6 +198,11 @@ def q5(answer: Any) -> str:
         found, want = pattern.findall(sample), _commas(sample)
         if found == want:
             continue
+        if "," in want and "," not in found and found and set(found) <= {"，"}:
+            raise Hint(
+                f"in {label} the pattern finds only the full-width ，, but this text also uses "
+                "the ASCII `,` (the article has only ASCII commas): put both widths in one class"
+            )
         if any(m == "" for m in found):
             raise Hint("the pattern also matches empty text; it must match exactly one comma")
         if any(len(m) > 1 and set(m) <= {",", "，"} for m in found):
@@ -216,7 +225,7 @@ def q5(answer: Any) -> str:
 # ---------------------------------------------------------------- 01.6 the doubled caption
 
 
-@question("01.6")
+@question("01.6", decode_hint=ARTICLE_IS_UTF8)
 def q6(answer: Any) -> str:
     from secondment.article import load_article
 
