@@ -13,7 +13,13 @@ from checks_support import hint, passes
 
 from secondment.article import load_article, normalise, read_article_text, sentences
 from secondment.checks import evaluate
-from secondment.checks.ex03 import DIGIT_QUANTITIES, NEW_REPORT, NUMERAL_QUANTITIES, SENTENCE
+from secondment.checks.ex03 import (
+    DIGIT_QUANTITIES,
+    NEW_REPORT,
+    NUMERAL_QUANTITIES,
+    SENTENCE,
+    UNSEEN_REPORTS,
+)
 from secondment.extract import find_cadres, find_quantities, find_ranks
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -363,29 +369,37 @@ def test_q6_wrong_answers_get_hints():
 RANK = re.compile(rf"(?P<rank>(?:省部|厅局|县处|乡科)级|{HAN}{{2,4}}人才)(?:干部)?(?P<count>\d+)名")
 
 
-def rank_counts(pattern=RANK):
-    rank_sentence = next(s for s in BODY_SENTENCES if "级干部" in s)
-    return [m["count"] for m in pattern.finditer(rank_sentence)]
+def counting(pattern=RANK, convert=int):
+    """A student's rank_counts function built on a pattern."""
+    return lambda sentence: {m["rank"]: convert(m["count"]) for m in pattern.finditer(sentence)}
 
 
 def test_q7_right_answers_pass():
-    total = sum(int(c) for c in rank_counts())
-    assert total == sum(r.count for r in find_ranks(ARTICLE)) == 100
-    passes("03.7", total)
-    passes("03.7", float(total))
+    rank_sentence = next(s for s in BODY_SENTENCES if "级干部" in s)
+    assert sum(counting()(rank_sentence).values()) == sum(r.count for r in find_ranks(ARTICLE))
+    passes("03.7", counting())
+    passes("03.7", counting(convert=float))
+    assert "= 100" in evaluate("03.7", counting()).message
 
 
 def test_q7_wrong_answers_get_hints():
-    counts = rank_counts()
-    assert "joined as text" in hint("03.7", "".join(counts))
-    assert "joined as text" in hint("03.7", int("".join(counts)))
+    assert "your function itself" in hint("03.7", 100)  # the number in the question
+    assert "returns one number" in hint("03.7", lambda s: sum(counting()(s).values()))
+    assert "counts alone" in hint("03.7", lambda s: list(counting()(s).values()))
+    assert "counts are text" in hint("03.7", counting(convert=str))
     only_ji = re.compile(r"(?P<rank>(?:省部|厅局|县处|乡科)级)(?:干部)?(?P<count>\d+)名")
-    assert "one rank is missing" in hint("03.7", sum(int(c) for c in rank_counts(only_ji)))
-    twice = [m["count"] for s in BODY_SENTENCES * 2 if "级干部" in s for m in RANK.finditer(s)]
-    assert "added twice" in hint("03.7", sum(int(c) for c in twice))
-    assert "add the counts up" in hint("03.7", [int(c) for c in counts])
-    assert "too big" in hint("03.7", 150)
-    assert "True/False" in hint("03.7", True)
+    assert "one rank is missing" in hint("03.7", counting(only_ji))
+    full_width_only = re.compile(rf"(?P<rank>{HAN}+级)干部(?P<count>\d+)名，")
+    message = hint("03.7", counting(full_width_only))
+    assert "a total of 0" in message and "ASCII ," in message
+    ascii_only = re.compile(
+        rf"(?P<rank>(?:省部|厅局|县处|乡科)级|{HAN}{{2,4}}人才)(?:干部)?(?P<count>\d+)名(?=[,。])"
+    )
+    assert "misses the rank" in hint("03.7", counting(ascii_only))
+    library = hint("03.7", lambda s: {r.rank: r.count for r in find_ranks(s)})
+    assert "library's find_ranks" in library
+    only_article = {r.rank: r.count for r in find_ranks(ARTICLE)}
+    assert "in the sentence 北京市此次选派" in hint("03.7", lambda s: only_article)
 
 
 # ---------------------------------------------------------------- 03.8 · a new report
@@ -424,33 +438,51 @@ def lesson_cadres(comma="[,，]", name=rf"{HAN}{{2,4}}", resolve=True, text=NEW_
     return list(found.values())
 
 
+def officials(**options):
+    """A student's find_officials function: the lesson's patterns, on any text."""
+    return lambda text: lesson_cadres(text=text, **options)
+
+
 def test_q8_right_answers_pass():
     right = lesson_cadres()
     assert right == [(c.name, c.home_post, c.host_post) for c in find_cadres(NEW_REPORT)]
-    passes("03.8", right)
-    passes("03.8", right[::-1])
-    passes("03.8", lesson_cadres(comma=",", text=normalise(NEW_REPORT), raw=True))
-    passes("03.8", lesson_cadres(raw=True))
+    for report in UNSEEN_REPORTS:
+        assert lesson_cadres(text=report) == [
+            (c.name, c.home_post, c.host_post) for c in find_cadres(report)
+        ]
+    passes("03.8", officials())
+    passes("03.8", lambda text: officials()(text)[::-1])
+    passes("03.8", lambda text: lesson_cadres(comma=",", text=normalise(text), raw=True))
+    passes("03.8", officials(raw=True))
     indented = [(n, "　" + h, b) for n, h, b in right]  # a full-width indent left on a post
-    passes("03.8", indented)
+    passes("03.8", lambda text: indented if text == NEW_REPORT else officials()(text))
 
 
 def test_q8_wrong_answers_get_hints():
     right = lesson_cadres()
-    assert "full-width punctuation" in hint("03.8", [])
+    assert "your function itself" in hint("03.8", right)  # the list, not the function
+    assert "full-width" in hint("03.8", lambda text: [])
     assert len(lesson_cadres(comma=",")) == 3  # sentences() normalised the commas
-    ascii_dash = lesson_cadres(comma=",", raw=True)  # on the text as written: full-width
-    assert len(ascii_dash) == 2
+    ascii_dash = officials(comma=",", raw=True)  # on the text as written: full-width
+    assert len(ascii_dash(NEW_REPORT)) == 2
     assert "2 officials; the report names 3" in hint("03.8", ascii_dash)
-    greedy = lesson_cadres(resolve=False)
-    assert "runs on" in hint("03.8", greedy)
-    lazy = lesson_cadres(name=rf"{HAN}{{2,3}}?", resolve=False)
+    assert "runs on" in hint("03.8", officials(resolve=False))
+    lazy = officials(name=rf"{HAN}{{2,3}}?", resolve=False)
     assert "cut short" in hint("03.8", lazy)
-    assert "swapped" in hint("03.8", [(n, b, h) for n, h, b in right])
-    assert "马晓春 is the reporter" in hint("03.8", [*right, ("马晓春", "记者", "")])
-    assert "李卫东 appears 2 times" in hint("03.8", [right[0], *right])
+    swapped = [(n, b, h) for n, h, b in right]
+    assert "swapped" in hint("03.8", lambda text: swapped)
+    assert "马晓春 is the reporter" in hint("03.8", lambda text: [*right, ("马晓春", "记者", "")])
+    assert "李卫东 appears 2 times" in hint("03.8", lambda text: [right[0], *right])
     article_cadres = [(c.name, c.home_post, c.host_post) for c in find_cadres(ARTICLE)]
-    assert "not one of the seconded officials named in the report" in hint("03.8", article_cadres)
+    message = hint("03.8", lambda text: article_cadres)
+    assert "not one of the seconded officials named in the report" in message
     first = right[0]
     with_quote = [(first[0], first[1], first[2] + "的李卫东说：“我们"), *right[1:]]
-    assert "still contains punctuation" in hint("03.8", with_quote)
+    assert "still contains punctuation" in hint("03.8", lambda text: with_quote)
+    # A list typed in for this report does not read the others.
+    message = hint("03.8", lambda text: right)
+    assert "not one of the seconded officials named in another report" in message
+    library = hint(
+        "03.8", lambda text: [(c.name, c.home_post, c.host_post) for c in find_cadres(text)]
+    )
+    assert "library's find_cadres" in library

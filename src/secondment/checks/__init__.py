@@ -46,7 +46,7 @@ ANSWERS_ENV = "SECONDMENT_ANSWERS"
 
 Checker = Callable[[Any], "str | None"]
 _REGISTRY: dict[str, Checker] = {}
-_PROBES: dict[str, tuple[tuple[Any, ...], ...]] = {}
+_PROBES: dict[str, Iterable[tuple[Any, ...]] | Callable[[], Iterable[tuple[Any, ...]]]] = {}
 _DECODE_HINTS: dict[str, str] = {}
 _LOADED = False
 
@@ -86,12 +86,15 @@ class Verdict:
 
 
 def question(
-    qid: str, probes: Iterable[tuple[Any, ...]] = (), decode_hint: str = ""
+    qid: str,
+    probes: Iterable[tuple[Any, ...]] | Callable[[], Iterable[tuple[Any, ...]]] = (),
+    decode_hint: str = "",
 ) -> Callable[[Checker], Checker]:
     """Register a checker for one question id such as `03.2`.
 
     `probes` are the argument tuples a function answer is called with, in the kernel; the
-    checker then receives a function that replays those results (and knows no other input).
+    checker then receives a function that replays those results (and knows no other input);
+    a callable gives them lazily (e.g. sentences of the article, read on first use).
     `decode_hint` says which encoding the question's bytes are in, for an answer cell that
     raised UnicodeDecodeError.
     """
@@ -102,7 +105,7 @@ def question(
         if qid in _REGISTRY and _REGISTRY[qid] is not func:
             raise ValueError(f"question {qid} is registered twice")
         _REGISTRY[qid] = func
-        _PROBES[qid] = tuple(tuple(p) for p in probes)
+        _PROBES[qid] = probes if callable(probes) else tuple(tuple(p) for p in probes)
         if decode_hint:
             _DECODE_HINTS[qid] = decode_hint
         return func
@@ -136,7 +139,10 @@ def record(qid: str, answer: Any, problem: str = "") -> dict[str, Any]:
     if answer is NOT_DEFINED:
         return {"question": qid, "problem": "no answer yet: run the answer cell above first"}
     try:
-        return {"question": qid, "answer": describe(answer, _PROBES.get(qid, ()))}
+        probes = _PROBES.get(qid, ())
+        if callable(answer) and callable(probes):
+            probes = probes()
+        return {"question": qid, "answer": describe(answer, probes if callable(answer) else ())}
     except AnswerTooBig as exc:
         return {"question": qid, "problem": f"{exc}: keep it to what the question asks"}
     except Exception as exc:  # an odd object must give a verdict, never a traceback

@@ -56,9 +56,10 @@ def _described_type(name: str) -> type:
 class Recorded:
     """A function answer, rebuilt as the results it gave in the kernel on the check's inputs."""
 
-    def __init__(self, name: str, results: list[tuple[Any, Any]]) -> None:
+    def __init__(self, name: str, results: list[tuple[Any, Any]], names: list[str]) -> None:
         self.__name__ = name
         self.results = results
+        self.names = names  # the global names its code uses (to spot a library call)
 
     def __call__(self, *args: Any) -> Any:
         for probe, (kind, value) in self.results:
@@ -187,7 +188,33 @@ def _describe_function(func: Callable, probes: tuple, sub: Callable) -> dict[str
         except Exception as exc:  # the function's own error is part of its results
             message = str(exc).splitlines()[0][:200] if str(exc) else ""
             results.append([sub(list(args)), ["raised", f"{type(exc).__name__}: {message}"]])
-    return {TAG: "function", "name": getattr(func, "__name__", "function"), "results": results}
+    return {
+        TAG: "function",
+        "name": str(getattr(func, "__name__", "function")),
+        "results": results,
+        "names": sorted(_code_names(func))[:500],
+    }
+
+
+def _code_names(func: Any, depth: int = 0, seen: set | None = None) -> set[str]:
+    """Global and attribute names a function's code uses, and those of the helpers it calls."""
+    seen = seen if seen is not None else set()
+    code = getattr(func, "__code__", None)
+    if code is None or id(code) in seen or depth > 3:
+        return set()
+    seen.add(id(code))
+    names: set[str] = set()
+    stack = [code]
+    while stack:
+        c = stack.pop()
+        names.update(c.co_names)
+        stack.extend(k for k in c.co_consts if hasattr(k, "co_names"))
+    module_globals = getattr(func, "__globals__", {})
+    for name in list(names):
+        helper = module_globals.get(name)
+        if callable(helper) and getattr(helper, "__module__", None) == func.__module__:
+            names |= _code_names(helper, depth + 1, seen)
+    return {str(n) for n in names}
 
 
 def _describe_numpy(value: Any, sub: Callable) -> Any:
@@ -414,7 +441,8 @@ class _Rebuilder:
                     (kind, str(value) if kind == "raised" else self.value(value, depth)),
                 )
             )
-        return Recorded(str(data.get("name", "function")), results)
+        names = [str(n) for n in data.get("names", []) if isinstance(n, str)]
+        return Recorded(str(data.get("name", "function")), results, names)
 
     def tag_array(self, data: dict, depth: int) -> Any:
         import numpy as np

@@ -12,7 +12,6 @@ from functools import lru_cache
 from typing import Any
 
 from secondment.checks import Hint, question
-from secondment.checks.expect import expect_number
 
 #: Question 03.1: a shape-1 sentence of the article, HOME、挂任HOST的NAME.
 SENTENCE = "省交通运输厅副厅长、挂任北京市交通委副主任的王普清说。"
@@ -46,6 +45,11 @@ def _article():
 
 def _type_name(value: Any) -> str:
     return type(value).__name__
+
+
+def _a(value: Any) -> str:
+    name = _type_name(value)
+    return ("an " if name[:1].lower() in "aeiou" else "a ") + name
 
 
 def _is_number(value: Any) -> bool:
@@ -412,39 +416,125 @@ def q6(answer):
     return f"{days} days and {len(want) - days} month range(s), as dates you can subtract"
 
 
-@question("03.7")
-def q7(answer):
-    """The total of the rank breakdown's counts."""
+#: Question 03.7: rank breakdowns the student's function has not seen (other counts, other
+#: ranks, both punctuation widths, both directions of the exchange).
+RANK_SENTENCES = (
+    "北京市此次选派的100名干部中,厅局级干部12名、县处级干部60名、乡科级干部20名,专业技术人才8名。",
+    "河北省选派的50名挂职干部中，厅局级干部8名，县处级干部30名，乡科级干部12名。",
+    "这批干部中,县处级干部24名、乡科级干部9名,另有医疗卫生人才5名。",
+    "在北京挂职的30名干部里，省部级干部2名、厅局级干部10名、县处级干部18名。",
+)
+
+
+def _rank_sentence() -> str:
     from secondment.extract import find_ranks
 
+    return find_ranks(_article())[0].sentence
+
+
+def _rank_probes() -> list[tuple[str]]:
+    return [(s,) for s in (_rank_sentence(), *RANK_SENTENCES)]
+
+
+def _function(answer: Any, name: str, library: str) -> Any:
+    """The student's function, or a hint: a value typed in, or the library's finder."""
+    if not callable(answer):
+        raise Hint(
+            f"answer should be your function itself (answer = {name}), not {_a(answer)}: "
+            "the check runs it on texts you have not seen"
+        )
+    if library in getattr(answer, "names", ()):
+        raise Hint(f"your function calls the library's {library}: write your own pattern")
+    return answer
+
+
+def _call(func: Any, text: str, what: str) -> Any:
+    from secondment.checks.answers import RecordedError
+
+    try:
+        return func(text)
+    except RecordedError as exc:
+        raise Hint(f"your function raised {exc} on {what}") from None
+    except LookupError:
+        raise Hint("the check could not run your function on its sentences") from None
+
+
+@question("03.7", probes=_rank_probes)
+def q7(answer):
+    """A function: a rank sentence → {rank: count}, tried on the article and unseen sentences."""
+    from secondment.article import normalise
+    from secondment.extract import find_ranks
+
+    func = _function(answer, "rank_counts", "find_ranks")
+    for index, sentence in enumerate((_rank_sentence(), *RANK_SENTENCES)):
+        what = "the article's sentence" if index == 0 else f"the sentence {sentence[:12]}…"
+        got = _call(func, sentence, what)
+        want = {r.rank: r.count for r in find_ranks(normalise(sentence))}
+        if isinstance(got, (list, tuple)) and got and all(_is_number(c) for c in got):
+            raise Hint("your function returns the counts alone: return a dict {rank: count}")
+        if _is_number(got):
+            raise Hint("your function returns one number: return a dict {rank: count}")
+        if not isinstance(got, dict):
+            raise Hint(f"your function should return a dict {{rank: count}}, not {_a(got)}")
+        if not got:
+            width = "full-width ，" if "，" in sentence else "ASCII ,"
+            raise Hint(
+                f"your function finds no rank in {what} (a total of 0): its commas are the "
+                f"{width}; does your pattern depend on one width?"
+            )
+        if any(isinstance(c, str) for c in got.values()):
+            raise Hint("the counts are text: convert each one with int() before adding")
+        if not all(_is_number(c) for c in got.values()):
+            raise Hint("the counts should be numbers (int)")
+        clean = {str(k).strip(): int(v) for k, v in got.items()}
+        if clean == want:
+            continue
+        missing = [r for r in want if r not in clean]
+        if missing and all(r.endswith("级") for r in clean) and not missing[0].endswith("级"):
+            raise Hint(f"in {what} one rank is missing: not every rank in the sentence ends in 级")
+        if missing:
+            raise Hint(f"in {what} your function misses the rank {missing[0]}")
+        extra = [r for r in clean if r not in want]
+        if extra:
+            raise Hint(f"in {what} {extra[0]!r} is not a rank label as written; check the group")
+        raise Hint(f"in {what} some counts are not right")
     counts = [r.count for r in find_ranks(_article())]
     total = sum(counts)
-    glued = "".join(str(c) for c in counts)
-    if isinstance(answer, (list, tuple, dict)):
-        raise Hint(f"answer is a {_type_name(answer)}: add the counts up to one number")
-    if (isinstance(answer, str) and answer.strip() == glued) or (
-        _is_number(answer) and answer == int(glued)
-    ):
-        raise Hint("the counts were joined as text: convert each one with int() before adding")
-    if _is_number(answer) and answer in {total - c for c in counts}:
-        raise Hint("one rank is missing: not every rank in the sentence ends in 级")
-    if _is_number(answer) and answer == 2 * total:
-        raise Hint("every count was added twice: use the one sentence of the breakdown")
-    expect_number(answer, total, what="the total")
-    return f"{' + '.join(map(str, counts))} = {total}: the parts add up to the whole (百名)"
+    return (
+        f"{' + '.join(map(str, counts))} = {total}: the parts add up to the whole (百名), "
+        "and your function reads other reports too"
+    )
 
 
-@question("03.8")
+#: Question 03.8: reports the student's function has not seen, in the two shapes the question
+#: names (HOME、挂任HOST的NAME and the dash list), one each way and in each punctuation width.
+UNSEEN_REPORTS = (
+    "  省科技厅副厅长、挂任北京市科委副主任的孙建国介绍,两地已共建创新平台12个。\n"
+    "  ——周丽华,省环保厅大气处处长,挂任北京市环保局大气处副处长。她参与制定了两地联防联控方案。",
+    "　　北京市水务局副局长、挂任承德市副市长的郭永明在调研时说，要守好京津冀的水源。\n"
+    "　　——黄晓梅，北京市商务委处长，挂任廊坊市商务局副局长。她推动两地企业签约项目20多个。",
+)
+
+
+@question("03.8", probes=[(t,) for t in (NEW_REPORT, *UNSEEN_REPORTS)])
 def q8(answer):
-    """The officials of NEW_REPORT as (name, home_post, host_post)."""
+    """A function: a report → its officials as (name, home_post, host_post), tried on
+    NEW_REPORT and on reports the student has not seen."""
     from secondment.extract import find_cadres
 
-    want = [(c.name, c.home_post, c.host_post) for c in find_cadres(NEW_REPORT)]
-    got = _cadre_rows(answer)
-    if not got:
-        raise Hint(
-            "no officials found: this report uses full-width punctuation (，：); does your "
-            "pattern accept it, or did you normalise() the text first?"
-        )
-    _compare_cadres(got, want, NEW_REPORT, "the report")
-    return f"{len(want)} officials sent from Beijing to Hebei: the same patterns, a new report"
+    func = _function(answer, "find_officials", "find_cadres")
+    for index, text in enumerate((NEW_REPORT, *UNSEEN_REPORTS)):
+        label = "the report" if index == 0 else f"another report ({text.strip()[:10]}…)"
+        want = [(c.name, c.home_post, c.host_post) for c in find_cadres(text)]
+        got = _cadre_rows(_call(func, text, label))
+        if not got:
+            width = "full-width (，：)" if "，" in text else "ASCII (,)"
+            raise Hint(
+                f"no officials found in {label}: it uses {width} punctuation; does your "
+                "pattern accept both widths, or did you normalise() the text first?"
+            )
+        _compare_cadres(got, want, text, label)
+    return (
+        f"{len(find_cadres(NEW_REPORT))} officials sent from Beijing to Hebei, and your "
+        "function reads other reports, either way and in either width"
+    )
