@@ -299,12 +299,22 @@ def q2(answer):
     return f"the {len(want)} officials, {shapes} sentence shapes, each person once"
 
 
-@question("03.3")
+#: Question 03.3: quantities the student's parser has not seen, in the measure words it names.
+UNSEEN_DIGIT_QUANTITIES = ("30余次", "12个多月", "8家", "40多个", "7项", "20多家", "15个")
+
+
+@question("03.3", probes=[(t,) for t in DIGIT_QUANTITIES + UNSEEN_DIGIT_QUANTITIES])
 def q3(answer):
-    """(value, qualifier, unit) for each text of DIGIT_QUANTITIES."""
-    want = _expected_quantities(DIGIT_QUANTITIES)
-    got = _quantity_rows(answer, DIGIT_QUANTITIES)
-    _compare_quantities(got, want, DIGIT_QUANTITIES)
+    """The function parse_quantity, tried on DIGIT_QUANTITIES and on quantities not seen."""
+    if isinstance(answer, (list, tuple)):
+        raise Hint(
+            "answer should be your function itself (answer = parse_quantity), not its results: "
+            "the check runs it on quantities you have not seen"
+        )
+    func = _function(answer, "parse_quantity", "find_quantities")
+    for texts in (DIGIT_QUANTITIES, UNSEEN_DIGIT_QUANTITIES):
+        got = _quantity_rows([_call(func, t, t) for t in texts], texts)
+        _compare_quantities(got, _expected_quantities(texts), texts)
     return "number, then 多 or 余, then an optional 个, then the measure word"
 
 
