@@ -151,3 +151,18 @@ def test_an_unwritable_out_is_refused_before_grading(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "cannot write the gradebook" in err and len(err.strip().splitlines()) == 1
     assert not feedback_folder(out).exists()
+
+
+@pytest.mark.parametrize("mode", ["none", "unprivileged-user"])
+def test_the_fallback_isolations_grade_a_solution_too(tmp_path, monkeypatch, mode):
+    from secondment import grade as grading
+
+    if mode == "unprivileged-user" and not (
+        os.geteuid() == 0 and grading._probe([], grading._as_nobody)
+    ):
+        pytest.skip("user nobody cannot run this Python here (it lives in a private folder)")
+    monkeypatch.setenv("SECONDMENT_ISOLATION", mode)
+    subs = tmp_path / "submissions"
+    path = _put(subs, "ada/01.ipynb", EX01)
+    rows = grade([path], root=subs, limits=Limits(cell_timeout=60, notebook_timeout=120))
+    assert len(rows) == 8 and all(r.passed for r in rows), [(r.status, r.detail) for r in rows]
