@@ -149,25 +149,54 @@ def q3(answer: Any) -> str:
 # ---------------------------------------------------------------- 01.4 two commas
 
 
-@question("01.4", decode_hint=ARTICLE_IS_UTF8)
-def q4(answer: Any) -> str:
-    from secondment.article import read_article_text
+#: Question 01.4: texts the student's comma counter has not seen, besides the article.
+COMMA_TEXTS = (
+    MIXED,
+    "２０１６年３月，北京市选派３０名干部赴河北挂职，为期一年，涉及交通、生态、产业。",
+    "交通、生态、产业,三个领域,两地共同推进。",
+)
 
-    text = read_article_text()
-    ascii_n, full_n = text.count(","), text.count("，")
-    got_ascii, got_full = _pair(answer, "ASCII commas, full-width commas")
-    message = f"right: {ascii_n} ASCII commas and {full_n} full-width ones in this article"
-    if (got_ascii, got_full) == (ascii_n, full_n):
-        return message
-    if (got_ascii, got_full) == (full_n, ascii_n) and ascii_n != full_n:
-        raise Hint("the two numbers are swapped: ASCII `,` first, then full-width `，`")
-    if text.count("、") in (got_ascii, got_full):
-        raise Hint("you counted `、`, the enumeration comma (顿号); the question is about `，`")
-    if got_ascii == ascii_n + full_n and full_n:
-        raise Hint("the first number should count only the ASCII commas")
-    _number(got_ascii, ascii_n, "the number of ASCII commas `,`")
-    _number(got_full, full_n, "the number of full-width commas `，`")
-    return message
+
+def _comma_probes() -> list[tuple[str]]:
+    from secondment.article import normalise, read_article_text
+
+    return [(t,) for t in (normalise(read_article_text()), *COMMA_TEXTS)]
+
+
+@question("01.4", probes=_comma_probes, decode_hint=ARTICLE_IS_UTF8)
+def q4(answer: Any) -> str:
+    from secondment.checks.answers import RecordedError
+
+    if not callable(answer):
+        raise Hint(
+            "the answer should be your function itself (answer = count_commas), not "
+            f"{_a(type(answer).__name__)}: the check runs it on texts you have not seen"
+        )
+    labels = ["the article", "`mixed`", "a full-width sentence", "a sentence with 、 and ,"]
+    for label, (text,) in zip(labels, _comma_probes(), strict=True):
+        try:
+            got = answer(text)
+        except RecordedError as exc:
+            raise Hint(f"your function raised {exc} on {label}") from None
+        except LookupError:
+            raise Hint("the check could not run your function on its texts") from None
+        got_ascii, got_full = _pair(got, "ASCII commas, full-width commas")
+        ascii_n, full_n = text.count(","), text.count("，")
+        if (got_ascii, got_full) == (ascii_n, full_n):
+            continue
+        if (got_ascii, got_full) == (full_n, ascii_n):
+            raise Hint("the two numbers are swapped: ASCII `,` first, then full-width `，`")
+        if text.count("、") in (got_ascii, got_full) and text.count("、"):
+            raise Hint("you counted `、`, the enumeration comma (顿号); the question is about `，`")
+        if got_ascii == ascii_n + full_n and full_n:
+            raise Hint(f"on {label} the first number should count only the ASCII commas")
+        _number(got_ascii, ascii_n, f"on {label}, the number of ASCII commas `,`")
+        _number(got_full, full_n, f"on {label}, the number of full-width commas `，`")
+    text = _comma_probes()[0][0]
+    return (
+        f"right: {text.count(',')} ASCII commas and {text.count('，')} full-width ones in this "
+        "article, and your function counts both widths in any text"
+    )
 
 
 # ---------------------------------------------------------------- 01.5 a pattern for both commas
