@@ -29,7 +29,7 @@ def _clean(raw):
 
 # The right answer of each question, computed the way the solution computes it.
 RIGHT = {
-    "01.1": (len(DATA), len(TEXT)),
+    "01.1": lambda data: (len(data), len(data.decode("utf-8"))),
     "01.2": (len(HEADLINE.encode("utf-8")), len(HEADLINE.encode("gbk"))),
     "01.3": ex01.MYSTERY.decode("gbk"),
     "01.4": lambda text: (text.count(","), text.count("，")),
@@ -44,8 +44,8 @@ RIGHT = {
 
 # Other ways of writing a right answer that must pass too.
 ALSO_RIGHT = [
-    ("01.1", [9861, 3619]),
-    ("01.1", (9861.0, 3619)),
+    ("01.1", lambda data: [len(data), len(data.decode("utf-8"))]),
+    ("01.1", lambda data: (float(len(data)), len(normalise(data.decode("utf-8"))))),
     ("01.2", [57, 39]),
     ("01.3", normalise(ex01.MYSTERY.decode("gbk"))),
     ("01.3", ex01.MYSTERY.decode("gb18030") + "\n"),
@@ -63,14 +63,16 @@ _LINES = normalise(ex01.RAW).splitlines()
 # (question, wrong answer, a fragment the hint must contain)
 WRONG = [
     # 01.1: bytes and characters
-    ("01.1", (3619, 9861), "swapped"),
-    ("01.1", (9861, 9861), "counts bytes too"),
-    ("01.1", (3619, 3619), "counts characters"),
-    ("01.1", (9861, 3121), "only the non-ASCII"),
-    ("01.1", (9860, 3619), "too small"),
-    ("01.1", (9861, 3619.5), "whole number"),
-    ("01.1", "9861", "tuple of two values (bytes, characters), not a str"),
-    ("01.1", (9861,), "two values"),
+    ("01.1", (9861, 3619), "your function itself"),  # the numbers lesson 01 prints
+    ("01.1", lambda data: (9861, 3619), "for the bytes of `mixed`, the number of bytes is too big"),
+    ("01.1", lambda data: (len(data.decode()), len(data)), "swapped"),
+    ("01.1", lambda data: (len(data), len(data)), "counts bytes too"),
+    ("01.1", lambda data: (len(data.decode()),) * 2, "counts characters"),
+    ("01.1", lambda data: (len(data), sum(not c.isascii() for c in data.decode())), "non-ASCII"),
+    ("01.1", lambda data: (len(data) - 1, len(data.decode())), "too small"),
+    ("01.1", lambda data: (len(data), len(data.decode()) + 0.5), "whole number"),
+    ("01.1", lambda data: str(len(data)), "tuple of two values (bytes, characters), not a str"),
+    ("01.1", lambda data: (len(data),), "two values"),
     # 01.2: one headline, two encodings
     ("01.2", (39, 57), "swapped"),
     ("01.2", (3, 2), "one hanzi"),

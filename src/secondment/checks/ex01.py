@@ -75,25 +75,62 @@ def _number(value: Any, expected: int, what: str) -> None:
 # ---------------------------------------------------------------- 01.1 bytes and characters
 
 
-@question("01.1", decode_hint=ARTICLE_IS_UTF8)
-def q1(answer: Any) -> str:
-    from secondment.article import article_path, read_article_text
+#: Question 01.1: UTF-8 bytes the student's function has not seen, besides the article's.
+SIZE_TEXTS = (MIXED, "abc, 123", "河北百名干部挂职北京 5个多月干成了什么?")
 
-    n_bytes = len(article_path().read_bytes())
-    n_chars = len(read_article_text())
-    got_bytes, got_chars = _pair(answer, "bytes, characters")
-    if (got_bytes, got_chars) == (n_chars, n_bytes):
-        raise Hint("the two numbers are swapped: bytes first, then characters")
-    if got_chars == n_bytes:
-        raise Hint("the second number counts bytes too: count the characters of the decoded text")
-    if got_bytes == n_chars:
-        raise Hint("the first number counts characters: count the bytes of the file itself")
-    _number(got_bytes, n_bytes, "the number of bytes")
-    non_ascii = sum(1 for ch in read_article_text() if not ch.isascii())
-    if got_chars == non_ascii:
-        raise Hint("you counted only the non-ASCII characters; len() of the text counts them all")
-    _number(got_chars, n_chars, "the number of characters")
-    return f"right: {n_bytes} bytes hold {n_chars} characters, most of them 3 bytes each"
+
+def _size_probes() -> list[tuple[bytes]]:
+    from secondment.article import article_path
+
+    return [(article_path().read_bytes(),), *((t.encode("utf-8"),) for t in SIZE_TEXTS)]
+
+
+def _run_function(answer: Any, name: str, text: Any, label: str) -> Any:
+    """Call a function answer (rebuilt from its results in the kernel), or a hint."""
+    from secondment.checks.answers import RecordedError
+
+    if not callable(answer):
+        raise Hint(
+            f"the answer should be your function itself (answer = {name}), not "
+            f"{_a(type(answer).__name__)}: the check runs it on texts you have not seen"
+        )
+    try:
+        return answer(text)
+    except RecordedError as exc:
+        raise Hint(f"your function raised {exc} on {label}") from None
+    except LookupError:
+        raise Hint("the check could not run your function on its texts") from None
+
+
+@question("01.1", probes=_size_probes, decode_hint=ARTICLE_IS_UTF8)
+def q1(answer: Any) -> str:
+    labels = ["the article's bytes", "the bytes of `mixed`", "ASCII bytes", "the headline's bytes"]
+    for label, (data,) in zip(labels, _size_probes(), strict=True):
+        got = _run_function(answer, "sizes", data, label)
+        n_bytes, text = len(data), data.decode("utf-8")
+        n_chars = len(text)
+        got_bytes, got_chars = _pair(got, "bytes, characters")
+        if (got_bytes, got_chars) == (n_bytes, n_chars):
+            continue
+        if (got_bytes, got_chars) == (n_chars, n_bytes):
+            raise Hint("the two numbers are swapped: bytes first, then characters")
+        if got_chars == n_bytes:
+            raise Hint(
+                "the second number counts bytes too: count the characters of the decoded text"
+            )
+        if got_bytes == n_chars:
+            raise Hint("the first number counts characters: count the bytes themselves")
+        _number(got_bytes, n_bytes, f"for {label}, the number of bytes")
+        if got_chars == sum(1 for ch in text if not ch.isascii()):
+            raise Hint(
+                "you counted only the non-ASCII characters; len() of the text counts them all"
+            )
+        _number(got_chars, n_chars, f"for {label}, the number of characters")
+    data = _size_probes()[0][0]
+    return (
+        f"right: the article's {len(data)} bytes hold {len(data.decode('utf-8'))} characters, "
+        "most of them 3 bytes each"
+    )
 
 
 # ---------------------------------------------------------------- 01.2 one headline, two encodings
@@ -165,21 +202,9 @@ def _comma_probes() -> list[tuple[str]]:
 
 @question("01.4", probes=_comma_probes, decode_hint=ARTICLE_IS_UTF8)
 def q4(answer: Any) -> str:
-    from secondment.checks.answers import RecordedError
-
-    if not callable(answer):
-        raise Hint(
-            "the answer should be your function itself (answer = count_commas), not "
-            f"{_a(type(answer).__name__)}: the check runs it on texts you have not seen"
-        )
     labels = ["the article", "`mixed`", "a full-width sentence", "a sentence with 、 and ,"]
     for label, (text,) in zip(labels, _comma_probes(), strict=True):
-        try:
-            got = answer(text)
-        except RecordedError as exc:
-            raise Hint(f"your function raised {exc} on {label}") from None
-        except LookupError:
-            raise Hint("the check could not run your function on its texts") from None
+        got = _run_function(answer, "count_commas", text, label)
         got_ascii, got_full = _pair(got, "ASCII commas, full-width commas")
         ascii_n, full_n = text.count(","), text.count("，")
         if (got_ascii, got_full) == (ascii_n, full_n):
