@@ -20,7 +20,7 @@ from secondment.checks.ex03 import (
     SENTENCE,
     UNSEEN_REPORTS,
 )
-from secondment.extract import find_cadres, find_quantities, find_ranks
+from secondment.extract import find_cadres, find_events, find_quantities, find_ranks
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTION = ROOT / "exercises" / "solutions" / "03-extracting-facts-solutions.ipynb"
@@ -318,10 +318,11 @@ DATE = re.compile(
 )
 
 
-def spans(last_day=True):
+def spans(text=None, last_day=True, pattern=DATE):
+    """The lesson's date pattern turned into (first, last) pairs, over a text or the body."""
     out = []
-    for s in BODY_SENTENCES:
-        for m in DATE.finditer(s):
+    for s in [text] if text is not None else BODY_SENTENCES:
+        for m in pattern.finditer(s):
             y, mo = int(m["y"]), int(m["m"])
             if m["d"]:
                 out.append((date(y, mo, int(m["d"])),) * 2)
@@ -332,42 +333,53 @@ def spans(last_day=True):
     return out
 
 
+def dater(change=lambda text, pairs: pairs, **options):
+    """A student's date_spans function, its result changed by `change`."""
+    return lambda text: change(text, spans(text, **options))
+
+
 def test_q6_right_answers_pass():
     right = spans()
     assert right[-1] == (date(2015, 11, 1), date(2016, 5, 31))
-    passes("03.6", right)
-    passes("03.6", [list(pair) for pair in right])
+    assert spans(ARTICLE.body) == right
+    passes("03.6", dater())
+    passes("03.6", dater(lambda text, pairs: [list(pair) for pair in pairs]))
 
 
 def test_q6_wrong_answers_get_hints():
-    right = spans()
-    assert "last day of its last month" in hint("03.6", spans(last_day=False))
-    assert "the items are text" in hint("03.6", [first.isoformat() for first, _ in right])
-    as_text = [(a.isoformat(), b.isoformat()) for a, b in right]
+    assert "your function itself" in hint("03.6", spans())
+    assert "last day of its last month" in hint("03.6", dater(last_day=False))
+    firsts = dater(lambda text, pairs: [first.isoformat() for first, _ in pairs])
+    assert "the items are text" in hint("03.6", firsts)
+    as_text = dater(lambda text, pairs: [(a.isoformat(), b.isoformat()) for a, b in pairs])
     assert "the days are text" in hint("03.6", as_text)
-    assert "pair (first day, last day)" in hint("03.6", [first for first, _ in right])
-    stamps = [tuple(datetime(d.year, d.month, d.day) for d in pair) for pair in right]
+    assert "pair (first day, last day)" in hint("03.6", dater(lambda t, p: [a for a, _ in p]))
+    stamps = dater(
+        lambda t, p: [tuple(datetime(d.year, d.month, d.day) for d in pair) for pair in p]
+    )
     assert "not datetime.datetime" in hint("03.6", stamps)
-    day_only = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
-    days = [
-        (date(*map(int, m.groups())),) * 2 for s in BODY_SENTENCES for m in day_only.finditer(s)
-    ]
-    assert "3 events; the body has 4" in hint("03.6", days)
+    day_only = re.compile(r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日(?P<y2>)(?P<m2>)")
+    assert "3 events; the body has 4" in hint("03.6", dater(pattern=day_only))
     month = re.compile(r"(\d{4})年(\d{1,2})月(?!\d)")
-    split_range = [
-        *right[:3],
-        *[
+
+    def split_range(text):
+        days = [pair for pair in spans(text) if pair[0] == pair[1]]
+        months = [
             (date(y, mo, 1), date(y, mo, calendar.monthrange(y, mo)[1]))
-            for s in BODY_SENTENCES
-            for y, mo in (map(int, m.groups()) for m in month.finditer(s))
-        ],
-    ]
+            for y, mo in (map(int, m.groups()) for m in month.finditer(text))
+        ]
+        return days + months
+
     assert "a range 自…至… is one event" in hint("03.6", split_range)
-    assert "reading order" in hint("03.6", right[::-1])
-    reversed_pairs = [(b, a) for a, b in right]
-    assert "ends before it starts" in hint("03.6", reversed_pairs)
+    assert "reading order" in hint("03.6", dater(lambda text, pairs: pairs[::-1]))
+    assert "ends before it starts" in hint("03.6", dater(lambda t, p: [(b, a) for a, b in p]))
+    right = spans()
     mid_month = [*right[:3], (date(2015, 11, 27), right[3][1])]
-    assert "first day of its first month" in hint("03.6", mid_month)
+    assert "first day of its first month" in hint("03.6", lambda text: mid_month)
+    # Right for the article's body, typed in; wrong on the texts it has not seen.
+    assert "the text 2016年3月15日" in hint("03.6", lambda text: right)
+    library = hint("03.6", lambda text: [(e.start, e.end) for e in find_events(text)])
+    assert "library's find_events" in library
 
 
 # ---------------------------------------------------------------- 03.7 · ranks

@@ -360,11 +360,23 @@ def q5(answer):
     return f"{mentions} mentions of {facts} figures: {top} alone is written {times} times"
 
 
-@question("03.6")
-def q6(answer):
-    """Each dated event of the body as (first day, last day), datetime.date objects."""
+#: Question 03.6: dated texts the student's function has not seen (a day, a month range across
+#: a year, a month alone next to a day; both punctuation widths).
+UNSEEN_DATED = (
+    "2016年3月15日,北京市选派第二批干部赴冀挂职。",
+    "自2015年10月至2016年1月，两地联合开展执法行动。",
+    "2015年12月，挂职干部座谈会在石家庄召开；2016年2月3日，第二次会议召开。",
+)
+
+
+def _date_probes() -> list[tuple[str]]:
+    return [(t,) for t in (_article().body, *UNSEEN_DATED)]
+
+
+def _spans_of(text: str) -> list[tuple[Any, Any]]:
+    """The truth: each dated event of a text as (first day, last day)."""
     import calendar
-    from datetime import date, datetime
+    from datetime import date
 
     from secondment.extract import find_events
 
@@ -375,7 +387,30 @@ def q6(answer):
         y2, m2 = map(int, end.split("-"))
         return date(y1, m1, 1), date(y2, m2, calendar.monthrange(y2, m2)[1])
 
-    want = [span(e.start, e.end) for e in find_events(_article())]
+    return [span(e.start, e.end) for e in find_events(text)]
+
+
+@question("03.6", probes=_date_probes)
+def q6(answer):
+    """The function date_spans(text): each dated event as (first day, last day), in order,
+    tried on the article's body and on texts not seen."""
+    if isinstance(answer, (list, tuple)):
+        raise Hint(
+            "answer should be your function itself (answer = date_spans), not its results: "
+            "the check runs it on texts you have not seen"
+        )
+    func = _function(answer, "date_spans", "find_events")
+    for index, (text,) in enumerate(_date_probes()):
+        where = "the body" if index == 0 else f"the text {text[:14]}…"
+        _compare_spans(_call(func, text, where), _spans_of(text), where)
+    want = _spans_of(_article().body)
+    days = sum(first == last for first, last in want)
+    return f"{days} days and {len(want) - days} month range(s), as dates you can subtract"
+
+
+def _compare_spans(answer: Any, want: list[tuple[Any, Any]], where: str) -> None:
+    from datetime import date, datetime
+
     items = _items(answer)
     got = []
     for item in items:
@@ -398,12 +433,12 @@ def q6(answer):
         got.append(tuple(item))
     if len(got) > len(want):
         raise Hint(
-            f"{len(got)} events, more than the body's {len(want)}: a range 自…至… is one "
-            "event, not two, and each date counts once"
+            f"{len(got)} events, more than the {len(want)} in {where}: a range 自…至… is "
+            "one event, not two, and each date counts once"
         )
     if len(got) < len(want):
         raise Hint(
-            f"{len(got)} events; the body has {len(want)}: does your pattern find a date "
+            f"{len(got)} events; {where} has {len(want)}: does your pattern find a date "
             "without a day, and a range?"
         )
     if any(first > last for first, last in got):
@@ -419,11 +454,9 @@ def q6(answer):
             )
         if right_first != right_last and first.replace(day=1) == right_first and first.day != 1:
             raise Hint("a month range starts on the first day of its first month")
-        raise Hint(f"the event starting {first.isoformat()} is not right yet")
+        raise Hint(f"in {where} the event starting {first.isoformat()} is not right yet")
     if got != want:
-        raise Hint("the right events, but not in reading order")
-    days = sum(first == last for first, last in want)
-    return f"{days} days and {len(want) - days} month range(s), as dates you can subtract"
+        raise Hint(f"the right events of {where}, but not in reading order")
 
 
 #: Question 03.7: rank breakdowns the student's function has not seen (other counts, other
