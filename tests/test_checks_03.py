@@ -240,6 +240,11 @@ def parse_numeral(text, convert=chinese_to_int, about=True):
     return (convert(m["num"]), qualifier, m["unit"])
 
 
+def numerals(convert=chinese_to_int, about=True, change=lambda text, row: row):
+    """A student's parse_any_quantity function, its rows changed by `change`."""
+    return lambda text: change(text, parse_numeral(text, convert, about))
+
+
 def test_q4_right_answers_pass():
     right = [parse_numeral(t) for t in NUMERAL_QUANTITIES]
     assert right == [
@@ -250,32 +255,31 @@ def test_q4_right_answers_pass():
         (350, "exact", "家"),
         (105, "exact", "项"),
     ]
-    passes("03.4", right)
-    passes("03.4", [(float(v), q, u) for v, q, u in right])
+    passes("03.4", numerals())
+    passes("03.4", numerals(change=lambda text, row: (float(row[0]), *row[1:])))
 
 
 def test_q4_wrong_answers_get_hints():
-    bare_zero = [
-        parse_numeral(t, lambda n: chinese_to_int(n, bare_unit_counts_one=False))
-        for t in NUMERAL_QUANTITIES
-    ]
+    assert "your function itself" in hint("03.4", [parse_numeral(t) for t in NUMERAL_QUANTITIES])
+    bare_zero = numerals(lambda n: chinese_to_int(n, bare_unit_counts_one=False))
     assert "十五名: the value is not right; a 十, 百 or 千 with no digit" in hint("03.4", bare_zero)
-    by_digit = [parse_numeral(t, digit_by_digit) for t in NUMERAL_QUANTITIES]
-    assert "十五名: the value is not right" in hint("03.4", by_digit)
-    no_about = [parse_numeral(t, about=False) for t in NUMERAL_QUANTITIES]
+    assert "十五名: the value is not right" in hint("03.4", numerals(digit_by_digit))
+    no_about = numerals(about=False)
     assert "三个小时左右: 左右 after the measure word means about" in hint("03.4", no_about)
-    wrong_zero = [parse_numeral(t) for t in NUMERAL_QUANTITIES]
-    wrong_zero[-1] = (150, "exact", "项")
+
+    def only(text, row, wrong, target="一百零五项"):
+        return wrong if text == target else row
+
+    wrong_zero = numerals(change=lambda t, r: only(t, r, (150, "exact", "项")))
     assert "零 (zero)" in hint("03.4", wrong_zero)
-    with_about = [parse_numeral(t) for t in NUMERAL_QUANTITIES]
-    with_about[0] = (3, "about", "小时左右")
+    with_about = numerals(change=lambda t, r: only(t, r, (3, "about", "小时左右"), "三个小时左右"))
     assert "measure word alone" in hint("03.4", with_about)
-    ge_unit = [parse_numeral(t) for t in NUMERAL_QUANTITIES]
-    ge_unit[0] = (3, "about", "个")
+    ge_unit = numerals(change=lambda t, r: only(t, r, (3, "about", "个"), "三个小时左右"))
     assert "个 sits between" in hint("03.4", ge_unit)
-    odd_qualifier = [parse_numeral(t) for t in NUMERAL_QUANTITIES]
-    odd_qualifier[0] = (3, "approx", "小时")
-    assert "one of exact, more_than, about" in hint("03.4", odd_qualifier)
+    odd = numerals(change=lambda t, r: only(t, r, (3, "approx", "小时"), "三个小时左右"))
+    assert "one of exact, more_than, about" in hint("03.4", odd)
+    seen = {t: parse_numeral(t) for t in NUMERAL_QUANTITIES}
+    assert "二十名" in hint("03.4", lambda text: seen.get(text, (0, "exact", "")))
 
 
 # ---------------------------------------------------------------- 03.5 · facts, not mentions

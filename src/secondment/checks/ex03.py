@@ -318,12 +318,22 @@ def q3(answer):
     return "number, then 多 or 余, then an optional 个, then the measure word"
 
 
-@question("03.4")
+#: Question 03.4: numerals the student's parser has not seen.
+UNSEEN_NUMERAL_QUANTITIES = ("二十名", "一千零八家", "两个小时左右", "九十九项", "十二次")
+
+
+@question("03.4", probes=[(t,) for t in NUMERAL_QUANTITIES + UNSEEN_NUMERAL_QUANTITIES])
 def q4(answer):
-    """(value, qualifier, unit) for each text of NUMERAL_QUANTITIES."""
-    want = _expected_quantities(NUMERAL_QUANTITIES)
-    got = _quantity_rows(answer, NUMERAL_QUANTITIES)
-    _compare_quantities(got, want, NUMERAL_QUANTITIES)
+    """The function parse_any_quantity, tried on NUMERAL_QUANTITIES and on numerals not seen."""
+    if isinstance(answer, (list, tuple)):
+        raise Hint(
+            "answer should be your function itself (answer = parse_any_quantity), not its "
+            "results: the check runs it on quantities you have not seen"
+        )
+    func = _function(answer, "parse_any_quantity", "find_quantities")
+    for texts in (NUMERAL_QUANTITIES, UNSEEN_NUMERAL_QUANTITIES):
+        got = _quantity_rows([_call(func, t, t) for t in texts], texts)
+        _compare_quantities(got, _expected_quantities(texts), texts)
     return "numerals in characters become numbers, and 左右 makes a figure approximate"
 
 
