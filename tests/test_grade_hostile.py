@@ -42,9 +42,10 @@ def _set_answer(nb, index, source):
 class Kinds:
     """Each hostile kind: (base notebook, edit); the canary paths come from the test folder."""
 
-    def __init__(self, canary: Path, victim: Path) -> None:
+    def __init__(self, canary: Path, victim: Path, gradebook: Path) -> None:
         self.canary = canary
         self.victim = victim
+        self.gradebook = gradebook
 
     def pickle_exec(self, nb):
         # Unpickling this object would run code that makes every check pass.
@@ -72,6 +73,15 @@ class Kinds:
             f"open({str(self.canary)!r}, 'w').write('escaped')\n"
             f"open({str(self.victim)!r}, 'a').write('tampered')\n"
             "answer = (1, 2)",
+        )
+        return nb
+
+    def reads_others(self, nb):
+        _set_answer(
+            nb,
+            0,
+            f"peek = open({str(self.gradebook)!r}).read() + open({str(self.victim)!r}).read()\n"
+            "answer = peek",
         )
         return nb
 
@@ -151,6 +161,7 @@ class Kinds:
 EXPECTED = {
     "pickle_exec": ("student", {"01.1": "wrong"}, QUESTIONS),
     "write_outside": ("student", {"01.1": "answer-error"}, QUESTIONS),
+    "reads_others": ("student", {"01.1": "answer-error"}, QUESTIONS),
     "os_system": ("student", {"01.1": "unanswered"}, QUESTIONS),
     "memory_bomb": ("solution", {"01.3": "memory-limit"}, ["01.3"]),
     "busy_loop": ("solution", {"01.2": "timeout"}, ["01.2"]),
@@ -174,12 +185,16 @@ def hostile(tmp_path_factory):
     victim = subs / "victim" / "01-reading-the-article-exercises.ipynb"
     victim.parent.mkdir(parents=True)
     victim.write_bytes(SOLUTION.read_bytes())
+    # Last run's gradebook, which no kernel may read.
+    gradebook = tmp / "marks" / "gradebook.csv"
+    gradebook.parent.mkdir()
+    gradebook.write_text("student,passed\nvictim,True\n", encoding="utf-8")
     canaries = []
     for kind, (base, _, _) in EXPECTED.items():
         canary = outside / f"{kind}.txt"
         canaries.append(canary)
         nb = nbformat.read(SOLUTION if base == "solution" else STUDENT, as_version=4)
-        nb = getattr(Kinds(canary, victim), kind)(nb)
+        nb = getattr(Kinds(canary, victim, gradebook), kind)(nb)
         (subs / kind).mkdir()
         nbformat.write(nb, subs / kind / "01-reading-the-article-exercises.ipynb")
     # Also in the repository, should a sandbox let a write through to the course checkout.
@@ -197,7 +212,7 @@ def hostile(tmp_path_factory):
     grader_temp.mkdir()
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(tempfile, "tempdir", str(grader_temp))
-        rows = grade(files, root=subs, only="01", jobs=2, limits=LIMITS)
+        rows = grade(files, root=subs, only="01", jobs=2, limits=LIMITS, hide=[gradebook])
     after = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
     return rows, before, after, canaries, set(grader_temp.iterdir())
 

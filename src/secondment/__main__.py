@@ -95,7 +95,8 @@ def _grade(args: argparse.Namespace) -> int:
     limits = Limits(cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout,
                     memory_mb=args.memory_mb, output_mb=args.output_mb)  # fmt: skip
     print(isolation_line(), flush=True)
-    rows = grade(files, only=args.exercise, jobs=args.jobs, root=root, limits=limits)
+    hide = [out, feedback_folder(out)]  # last time's marks are not the kernels' business
+    rows = grade(files, only=args.exercise, jobs=args.jobs, root=root, limits=limits, hide=hide)
     write_gradebook(rows, out)
     notes = write_feedback(rows, feedback_folder(out))
     print(summary(rows))

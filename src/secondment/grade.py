@@ -229,9 +229,12 @@ _ISOLATION: str | None = None
 
 def _bwrap_command(box: Path, hidden: Iterable[Path]) -> list[str]:
     cmd = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
-    for folder in hidden:  # the submissions and the grader's other temp folders: out of sight
+    # The submissions, the grader's other temp folders and the gradebook: out of sight.
+    for folder in hidden:
         folder = Path(folder).resolve()
-        if folder.is_dir() and not folder.is_relative_to("/tmp") and folder != Path("/"):
+        if folder.is_file():
+            cmd += ["--ro-bind", "/dev/null", str(folder)]
+        elif folder.is_dir() and not folder.is_relative_to("/tmp") and folder != Path("/"):
             needed = (Path(sys.prefix).resolve(), Path(__file__).resolve())
             if not any(p.is_relative_to(folder) for p in needed):
                 cmd += ["--tmpfs", str(folder)]
@@ -657,11 +660,16 @@ def grade(
     jobs: int = 2,
     root: Path | None = None,
     limits: Limits | None = None,
+    hide: Iterable[Path] = (),
 ) -> list[Row]:
-    """Grade every submission; a broken one gets rows with a status, never stops the run."""
+    """Grade every submission; a broken one gets rows with a status, never stops the run.
+
+    `hide` names more files and folders the kernels must not see (the gradebook, its feedback).
+    """
     limits = limits or Limits(cell_timeout=cell_timeout, notebook_timeout=notebook_timeout)
     subs = _submissions(paths, root, only)
     hidden = [Path(root)] if root is not None else []
+    hidden += [Path(p) for p in hide]
     hidden += sorted({s.path.parent.resolve() for s in subs})
     hidden.append(Path(tempfile.gettempdir()))
     if isolation() == "unavailable":  # probe once, before the workers start
