@@ -152,6 +152,17 @@ class Kinds:
         cells[0].source = "def check(question, answer):\n    print(f'✅ {question}: right')"
         return nb
 
+    def patched_decide(self, nb):
+        # Every check in the kernel now shows ✅; the grader decides from the records.
+        _set_answer(
+            nb,
+            0,
+            "import secondment.checks as c\n"
+            "c.decide = lambda q, d: c.Verdict(q, True, 'right', 'correct')\n"
+            "answer = ...",
+        )
+        return nb
+
     def kills_itself(self, nb):
         _set_answer(nb, 3, "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)")
         return nb
@@ -172,6 +183,7 @@ EXPECTED = {
     "reversed_checks": ("solution", {"01.1": "not-run"}, QUESTIONS),
     "syntax_error": ("solution", {"01.3": "answer-error"}, ["01.3"]),
     "fake_ticks": ("student", {q: "not-run" for q in QUESTIONS}, QUESTIONS),
+    "patched_decide": ("student", {q: "unanswered" for q in QUESTIONS}, QUESTIONS),
     "kills_itself": ("solution", {q: "kernel-died" for q in QUESTIONS[3:]}, QUESTIONS[3:]),
 }
 
