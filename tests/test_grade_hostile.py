@@ -177,7 +177,7 @@ EXPECTED = {
     "memory_bomb": ("solution", {"01.3": "memory-limit"}, ["01.3"]),
     "busy_loop": ("solution", {"01.2": "timeout"}, ["01.2"]),
     "swallows_interrupt": ("solution", {q: "timeout" for q in QUESTIONS[1:]}, QUESTIONS[1:]),
-    "million_lines": ("student", {"01.1": "output-limit"}, QUESTIONS),
+    "million_lines": ("student", {"01.1": "output-limit", "01.2": "unanswered"}, QUESTIONS),
     "deleted_checks": ("solution", {q: "not-run" for q in QUESTIONS}, QUESTIONS),
     "moved_checks": ("solution", {"01.1": "wrong", "01.2": "not-run"}, QUESTIONS),
     "reversed_checks": ("solution", {"01.1": "not-run"}, QUESTIONS),

@@ -448,8 +448,9 @@ def _run_child(path: str, cell_timeout: str, output_bytes: str) -> None:
         def output(outs: Any, msg: Any, display_id: Any, cell_index: int) -> Any:
             kept[0] += len(json.dumps(msg.get("content", {}), default=str))
             if kept[0] > int(output_bytes):
+                if not kept[1]:  # the cell that crossed the limit, not every one after it
+                    limited.setdefault(cell_index, "output-limit")
                 kept[1] = True
-                limited.setdefault(cell_index, "output-limit")
                 return None  # dropped: the grader's memory stays bounded
             return keep_output(outs, msg, display_id, cell_index)
 
