@@ -685,6 +685,8 @@ def grade(
     def one(sub: Submission) -> list[Row]:
         if not hasattr(local, "decider"):
             local.decider = _Decider()
+            # Started now, it loads the checks while this worker's first kernel runs.
+            local.decider.proc = local.decider._start()
             with lock:
                 deciders.append(local.decider)
         try:
