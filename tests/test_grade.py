@@ -166,3 +166,14 @@ def test_the_fallback_isolations_grade_a_solution_too(tmp_path, monkeypatch, mod
     path = _put(subs, "ada/01.ipynb", EX01)
     rows = grade([path], root=subs, limits=Limits(cell_timeout=60, notebook_timeout=120))
     assert len(rows) == 8 and all(r.passed for r in rows), [(r.status, r.detail) for r in rows]
+
+
+def test_the_command_says_which_isolation_and_writes_gradebook_and_feedback(tmp_path, capsys):
+    subs = tmp_path / "submissions"
+    _put(subs, "ada/week-1/01.ipynb", EX01)
+    out = tmp_path / "marks" / "gradebook.csv"
+    assert main(["grade", str(subs), "--out", str(out), "--memory-mb", "1536"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert re.fullmatch(r"isolation: (bubblewrap|unprivileged user nobody|none) .*", lines[0])
+    assert re.search(r"^ada +01 +8/8$", "\n".join(lines), re.M)
+    assert out.exists() and (feedback_folder(out) / "ada.md").exists()
