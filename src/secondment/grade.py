@@ -8,8 +8,10 @@ reported and the later one (by modification time) is graded.
 Each notebook runs in a fresh temporary folder holding only a copy of it, with `HOME`,
 `TMPDIR` and the working directory inside that folder, under bubblewrap where it works (the
 system read-only, the submissions hidden, no network, not root), otherwise as an unprivileged
-user when the grader runs as root. Every kernel has limits: address space (`RLIMIT_AS`), time
-per cell and per notebook, and the size of the outputs kept.
+user when the grader runs as root. Only the kernel runs there: the notebook client stays in
+the grader and talks to it over Unix sockets in that folder (the sandbox has no network).
+Every kernel has limits: address space (`RLIMIT_AS`, set with `prlimit`), time per cell and
+per notebook, and the size of the outputs kept.
 
 While it runs, `check()` saves each answer as a JSON record; afterwards a decider process of
 the grader's own reads those records as plain data and decides each question with the same
@@ -60,7 +62,7 @@ CHECK_CALL = re.compile(r"""check\(\s*["'](\d\d)\.(\d+)["']""")
 NOBODY = 65534
 #: Largest answer record read back from a sandbox (a description is bounded well below this).
 MAX_RECORD = 8 * 1024 * 1024
-#: Where the submission's own folder appears inside the bubblewrap sandbox.
+#: Where a folder is bound inside the bubblewrap sandbox unless told otherwise (the probe).
 BOX = "/tmp/box"
 
 
@@ -227,7 +229,7 @@ def _submissions(paths: Iterable[Path], root: Path | None, only: str | None) -> 
 _ISOLATION: str | None = None
 
 
-def _bwrap_command(box: Path, hidden: Iterable[Path]) -> list[str]:
+def _bwrap_command(box: Path, hidden: Iterable[Path], inside: str = BOX) -> list[str]:
     cmd = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
     # The submissions, the grader's other temp folders and the gradebook: out of sight.
     for folder in hidden:
@@ -238,7 +240,7 @@ def _bwrap_command(box: Path, hidden: Iterable[Path]) -> list[str]:
             needed = (Path(sys.prefix).resolve(), Path(__file__).resolve())
             if not any(p.is_relative_to(folder) for p in needed):
                 cmd += ["--tmpfs", str(folder)]
-    cmd += ["--bind", str(box), BOX, "--chdir", BOX, "--unshare-all", "--die-with-parent"]
+    cmd += ["--bind", str(box), inside, "--chdir", inside, "--unshare-all", "--die-with-parent"]
     cmd += ["--uid", str(NOBODY), "--gid", str(NOBODY)]
     return cmd
 
@@ -298,23 +300,6 @@ def isolation_line() -> str:
     }[isolation()]
 
 
-def _limit(limits: Limits, mode: str) -> Any:
-    """preexec_fn of the sandboxed process: resource limits, and the user drop when needed."""
-
-    def apply() -> None:
-        import resource
-
-        memory = limits.memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-        size = limits.file_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-        if mode == "unprivileged-user":
-            _as_nobody()
-
-    return apply
-
-
 # ---------------------------------------------------------------- running one notebook
 
 
@@ -359,73 +344,52 @@ def _prepare_box(box: Path, sub: Submission) -> Path:
     return copy
 
 
+def _wrapper(box: Path, limits: Limits, hidden: list[Path], mode: str) -> list[str]:
+    """The command the kernel is started under: limits, then the sandbox."""
+    memory, size = limits.memory_mb * 1024 * 1024, limits.file_mb * 1024 * 1024
+    cmd = ["prlimit", f"--as={memory}", f"--fsize={size}", "--core=0", "--"]
+    if mode == "bubblewrap":
+        # The box at its own path: the kernel's connection file and sockets live in it.
+        cmd += _bwrap_command(box, hidden, inside=str(box))
+        # Inside its own PID namespace the kernel's parent has another PID: without this,
+        # ipykernel would take its parent for gone and exit.
+        cmd += ["--unsetenv", "JPY_PARENT_PID"]
+    elif mode == "unprivileged-user":
+        cmd += ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", "--"]
+    return cmd
+
+
+def _sandboxed_manager(box: Path, wrapper: list[str]) -> type:
+    """A kernel manager whose kernel starts under `wrapper` and talks over sockets in the box
+    (a Unix socket crosses into the sandbox, which has no network of its own)."""
+    from secondment.execute import _KernelManager
+
+    class Sandboxed(_KernelManager):
+        def __init__(self, **kwargs: Any) -> None:
+            super().__init__(**kwargs)
+            self.transport = "ipc"
+            self.ip = str(box / "kernel")
+            self.connection_file = str(box / ".runtime" / "kernel.json")
+
+        def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
+            return [*wrapper, *super().format_kernel_cmd(extra_arguments)]
+
+        @property
+        def kernel_spec(self) -> Any:
+            # Interrupt by message: a SIGINT to the process group would end the sandbox itself.
+            spec = super().kernel_spec
+            if spec is not None:
+                spec.interrupt_mode = "message"
+            return spec
+
+    return Sandboxed
+
+
 def _run(
     sub: Submission, work: Path, limits: Limits, hidden: list[Path]
 ) -> tuple[str, str, dict[int, str], Path]:
-    """Execute the notebook's copy in the sandbox: (status, detail, limits hit by cell, box)."""
-    mode = isolation()
-    box = work / "box"
-    copy = _prepare_box(box, sub)
-    inside = BOX if mode == "bubblewrap" else str(box)
-    nb_inside = f"{inside}/{copy.name}"
-    runner = [
-        sys.executable,
-        "-m",
-        "secondment.grade",
-        "--run",
-        nb_inside,
-        str(limits.cell_timeout),
-        str(limits.output_mb * 1024 * 1024),
-    ]
-    cmd = [*_bwrap_command(box, hidden), *runner] if mode == "bubblewrap" else runner
-    if mode == "unprivileged-user":
-        for path in [box, *box.rglob("*")]:
-            os.chown(path, NOBODY, NOBODY)
-        os.chmod(work, 0o711)  # nobody may pass through to its box, not list the others
-    env = _sandbox_env(inside)
-    out_path = work / "runner.out"
-    with open(out_path, "wb") as out, open(work / "runner.err", "wb") as err:
-        proc = subprocess.Popen(
-            cmd,
-            cwd=box,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=err,
-            start_new_session=True,
-            preexec_fn=_limit(limits, mode),
-        )
-        try:
-            proc.wait(timeout=limits.notebook_timeout)
-        except subprocess.TimeoutExpired:
-            _kill(proc)
-            return "timeout", f"stopped after {limits.notebook_timeout} s for the notebook", {}, box
-        _kill(proc)  # anything the kernel left behind
-    return (*_runner_result(out_path), box)
-
-
-def _kill(proc: subprocess.Popen) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)  # the kernel is in this group too
-    except (ProcessLookupError, PermissionError):
-        pass
-    proc.wait()
-
-
-def _runner_result(out_path: Path) -> tuple[str, str, dict[int, str]]:
-    try:
-        with open(out_path, "rb") as fh:
-            fh.seek(max(0, out_path.stat().st_size - 4096))
-            tail = fh.read().decode("utf-8", "replace")
-        result = json.loads(tail.strip().splitlines()[-1])
-        cells = {int(k): str(v)[:40] for k, v in dict(result.get("cells", {})).items()}
-        return str(result["status"])[:40], str(result.get("detail", ""))[:300], cells
-    except (OSError, IndexError, ValueError, KeyError, TypeError, AttributeError):
-        return "kernel-died", "the notebook runner stopped without a result", {}
-
-
-def _run_child(path: str, cell_timeout: str, output_bytes: str) -> None:
-    """Sandboxed child: execute the notebook, keep going past errors, print a JSON status."""
+    """Execute the notebook's copy with a sandboxed kernel: (status, detail, limits hit by
+    cell, box). The notebook client runs here; only the kernel runs the submission's code."""
     import logging
 
     import nbformat
@@ -433,36 +397,59 @@ def _run_child(path: str, cell_timeout: str, output_bytes: str) -> None:
 
     from secondment.execute import course_client
 
-    logging.disable(logging.CRITICAL)
+    mode = isolation()
+    box = work / "box"
+    copy = _prepare_box(box, sub)
+    if mode == "unprivileged-user":
+        for path in [box, *box.rglob("*")]:
+            os.chown(path, NOBODY, NOBODY)
+        os.chmod(work, 0o711)  # nobody may pass through to its box, not list the others
+    logging.getLogger("traitlets").setLevel(logging.CRITICAL)  # nbclient logs each timeout
     status, detail = "ok", ""
     timed_out: list[int] = []
     kept = [0, False]  # bytes of output kept, whether some were dropped
     limited: dict[int, str] = {}  # cell index → the limit it hit
+    stopped = threading.Event()
+    nb = nbformat.read(copy, as_version=4)
+    client = course_client(
+        nb, box, limits.cell_timeout, allow_errors=True, interrupt_on_timeout=True
+    )
+    client.kernel_manager_class = _sandboxed_manager(box, _wrapper(box, limits, hidden, mode))
+    keep_output, on_timeout = client.output, client._async_handle_timeout
+
+    def output(outs: Any, msg: Any, display_id: Any, cell_index: int) -> Any:
+        kept[0] += len(json.dumps(msg.get("content", {}), default=str))
+        if kept[0] > limits.output_mb * 1024 * 1024:
+            if not kept[1]:  # the cell that crossed the limit, not every one after it
+                limited.setdefault(cell_index, "output-limit")
+            kept[1] = True
+            return None  # dropped: the grader's memory stays bounded
+        return keep_output(outs, msg, display_id, cell_index)
+
+    async def handle_timeout(timeout: int, cell: Any = None) -> Any:
+        index = next((i for i, c in enumerate(nb.cells) if c is cell), -1)
+        timed_out.append(index)
+        limited.setdefault(index, "timeout")
+        return await on_timeout(timeout, cell)
+
+    def stop() -> None:  # the whole notebook ran too long: end the sandbox and all in it
+        stopped.set()
+        process = getattr(getattr(client.km, "provisioner", None), "process", None)
+        if process is not None:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+
+    client.output = output
+    client._async_handle_timeout = handle_timeout
+    watchdog = threading.Timer(limits.notebook_timeout, stop)
+    watchdog.start()
     try:
-        nb = nbformat.read(path, as_version=4)
-        client = course_client(
-            nb, Path(path).parent, int(cell_timeout), allow_errors=True, interrupt_on_timeout=True
+        # The kernel's own stdout and stderr (not its cell outputs) are nobody's business.
+        client.execute(
+            env=_sandbox_env(str(box)), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        keep_output, on_timeout = client.output, client._async_handle_timeout
-
-        def output(outs: Any, msg: Any, display_id: Any, cell_index: int) -> Any:
-            kept[0] += len(json.dumps(msg.get("content", {}), default=str))
-            if kept[0] > int(output_bytes):
-                if not kept[1]:  # the cell that crossed the limit, not every one after it
-                    limited.setdefault(cell_index, "output-limit")
-                kept[1] = True
-                return None  # dropped: the grader's memory stays bounded
-            return keep_output(outs, msg, display_id, cell_index)
-
-        async def handle_timeout(timeout: int, cell: Any = None) -> Any:
-            index = next((i for i, c in enumerate(nb.cells) if c is cell), -1)
-            timed_out.append(index)
-            limited.setdefault(index, "timeout")
-            return await on_timeout(timeout, cell)
-
-        client.output = output
-        client._async_handle_timeout = handle_timeout
-        client.execute()
         errors = [
             o.get("ename", "")
             for c in nb.cells
@@ -474,9 +461,11 @@ def _run_child(path: str, cell_timeout: str, output_bytes: str) -> None:
             status, detail = "memory-limit", "a cell ran out of memory (MemoryError)"
         elif timed_out:
             status = "timeout"
-            detail = f"{len(timed_out)} cell(s) ran over {cell_timeout} s and were interrupted"
+            detail = (
+                f"{len(timed_out)} cell(s) ran over {limits.cell_timeout} s and were interrupted"
+            )
         elif kept[1]:
-            status, detail = "output-limit", f"more than {int(output_bytes) >> 20} MB of output"
+            status, detail = "output-limit", f"more than {limits.output_mb} MB of output"
         elif errors:
             status = "cell-errors"
             detail = f"{len(errors)} cell(s) raised: " + ", ".join(sorted(set(errors)))
@@ -484,9 +473,11 @@ def _run_child(path: str, cell_timeout: str, output_bytes: str) -> None:
         status, detail = "kernel-died", "the kernel died while running the notebook"
     except Exception as exc:
         status, detail = "run-error", f"{type(exc).__name__}: {str(exc).splitlines()[0][:120]}"
-    result = {"status": status, "detail": detail, "cells": {str(k): v for k, v in limited.items()}}
-    sys.stdout.write("\n" + json.dumps(result) + "\n")
-    sys.stdout.flush()
+    finally:
+        watchdog.cancel()
+    if stopped.is_set():
+        return "timeout", f"stopped after {limits.notebook_timeout} s for the notebook", {}, box
+    return status, detail, limited, box
 
 
 def _records(answers: Path, qids: list[str]) -> dict[str, Any]:
@@ -838,13 +829,8 @@ def save_chart(rows: list[Row], path: Path) -> None:
 
 
 def main(argv: list[str]) -> None:
-    """Entry for the grader's own child processes (`--run`, `--decide`)."""
-    # jsonschema builds an IRI grammar at import (1.5 s of CPU per process) for a format no
-    # notebook schema uses: without it, each sandboxed runner starts in a fraction of that.
-    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
-    if argv[:1] == ["--run"]:
-        _run_child(*argv[1:4])
-    elif argv[:1] == ["--decide"]:
+    """Entry for the grader's own decider processes (`--decide`)."""
+    if argv[:1] == ["--decide"]:
         _decide_child()
     else:
         raise SystemExit("use `python -m secondment grade`")
