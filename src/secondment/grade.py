@@ -21,6 +21,7 @@ unpickled or evaluated, and printed `✅` lines count for nothing.
 
 from __future__ import annotations
 
+import atexit
 import csv
 import io
 import json
@@ -473,8 +474,12 @@ def _run(
         status, detail = "kernel-died", "the kernel died while running the notebook"
     except Exception as exc:
         status, detail = "run-error", f"{type(exc).__name__}: {str(exc).splitlines()[0][:120]}"
+        if "Kernel died before replying" in str(exc):
+            status, detail = "kernel-died", "the kernel did not start (is --memory-mb too small?)"
     finally:
         watchdog.cancel()
+        # nbclient's exit hook would try again to clean up a kernel that is already gone.
+        atexit.unregister(client._cleanup_kernel)
     if stopped.is_set():
         return "timeout", f"stopped after {limits.notebook_timeout} s for the notebook", {}, box
     return status, detail, limited, box
