@@ -360,7 +360,7 @@ def _wrapper(box: Path, limits: Limits, hidden: list[Path], mode: str) -> list[s
     return cmd
 
 
-def _sandboxed_manager(box: Path, wrapper: list[str]) -> type:
+def _sandboxed_manager(box: Path, wrapper: list[str], owner: int | None = None) -> type:
     """A kernel manager whose kernel starts under `wrapper` and talks over sockets in the box
     (a Unix socket crosses into the sandbox, which has no network of its own)."""
     from secondment.execute import _KernelManager
@@ -374,6 +374,12 @@ def _sandboxed_manager(box: Path, wrapper: list[str]) -> type:
 
         def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
             return [*wrapper, *super().format_kernel_cmd(extra_arguments)]
+
+        def write_connection_file(self, **kwargs: Any) -> Any:
+            result = super().write_connection_file(**kwargs)
+            if owner is not None:  # a kernel run as nobody must read its own connection file
+                os.chown(self.connection_file, owner, owner)
+            return result
 
         @property
         def kernel_spec(self) -> Any:
@@ -415,7 +421,9 @@ def _run(
     client = course_client(
         nb, box, limits.cell_timeout, allow_errors=True, interrupt_on_timeout=True
     )
-    client.kernel_manager_class = _sandboxed_manager(box, _wrapper(box, limits, hidden, mode))
+    owner = NOBODY if mode == "unprivileged-user" else None
+    wrapper = _wrapper(box, limits, hidden, mode)
+    client.kernel_manager_class = _sandboxed_manager(box, wrapper, owner)
     keep_output, on_timeout = client.output, client._async_handle_timeout
 
     def output(outs: Any, msg: Any, display_id: Any, cell_index: int) -> Any:
