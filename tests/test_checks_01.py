@@ -29,10 +29,10 @@ def _clean(raw):
 
 # The right answer of each question, computed the way the solution computes it.
 RIGHT = {
-    "01.1": (len(DATA), len(TEXT)),
+    "01.1": lambda data: (len(data), len(data.decode("utf-8"))),
     "01.2": (len(HEADLINE.encode("utf-8")), len(HEADLINE.encode("gbk"))),
     "01.3": ex01.MYSTERY.decode("gbk"),
-    "01.4": (TEXT.count(","), TEXT.count("，")),
+    "01.4": lambda text: (text.count(","), text.count("，")),
     "01.5": "[,，]",
     "01.6": CAPTION,
     "01.7": (
@@ -44,12 +44,13 @@ RIGHT = {
 
 # Other ways of writing a right answer that must pass too.
 ALSO_RIGHT = [
-    ("01.1", [9861, 3619]),
-    ("01.1", (9861.0, 3619)),
+    ("01.1", lambda data: [len(data), len(data.decode("utf-8"))]),
+    ("01.1", lambda data: (float(len(data)), len(normalise(data.decode("utf-8"))))),
     ("01.2", [57, 39]),
     ("01.3", normalise(ex01.MYSTERY.decode("gbk"))),
     ("01.3", ex01.MYSTERY.decode("gb18030") + "\n"),
-    ("01.4", [141, 0]),
+    ("01.4", lambda text: [text.count(","), float(text.count("，"))]),
+    ("01.4", lambda text: (len(re.findall(",", text)), len(re.findall("，", text)))),
     ("01.5", ",|，"),
     ("01.5", "[，,]"),
     ("01.6", " " + CAPTION + "\n"),
@@ -62,14 +63,16 @@ _LINES = normalise(ex01.RAW).splitlines()
 # (question, wrong answer, a fragment the hint must contain)
 WRONG = [
     # 01.1: bytes and characters
-    ("01.1", (3619, 9861), "swapped"),
-    ("01.1", (9861, 9861), "counts bytes too"),
-    ("01.1", (3619, 3619), "counts characters"),
-    ("01.1", (9861, 3121), "only the non-ASCII"),
-    ("01.1", (9860, 3619), "too small"),
-    ("01.1", (9861, 3619.5), "whole number"),
-    ("01.1", "9861", "tuple of two values (bytes, characters), not a str"),
-    ("01.1", (9861,), "two values"),
+    ("01.1", (9861, 3619), "your function itself"),  # the numbers lesson 01 prints
+    ("01.1", lambda data: (9861, 3619), "for the bytes of `mixed`, the number of bytes is too big"),
+    ("01.1", lambda data: (len(data.decode()), len(data)), "swapped"),
+    ("01.1", lambda data: (len(data), len(data)), "counts bytes too"),
+    ("01.1", lambda data: (len(data.decode()),) * 2, "counts characters"),
+    ("01.1", lambda data: (len(data), sum(not c.isascii() for c in data.decode())), "non-ASCII"),
+    ("01.1", lambda data: (len(data) - 1, len(data.decode())), "too small"),
+    ("01.1", lambda data: (len(data), len(data.decode()) + 0.5), "whole number"),
+    ("01.1", lambda data: str(len(data)), "tuple of two values (bytes, characters), not a str"),
+    ("01.1", lambda data: (len(data),), "two values"),
     # 01.2: one headline, two encodings
     ("01.2", (39, 57), "swapped"),
     ("01.2", (3, 2), "one hanzi"),
@@ -86,15 +89,19 @@ WRONG = [
     ("01.3", ex01.MYSTERY.decode("gbk")[:10], "too short"),
     ("01.3", ["2016年3月"], "should be a str"),
     # 01.4: two commas
-    ("01.4", (0, 141), "swapped"),
-    ("01.4", (141, 45), "enumeration comma"),
-    ("01.4", (142, 0), "too big"),
-    ("01.4", (141, 1), "full-width commas `，` is too big"),
-    ("01.4", 141, "tuple of two"),
-    ("01.4", ("141", "0"), "not the text"),
+    ("01.4", (141, 0), "your function itself"),  # the numbers lesson 01 prints
+    ("01.4", lambda text: (141, 0), "on `mixed`, the number of ASCII commas `,` is too big"),
+    ("01.4", lambda text: (text.count("，"), text.count(",")), "swapped"),
+    ("01.4", lambda text: (text.count(","), text.count("、")), "enumeration comma"),
+    ("01.4", lambda text: (text.count(",") + 1, 0), "too big"),
+    ("01.4", lambda text: (text.count(","), 1), "full-width commas `，` is too big"),
+    ("01.4", lambda text: text.count(","), "tuple of two"),
+    ("01.4", lambda text: (str(text.count(",")), "0"), "not the text"),
+    ("01.4", lambda text: (text.count(",") + text.count("，"), 0), "only the ASCII commas"),
     # 01.5: a pattern for both commas
     ("01.5", ",", "misses 2 full-width"),
-    ("01.5", "，", "misses 2 ASCII"),
+    ("01.5", "，", "finds only the full-width ，"),
+    ("01.5", "[，]", "also uses the ASCII `,`"),
     ("01.5", "[,，、]", "not a comma: `、`"),
     ("01.5", ".", "not a comma"),
     ("01.5", "[,，]*", "empty text"),

@@ -48,8 +48,13 @@ def right_2():
     return iso(first_match(STAMP, PAGE))
 
 
+def reporter(pattern=BYLINE, clean=lambda name: re.sub(r"\s+", "", name)):
+    """A student's reporter(lines) function: the first line the byline pattern matches."""
+    return lambda lines: clean(first_match(pattern, lines)["names"])
+
+
 def right_3():
-    return re.sub(r"\s+", "", first_match(BYLINE, PAGE)["names"])
+    return reporter()
 
 
 def right_4():
@@ -126,12 +131,15 @@ WRONG = {
         (lambda: __import__("datetime").datetime(2016, 1, 4, 10, 42), "not a datetime"),
     ],
     "02.3": [
-        ("赵 建", "padded with a space"),
-        ("赵、建", "one person, not two"),
-        ("河北日报、河北新闻网记者 赵 建", "without the outlet"),
-        ("河北日报、河北新闻网", "after 记者"),
-        ("赵", "part of the name"),
-        (["赵建"], "should be a str"),
+        ("赵建", "your function itself"),  # the name typed in
+        (lambda: lambda lines: "赵建", "the reporter of the page of question 8 is not right"),
+        (lambda: reporter(clean=str.strip), "padded with a space"),
+        (lambda: reporter(clean=lambda n: n.replace(" ", "、")), "one person, not two"),
+        (lambda: reporter(r"^□(?P<names>.+)$"), "without the outlet and 记者"),
+        (lambda: reporter(r"^□(?P<names>.+?)记者"), "after 记者"),
+        (lambda: reporter(clean=lambda n: n[:1]), "part of the name"),
+        (lambda: reporter(clean=lambda n: [n]), "should be a str"),
+        (lambda: reporter(r"记者\s*(?P<names>.+)$"), "anchored at the start"),
     ],
     "02.4": [
         (lambda: first_match(DOUBLED, PAGE).string, "twice"),
@@ -242,7 +250,7 @@ def test_every_check_is_tested_with_at_least_three_wrong_answers():
     [
         ("02.1", 2.0),
         ("02.2", " 2016-01-04T10:42\n"),
-        ("02.3", "赵建 "),
+        ("02.3", lambda: reporter(clean=lambda n: re.sub(r"\s+", "", n) + " ")),
         ("02.5", lambda: tuple([list(pair) for pair in right_5()])),
         ("02.5", lambda: [(f" {lab}", f"{k} ") for lab, k in right_5()]),
         ("02.6", r"(他们是[^—]+)——"),

@@ -13,8 +13,14 @@ from checks_support import hint, passes
 
 from secondment.article import load_article, normalise, read_article_text, sentences
 from secondment.checks import evaluate
-from secondment.checks.ex03 import DIGIT_QUANTITIES, NEW_REPORT, NUMERAL_QUANTITIES, SENTENCE
-from secondment.extract import find_cadres, find_quantities, find_ranks
+from secondment.checks.ex03 import (
+    DIGIT_QUANTITIES,
+    NEW_REPORT,
+    NUMERAL_QUANTITIES,
+    SENTENCE,
+    UNSEEN_REPORTS,
+)
+from secondment.extract import find_cadres, find_events, find_quantities, find_ranks
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTION = ROOT / "exercises" / "solutions" / "03-extracting-facts-solutions.ipynb"
@@ -155,40 +161,47 @@ def parse(text, pattern=QUANTITY, convert=int):
     return (convert(m["num"]), qualifier, m["unit"])
 
 
+def parser(pattern=QUANTITY, convert=int, change=lambda text, row: row):
+    """A student's parse_quantity function built on a pattern, its rows changed by `change`."""
+    return lambda text: change(text, parse(text, pattern, convert))
+
+
 def test_q3_right_answers_pass():
-    right = [parse(t) for t in DIGIT_QUANTITIES]
-    assert right[0] == (1000, "more_than", "家")
-    passes("03.3", right)
-    passes("03.3", [parse(t, convert=float) for t in DIGIT_QUANTITIES])
-    passes("03.3", tuple(list(row) for row in right))
+    assert parse(DIGIT_QUANTITIES[0]) == (1000, "more_than", "家")
+    passes("03.3", parser())
+    passes("03.3", parser(convert=float))
+    passes("03.3", parser(change=lambda text, row: list(row)))
 
 
 def test_q3_wrong_answers_get_hints():
-    as_text = [parse(t, convert=str) for t in DIGIT_QUANTITIES]
-    assert "'1000' is text" in hint("03.3", as_text)
+    assert "your function itself" in hint("03.3", [parse(t) for t in DIGIT_QUANTITIES])
+    assert "'1000' is text" in hint("03.3", parser(convert=str))
     no_more2 = re.compile(
         r"(?P<num>\d+)(?P<more>[多余])?(?P<ge>个)?(?P<more2>)(?P<unit>多?月|次|个|项|家)"
     )
-    assert "5个多月: 多 or 余" in hint("03.3", [parse(t, no_more2) for t in DIGIT_QUANTITIES])
-    always_exact = [(v, "exact", u) for v, _, u in (parse(t) for t in DIGIT_QUANTITIES)]
+    assert "5个多月: 多 or 余" in hint("03.3", parser(no_more2))
+    always_exact = parser(change=lambda text, row: (row[0], "exact", row[2]))
     assert "1000余家: 多 or 余 right after the number means more_than" in hint("03.3", always_exact)
     unit_with_more = re.compile(
         r"(?P<num>\d+)(?P<more>)(?P<ge>)(?P<more2>)(?P<unit>[多余]?个?多?[次个项家月])"
     )
-    got = [
-        (int(m["num"]), "more_than" if "多" in t or "余" in t else "exact", m["unit"])
-        for t in DIGIT_QUANTITIES
-        for m in [unit_with_more.fullmatch(t)]
-    ]
-    assert "1000余家: the unit is the measure word alone" in hint("03.3", got)
-    ge_as_unit = [
-        (v, q, "个" if "个" in t else u)
-        for t, (v, q, u) in zip(DIGIT_QUANTITIES, (parse(t) for t in DIGIT_QUANTITIES), strict=True)
-    ]
+
+    def more_in_unit(text):
+        m = unit_with_more.fullmatch(text)
+        return (int(m["num"]), "more_than" if "多" in text or "余" in text else "exact", m["unit"])
+
+    assert "1000余家: the unit is the measure word alone" in hint("03.3", more_in_unit)
+    ge_as_unit = parser(change=lambda text, row: (*row[:2], "个" if "个" in text else row[2]))
     assert "5个多月: here 个 sits between" in hint("03.3", ge_as_unit)
-    assert "one per text (6)" in hint("03.3", [parse(t) for t in DIGIT_QUANTITIES[:5]])
-    assert "3 parts" in hint("03.3", [parse(t)[:2] for t in DIGIT_QUANTITIES])
-    assert "not a str" in hint("03.3", list(DIGIT_QUANTITIES))
+    assert "3 parts" in hint("03.3", parser(change=lambda text, row: row[:2]))
+    assert "not a str" in hint("03.3", lambda text: text)
+    # Right on the six texts given, wrong on the ones it has not seen.
+    seen = {t: parse(t) for t in DIGIT_QUANTITIES}
+    assert "30余次" in hint("03.3", lambda text: seen.get(text, (0, "exact", "")))
+    library = hint(
+        "03.3", lambda t: [(q.value, q.qualifier, q.unit) for q in find_quantities(t)][0]
+    )
+    assert "library's find_quantities" in library
 
 
 # ---------------------------------------------------------------- 03.4 · numerals
@@ -227,6 +240,11 @@ def parse_numeral(text, convert=chinese_to_int, about=True):
     return (convert(m["num"]), qualifier, m["unit"])
 
 
+def numerals(convert=chinese_to_int, about=True, change=lambda text, row: row):
+    """A student's parse_any_quantity function, its rows changed by `change`."""
+    return lambda text: change(text, parse_numeral(text, convert, about))
+
+
 def test_q4_right_answers_pass():
     right = [parse_numeral(t) for t in NUMERAL_QUANTITIES]
     assert right == [
@@ -237,32 +255,31 @@ def test_q4_right_answers_pass():
         (350, "exact", "家"),
         (105, "exact", "项"),
     ]
-    passes("03.4", right)
-    passes("03.4", [(float(v), q, u) for v, q, u in right])
+    passes("03.4", numerals())
+    passes("03.4", numerals(change=lambda text, row: (float(row[0]), *row[1:])))
 
 
 def test_q4_wrong_answers_get_hints():
-    bare_zero = [
-        parse_numeral(t, lambda n: chinese_to_int(n, bare_unit_counts_one=False))
-        for t in NUMERAL_QUANTITIES
-    ]
+    assert "your function itself" in hint("03.4", [parse_numeral(t) for t in NUMERAL_QUANTITIES])
+    bare_zero = numerals(lambda n: chinese_to_int(n, bare_unit_counts_one=False))
     assert "十五名: the value is not right; a 十, 百 or 千 with no digit" in hint("03.4", bare_zero)
-    by_digit = [parse_numeral(t, digit_by_digit) for t in NUMERAL_QUANTITIES]
-    assert "十五名: the value is not right" in hint("03.4", by_digit)
-    no_about = [parse_numeral(t, about=False) for t in NUMERAL_QUANTITIES]
+    assert "十五名: the value is not right" in hint("03.4", numerals(digit_by_digit))
+    no_about = numerals(about=False)
     assert "三个小时左右: 左右 after the measure word means about" in hint("03.4", no_about)
-    wrong_zero = [parse_numeral(t) for t in NUMERAL_QUANTITIES]
-    wrong_zero[-1] = (150, "exact", "项")
+
+    def only(text, row, wrong, target="一百零五项"):
+        return wrong if text == target else row
+
+    wrong_zero = numerals(change=lambda t, r: only(t, r, (150, "exact", "项")))
     assert "零 (zero)" in hint("03.4", wrong_zero)
-    with_about = [parse_numeral(t) for t in NUMERAL_QUANTITIES]
-    with_about[0] = (3, "about", "小时左右")
+    with_about = numerals(change=lambda t, r: only(t, r, (3, "about", "小时左右"), "三个小时左右"))
     assert "measure word alone" in hint("03.4", with_about)
-    ge_unit = [parse_numeral(t) for t in NUMERAL_QUANTITIES]
-    ge_unit[0] = (3, "about", "个")
+    ge_unit = numerals(change=lambda t, r: only(t, r, (3, "about", "个"), "三个小时左右"))
     assert "个 sits between" in hint("03.4", ge_unit)
-    odd_qualifier = [parse_numeral(t) for t in NUMERAL_QUANTITIES]
-    odd_qualifier[0] = (3, "approx", "小时")
-    assert "one of exact, more_than, about" in hint("03.4", odd_qualifier)
+    odd = numerals(change=lambda t, r: only(t, r, (3, "approx", "小时"), "三个小时左右"))
+    assert "one of exact, more_than, about" in hint("03.4", odd)
+    seen = {t: parse_numeral(t) for t in NUMERAL_QUANTITIES}
+    assert "二十名" in hint("03.4", lambda text: seen.get(text, (0, "exact", "")))
 
 
 # ---------------------------------------------------------------- 03.5 · facts, not mentions
@@ -305,10 +322,11 @@ DATE = re.compile(
 )
 
 
-def spans(last_day=True):
+def spans(text=None, last_day=True, pattern=DATE):
+    """The lesson's date pattern turned into (first, last) pairs, over a text or the body."""
     out = []
-    for s in BODY_SENTENCES:
-        for m in DATE.finditer(s):
+    for s in [text] if text is not None else BODY_SENTENCES:
+        for m in pattern.finditer(s):
             y, mo = int(m["y"]), int(m["m"])
             if m["d"]:
                 out.append((date(y, mo, int(m["d"])),) * 2)
@@ -319,42 +337,53 @@ def spans(last_day=True):
     return out
 
 
+def dater(change=lambda text, pairs: pairs, **options):
+    """A student's date_spans function, its result changed by `change`."""
+    return lambda text: change(text, spans(text, **options))
+
+
 def test_q6_right_answers_pass():
     right = spans()
     assert right[-1] == (date(2015, 11, 1), date(2016, 5, 31))
-    passes("03.6", right)
-    passes("03.6", [list(pair) for pair in right])
+    assert spans(ARTICLE.body) == right
+    passes("03.6", dater())
+    passes("03.6", dater(lambda text, pairs: [list(pair) for pair in pairs]))
 
 
 def test_q6_wrong_answers_get_hints():
-    right = spans()
-    assert "last day of its last month" in hint("03.6", spans(last_day=False))
-    assert "the items are text" in hint("03.6", [first.isoformat() for first, _ in right])
-    as_text = [(a.isoformat(), b.isoformat()) for a, b in right]
+    assert "your function itself" in hint("03.6", spans())
+    assert "last day of its last month" in hint("03.6", dater(last_day=False))
+    firsts = dater(lambda text, pairs: [first.isoformat() for first, _ in pairs])
+    assert "the items are text" in hint("03.6", firsts)
+    as_text = dater(lambda text, pairs: [(a.isoformat(), b.isoformat()) for a, b in pairs])
     assert "the days are text" in hint("03.6", as_text)
-    assert "pair (first day, last day)" in hint("03.6", [first for first, _ in right])
-    stamps = [tuple(datetime(d.year, d.month, d.day) for d in pair) for pair in right]
+    assert "pair (first day, last day)" in hint("03.6", dater(lambda t, p: [a for a, _ in p]))
+    stamps = dater(
+        lambda t, p: [tuple(datetime(d.year, d.month, d.day) for d in pair) for pair in p]
+    )
     assert "not datetime.datetime" in hint("03.6", stamps)
-    day_only = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
-    days = [
-        (date(*map(int, m.groups())),) * 2 for s in BODY_SENTENCES for m in day_only.finditer(s)
-    ]
-    assert "3 events; the body has 4" in hint("03.6", days)
+    day_only = re.compile(r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日(?P<y2>)(?P<m2>)")
+    assert "3 events; the body has 4" in hint("03.6", dater(pattern=day_only))
     month = re.compile(r"(\d{4})年(\d{1,2})月(?!\d)")
-    split_range = [
-        *right[:3],
-        *[
+
+    def split_range(text):
+        days = [pair for pair in spans(text) if pair[0] == pair[1]]
+        months = [
             (date(y, mo, 1), date(y, mo, calendar.monthrange(y, mo)[1]))
-            for s in BODY_SENTENCES
-            for y, mo in (map(int, m.groups()) for m in month.finditer(s))
-        ],
-    ]
+            for y, mo in (map(int, m.groups()) for m in month.finditer(text))
+        ]
+        return days + months
+
     assert "a range 自…至… is one event" in hint("03.6", split_range)
-    assert "reading order" in hint("03.6", right[::-1])
-    reversed_pairs = [(b, a) for a, b in right]
-    assert "ends before it starts" in hint("03.6", reversed_pairs)
+    assert "reading order" in hint("03.6", dater(lambda text, pairs: pairs[::-1]))
+    assert "ends before it starts" in hint("03.6", dater(lambda t, p: [(b, a) for a, b in p]))
+    right = spans()
     mid_month = [*right[:3], (date(2015, 11, 27), right[3][1])]
-    assert "first day of its first month" in hint("03.6", mid_month)
+    assert "first day of its first month" in hint("03.6", lambda text: mid_month)
+    # Right for the article's body, typed in; wrong on the texts it has not seen.
+    assert "the text 2016年3月15日" in hint("03.6", lambda text: right)
+    library = hint("03.6", lambda text: [(e.start, e.end) for e in find_events(text)])
+    assert "library's find_events" in library
 
 
 # ---------------------------------------------------------------- 03.7 · ranks
@@ -363,29 +392,37 @@ def test_q6_wrong_answers_get_hints():
 RANK = re.compile(rf"(?P<rank>(?:省部|厅局|县处|乡科)级|{HAN}{{2,4}}人才)(?:干部)?(?P<count>\d+)名")
 
 
-def rank_counts(pattern=RANK):
-    rank_sentence = next(s for s in BODY_SENTENCES if "级干部" in s)
-    return [m["count"] for m in pattern.finditer(rank_sentence)]
+def counting(pattern=RANK, convert=int):
+    """A student's rank_counts function built on a pattern."""
+    return lambda sentence: {m["rank"]: convert(m["count"]) for m in pattern.finditer(sentence)}
 
 
 def test_q7_right_answers_pass():
-    total = sum(int(c) for c in rank_counts())
-    assert total == sum(r.count for r in find_ranks(ARTICLE)) == 100
-    passes("03.7", total)
-    passes("03.7", float(total))
+    rank_sentence = next(s for s in BODY_SENTENCES if "级干部" in s)
+    assert sum(counting()(rank_sentence).values()) == sum(r.count for r in find_ranks(ARTICLE))
+    passes("03.7", counting())
+    passes("03.7", counting(convert=float))
+    assert "= 100" in evaluate("03.7", counting()).message
 
 
 def test_q7_wrong_answers_get_hints():
-    counts = rank_counts()
-    assert "joined as text" in hint("03.7", "".join(counts))
-    assert "joined as text" in hint("03.7", int("".join(counts)))
+    assert "your function itself" in hint("03.7", 100)  # the number in the question
+    assert "returns one number" in hint("03.7", lambda s: sum(counting()(s).values()))
+    assert "counts alone" in hint("03.7", lambda s: list(counting()(s).values()))
+    assert "counts are text" in hint("03.7", counting(convert=str))
     only_ji = re.compile(r"(?P<rank>(?:省部|厅局|县处|乡科)级)(?:干部)?(?P<count>\d+)名")
-    assert "one rank is missing" in hint("03.7", sum(int(c) for c in rank_counts(only_ji)))
-    twice = [m["count"] for s in BODY_SENTENCES * 2 if "级干部" in s for m in RANK.finditer(s)]
-    assert "added twice" in hint("03.7", sum(int(c) for c in twice))
-    assert "add the counts up" in hint("03.7", [int(c) for c in counts])
-    assert "too big" in hint("03.7", 150)
-    assert "True/False" in hint("03.7", True)
+    assert "one rank is missing" in hint("03.7", counting(only_ji))
+    full_width_only = re.compile(rf"(?P<rank>{HAN}+级)干部(?P<count>\d+)名，")
+    message = hint("03.7", counting(full_width_only))
+    assert "a total of 0" in message and "ASCII ," in message
+    ascii_only = re.compile(
+        rf"(?P<rank>(?:省部|厅局|县处|乡科)级|{HAN}{{2,4}}人才)(?:干部)?(?P<count>\d+)名(?=[,。])"
+    )
+    assert "misses the rank" in hint("03.7", counting(ascii_only))
+    library = hint("03.7", lambda s: {r.rank: r.count for r in find_ranks(s)})
+    assert "library's find_ranks" in library
+    only_article = {r.rank: r.count for r in find_ranks(ARTICLE)}
+    assert "in the sentence 北京市此次选派" in hint("03.7", lambda s: only_article)
 
 
 # ---------------------------------------------------------------- 03.8 · a new report
@@ -424,33 +461,51 @@ def lesson_cadres(comma="[,，]", name=rf"{HAN}{{2,4}}", resolve=True, text=NEW_
     return list(found.values())
 
 
+def officials(**options):
+    """A student's find_officials function: the lesson's patterns, on any text."""
+    return lambda text: lesson_cadres(text=text, **options)
+
+
 def test_q8_right_answers_pass():
     right = lesson_cadres()
     assert right == [(c.name, c.home_post, c.host_post) for c in find_cadres(NEW_REPORT)]
-    passes("03.8", right)
-    passes("03.8", right[::-1])
-    passes("03.8", lesson_cadres(comma=",", text=normalise(NEW_REPORT), raw=True))
-    passes("03.8", lesson_cadres(raw=True))
+    for report in UNSEEN_REPORTS:
+        assert lesson_cadres(text=report) == [
+            (c.name, c.home_post, c.host_post) for c in find_cadres(report)
+        ]
+    passes("03.8", officials())
+    passes("03.8", lambda text: officials()(text)[::-1])
+    passes("03.8", lambda text: lesson_cadres(comma=",", text=normalise(text), raw=True))
+    passes("03.8", officials(raw=True))
     indented = [(n, "　" + h, b) for n, h, b in right]  # a full-width indent left on a post
-    passes("03.8", indented)
+    passes("03.8", lambda text: indented if text == NEW_REPORT else officials()(text))
 
 
 def test_q8_wrong_answers_get_hints():
     right = lesson_cadres()
-    assert "full-width punctuation" in hint("03.8", [])
+    assert "your function itself" in hint("03.8", right)  # the list, not the function
+    assert "full-width" in hint("03.8", lambda text: [])
     assert len(lesson_cadres(comma=",")) == 3  # sentences() normalised the commas
-    ascii_dash = lesson_cadres(comma=",", raw=True)  # on the text as written: full-width
-    assert len(ascii_dash) == 2
+    ascii_dash = officials(comma=",", raw=True)  # on the text as written: full-width
+    assert len(ascii_dash(NEW_REPORT)) == 2
     assert "2 officials; the report names 3" in hint("03.8", ascii_dash)
-    greedy = lesson_cadres(resolve=False)
-    assert "runs on" in hint("03.8", greedy)
-    lazy = lesson_cadres(name=rf"{HAN}{{2,3}}?", resolve=False)
+    assert "runs on" in hint("03.8", officials(resolve=False))
+    lazy = officials(name=rf"{HAN}{{2,3}}?", resolve=False)
     assert "cut short" in hint("03.8", lazy)
-    assert "swapped" in hint("03.8", [(n, b, h) for n, h, b in right])
-    assert "马晓春 is the reporter" in hint("03.8", [*right, ("马晓春", "记者", "")])
-    assert "李卫东 appears 2 times" in hint("03.8", [right[0], *right])
+    swapped = [(n, b, h) for n, h, b in right]
+    assert "swapped" in hint("03.8", lambda text: swapped)
+    assert "马晓春 is the reporter" in hint("03.8", lambda text: [*right, ("马晓春", "记者", "")])
+    assert "李卫东 appears 2 times" in hint("03.8", lambda text: [right[0], *right])
     article_cadres = [(c.name, c.home_post, c.host_post) for c in find_cadres(ARTICLE)]
-    assert "not one of the seconded officials named in the report" in hint("03.8", article_cadres)
+    message = hint("03.8", lambda text: article_cadres)
+    assert "not one of the seconded officials named in the report" in message
     first = right[0]
     with_quote = [(first[0], first[1], first[2] + "的李卫东说：“我们"), *right[1:]]
-    assert "still contains punctuation" in hint("03.8", with_quote)
+    assert "still contains punctuation" in hint("03.8", lambda text: with_quote)
+    # A list typed in for this report does not read the others.
+    message = hint("03.8", lambda text: right)
+    assert "not one of the seconded officials named in another report" in message
+    library = hint(
+        "03.8", lambda text: [(c.name, c.home_post, c.host_post) for c in find_cadres(text)]
+    )
+    assert "library's find_cadres" in library

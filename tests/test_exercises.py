@@ -88,12 +88,12 @@ def test_a_crashing_checker_gives_a_hint_not_a_traceback():
     assert not verdict.passed and "KeyError" in verdict.message
 
 
-def test_answers_are_saved_for_the_grader(tmp_path, monkeypatch, capsys):
-    import pickle
-
+def test_answers_are_saved_for_the_grader_as_json_data(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("SECONDMENT_ANSWERS", str(tmp_path))
-    check("99.1", [1, 2])
-    assert pickle.loads((tmp_path / "99.1.pickle").read_bytes()) == [1, 2]
+    check("99.1", [1, (2, "三")])
+    saved = json.loads((tmp_path / "99.1.json").read_text(encoding="utf-8"))
+    assert saved == {"question": "99.1", "answer": [1, {"$": "tuple", "items": [2, "三"]}]}
+    assert not list(tmp_path.glob("*.pickle"))
 
 
 # ---------------------------------------------------------------- the real exercises

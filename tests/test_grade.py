@@ -1,122 +1,91 @@
-"""The grader on what students really hand in: full marks, zero, and every broken kind."""
+"""The grader on the course's own notebooks: every solution full marks, every student version
+zero, LMS exports credited to the right student, feedback files, and bad input refused."""
 
 import hashlib
 import json
+import os
+import re
 import shutil
 from pathlib import Path
 
-import nbformat
 import pytest
 
-from secondment.exercises import BEGIN, END
-from secondment.grade import grade, recognise_exercise, summary, write_gradebook
+from secondment.__main__ import main
+from secondment.checks import questions
+from secondment.grade import (
+    Limits,
+    feedback_folder,
+    find_submissions,
+    grade,
+    recognise_exercise,
+    summary,
+    write_feedback,
+    write_gradebook,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
-SOLUTION = ROOT / "exercises" / "solutions" / "01-reading-the-article-solutions.ipynb"
-STUDENT = ROOT / "exercises" / "01-reading-the-article-exercises.ipynb"
-OTHER_WEEK = ROOT / "exercises" / "02-parsing-structure-exercises.ipynb"
-
-pytestmark = pytest.mark.skipif(not SOLUTION.exists(), reason="exercise 01 is not written yet")
-
-
-def _first_solution_cell(nb):
-    return next(c for c in nb.cells if c.cell_type == "code" and BEGIN in c.source)
+SOLUTIONS = sorted((ROOT / "exercises" / "solutions").glob("*-solutions.ipynb"))
+STUDENTS = sorted((ROOT / "exercises").glob("*-exercises.ipynb"))
+EX01 = ROOT / "exercises" / "solutions" / "01-reading-the-article-solutions.ipynb"
+EX01_STUDENT = ROOT / "exercises" / "01-reading-the-article-exercises.ipynb"
 
 
-def _variant(tmp, student, name, edit):
-    nb = nbformat.read(SOLUTION, as_version=4)
-    edit(nb)
-    folder = tmp / "submissions" / student
-    folder.mkdir(parents=True)
-    path = folder / name
-    nbformat.write(nb, path)
+def _put(subs, rel, source, mtime=None):
+    path = subs / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, path)
+    if mtime is not None:
+        os.utime(path, (mtime, mtime))
     return path
 
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
+    """One grading run of the whole course: few kernels, two at a time."""
     tmp = tmp_path_factory.mktemp("grading")
     subs = tmp / "submissions"
-    paths = {}
-
-    def put(student, source, name="01-reading-the-article-exercises.ipynb"):
-        folder = subs / student
-        folder.mkdir(parents=True)
-        shutil.copyfile(source, folder / name)
-        paths[student] = folder / name
-
-    put("ada", SOLUTION)
-    put("ben", STUDENT)
-    put("cai", OTHER_WEEK, "02-parsing-structure-exercises.ipynb")
-
-    def syntax(nb):
-        cell = _first_solution_cell(nb)
-        cell.source = cell.source.replace(END, "answer = (\n" + END)
-
-    def boom(nb):
-        _first_solution_cell(nb).source = "raise RuntimeError('oops')"
-
-    def loop(nb):
-        _first_solution_cell(nb).source = "while True:\n    pass"
-
-    def crash(nb):
-        _first_solution_cell(nb).source = "import os\nos._exit(1)"
-
-    def fake(nb):
-        for cell in nb.cells:
-            if cell.cell_type == "code" and BEGIN in cell.source:
-                cell.source = "answer = 'wrong'\nprint('✅ looks right to me')"
-
-    paths["dan"] = _variant(tmp, "dan", "ex01.ipynb", syntax)
-    paths["eve"] = _variant(tmp, "eve", "ex01.ipynb", boom)
-    paths["fay"] = _variant(tmp, "fay", "ex01.ipynb", loop)
-    paths["gus"] = _variant(tmp, "gus", "ex01.ipynb", crash)
-    paths["hal"] = _variant(tmp, "hal", "ex01.ipynb", fake)
-    (subs / "ivy").mkdir()
-    (subs / "ivy" / "ex01.ipynb").write_text('{"cells": [', encoding="utf-8")
-    (subs / "jon").mkdir()
-    (subs / "jon" / "ex01.ipynb").write_bytes(b"")
-    (subs / "kim").mkdir()
-    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")]),
-                   subs / "kim" / "ex01.ipynb")  # fmt: skip
-    files = sorted(subs.rglob("*.ipynb"))
+    for sol in SOLUTIONS:
+        _put(subs, f"sol-{sol.name[:2]}/{sol.name}", sol)
+    for stu in STUDENTS:
+        _put(subs, f"stu-{stu.name[:2]}/{stu.name}", stu)
+    # An LMS export: attempts in nested folders, one under a name of the student's choosing.
+    _put(subs, "leo/attempt-1/01-reading-the-article-exercises.ipynb", EX01_STUDENT, 1_000_000)
+    _put(subs, "leo/attempt-2/week 1/homework (1).ipynb", EX01, 2_000_000)
+    files = find_submissions(subs)
     before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
-    rows = grade(files, only="01", cell_timeout=3, notebook_timeout=60)
+    rows = grade(files, root=subs, limits=Limits(cell_timeout=60, notebook_timeout=240))
     after = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
     return rows, before, after, tmp
 
 
-def _by_student(rows):
-    out = {}
-    for r in rows:
-        out.setdefault(r.student, []).append(r)
-    return out
+def _of(rows, student):
+    return [r for r in rows if r.student == student]
 
 
-def test_solutions_get_full_marks_and_students_zero(graded):
-    people = _by_student(graded[0])
-    assert people["ada"] and all(r.passed for r in people["ada"])
-    assert all(not r.passed and r.status == "unanswered" for r in people["ben"])
-    assert len(people["ada"]) == len(people["ben"]) >= 5
+@pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.name[:2])
+def test_every_solution_gets_full_marks_on_every_question(graded, solution):
+    number = solution.name[:2]
+    rows = _of(graded[0], f"sol-{number}")
+    asked = [q for q in questions() if q.startswith(number + ".")]
+    assert [r.question for r in rows] == asked
+    failed = [(r.question, r.status, r.detail) for r in rows if not r.passed]
+    assert failed == []
 
 
-def test_printed_ticks_score_nothing(graded):
-    hal = _by_student(graded[0])["hal"]
-    assert not any(r.passed for r in hal)
+@pytest.mark.parametrize("student", STUDENTS, ids=lambda p: p.name[:2])
+def test_every_untouched_student_notebook_gets_zero(graded, student):
+    rows = _of(graded[0], f"stu-{student.name[:2]}")
+    assert rows and all(not r.passed and r.status == "unanswered" for r in rows)
 
 
-def test_broken_submissions_get_a_status_and_the_rest_still_counts(graded):
-    people = _by_student(graded[0])
-    for student in ("dan", "eve", "fay"):
-        rows = people[student]
-        assert not rows[0].passed, student
-        assert all(r.passed for r in rows[1:]), student  # later answers still count
-    assert people["gus"][0].status in ("kernel-died", "not-run")
-    assert not any(r.passed for r in people["gus"])
-    assert people["ivy"][0].status == "unreadable" and "JSON" in people["ivy"][0].detail
-    assert people["jon"][0].status == "unreadable" and "empty" in people["jon"][0].detail
-    assert people["kim"][0].status == "unknown-exercise"
-    assert people["cai"][0].status == "wrong-exercise"
+def test_the_student_is_the_top_folder_and_the_later_attempt_is_graded(graded):
+    rows = _of(graded[0], "leo")
+    earlier = [r for r in rows if r.notebook.startswith("leo/attempt-1/")]
+    later = [r for r in rows if r.notebook.startswith("leo/attempt-2/")]
+    assert [(r.status, r.question) for r in earlier] == [("superseded", "")]
+    assert "leo/attempt-2/week 1/homework (1).ipynb" in earlier[0].detail
+    assert len(later) == 8 and all(r.passed for r in later)
+    assert not {r.student for r in graded[0]} & {"attempt-1", "attempt-2", "week 1"}
 
 
 def test_submissions_are_never_modified(graded):
@@ -124,17 +93,87 @@ def test_submissions_are_never_modified(graded):
     assert before == after
 
 
-def test_gradebook_and_summary(graded):
+def test_gradebook_summary_and_feedback(graded):
     rows, _, _, tmp = graded
-    out = tmp / "gradebook.csv"
+    out = tmp / "out" / "gradebook.csv"
     write_gradebook(rows, out)
-    text = out.read_text(encoding="utf-8-sig")
-    assert text.splitlines()[0] == "student,exercise,question,passed,status,detail"
+    header = out.read_text(encoding="utf-8-sig").splitlines()[0]
+    assert header == "student,exercise,question,passed,status,detail,notebook"
     table = summary(rows)
-    assert "ada" in table and "Notes:" in table
+    assert re.search(r"^sol-05 +05 +8/8$", table, re.M) and re.search(
+        r"^stu-05 +05 +0/8$", table, re.M
+    )
+    paths = write_feedback(rows, feedback_folder(out))
+    assert {p.name for p in paths} >= {"leo.md", "sol-03.md", "stu-03.md"}
+    text = (feedback_folder(out) / "stu-03.md").read_text(encoding="utf-8")
+    assert text.startswith("# Feedback for stu-03")
+    assert "## Exercise 03: 0/8" in text
+    assert "| 03.2 | ❌ unanswered | not answered yet: replace `...` with your answer |" in text
+    assert "| 05.3 | ✅ passed |" in (feedback_folder(out) / "sol-05.md").read_text("utf-8")
 
 
 def test_recognise_exercise():
-    nb = json.loads(STUDENT.read_text(encoding="utf-8"))
+    nb = json.loads(EX01_STUDENT.read_text(encoding="utf-8"))
     assert recognise_exercise(nb) == "01"
     assert recognise_exercise({"cells": []}) is None
+    assert recognise_exercise({"cells": [{"cell_type": "code", "source": 3}]}) is None
+
+
+def _missing(tmp):
+    return tmp / "nowhere"
+
+
+def _empty(tmp):
+    (tmp / "empty" / "ada").mkdir(parents=True)
+    (tmp / "empty" / "ada" / "notes.txt").write_text("no notebook here", encoding="utf-8")
+    return tmp / "empty"
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [(_missing, "no such folder"), (_empty, "no notebooks")],
+    ids=["missing", "empty"],
+)
+def test_no_submissions_is_a_one_line_error_and_no_gradebook(tmp_path, capsys, make, message):
+    out = tmp_path / "gradebook.csv"
+    assert main(["grade", str(make(tmp_path)), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert not out.exists()
+
+
+def test_an_unwritable_out_is_refused_before_grading(tmp_path, capsys):
+    subs = tmp_path / "submissions"
+    _put(subs, "ada/ex.ipynb", EX01)
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    out = tmp_path / "a-file" / "gradebook.csv"
+    assert main(["grade", str(subs), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "cannot write the gradebook" in err and len(err.strip().splitlines()) == 1
+    assert not feedback_folder(out).exists()
+
+
+@pytest.mark.parametrize("mode", ["none", "unprivileged-user"])
+def test_the_fallback_isolations_grade_a_solution_too(tmp_path, monkeypatch, mode):
+    from secondment import grade as grading
+
+    if mode == "unprivileged-user" and not (
+        os.geteuid() == 0 and grading._probe([], grading._as_nobody)
+    ):
+        pytest.skip("user nobody cannot run this Python here (it lives in a private folder)")
+    monkeypatch.setenv("SECONDMENT_ISOLATION", mode)
+    subs = tmp_path / "submissions"
+    path = _put(subs, "ada/01.ipynb", EX01)
+    rows = grade([path], root=subs, limits=Limits(cell_timeout=60, notebook_timeout=120))
+    assert len(rows) == 8 and all(r.passed for r in rows), [(r.status, r.detail) for r in rows]
+
+
+def test_the_command_says_which_isolation_and_writes_gradebook_and_feedback(tmp_path, capsys):
+    subs = tmp_path / "submissions"
+    _put(subs, "ada/week-1/01.ipynb", EX01)
+    out = tmp_path / "marks" / "gradebook.csv"
+    assert main(["grade", str(subs), "--out", str(out), "--memory-mb", "1536"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert re.fullmatch(r"isolation: (bubblewrap|unprivileged user nobody|none) .*", lines[0])
+    assert re.search(r"^ada +01 +8/8$", "\n".join(lines), re.M)
+    assert out.exists() and (feedback_folder(out) / "ada.md").exists()

@@ -178,6 +178,7 @@ def _run_ci_script(tmp_path: Path, uid: int, have_chromium: bool) -> list[str]:
         "LOG": str(log),
         "CI_CHROMIUM": str(chromium),
         "CI_NOTO_FONTS": str(tmp_path / "no-fonts"),
+        "CI_BWRAP": str(tmp_path / "no-bwrap"),
     }
     done = subprocess.run(
         ["bash", str(tmp_path / ".ci" / "run")], env=env, capture_output=True, text=True
@@ -190,7 +191,7 @@ def test_ci_script_installs_through_sudo_when_not_root(tmp_path: Path) -> None:
     log = _run_ci_script(tmp_path, uid=1001, have_chromium=True)
     assert log[0].startswith("sudo --non-interactive env DEBIAN_FRONTEND=noninteractive apt-get")
     install = next(line for line in log if line.startswith("apt-get install"))
-    assert "fonts-noto-cjk" in install and "chromium" not in install
+    assert "fonts-noto-cjk" in install and "bubblewrap" in install and "chromium" not in install
     assert log[-1] == "python3 course.py test"
 
 

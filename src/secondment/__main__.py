@@ -105,17 +105,42 @@ def _build_exercises(args: argparse.Namespace) -> int:
 
 
 def _grade(args: argparse.Namespace) -> int:
-    from secondment.grade import grade, save_chart, summary, write_gradebook
+    from secondment.grade import (
+        GradeError,
+        Limits,
+        check_writable,
+        feedback_folder,
+        find_submissions,
+        grade,
+        isolation_line,
+        save_chart,
+        summary,
+        write_feedback,
+        write_gradebook,
+    )
 
-    paths = [Path(p) for p in args.submissions]
-    files = [q for p in paths for q in (sorted(p.rglob("*.ipynb")) if p.is_dir() else [p])]
+    out = Path(args.out)
+    check_writable(out)  # before any grading: a bad --out must not cost the whole run
+    files: list[Path] = []
+    root = None
+    for given in map(Path, args.submissions):
+        if given.is_dir() or not given.exists():
+            files += find_submissions(given)
+            root = given if len(args.submissions) == 1 else None
+        else:
+            files.append(given)
     if not files:
-        raise UsageError("no submissions given: pass notebooks or a submissions/ folder")
-    rows = grade(files, only=args.exercise, cell_timeout=args.cell_timeout,
-                 notebook_timeout=args.notebook_timeout, jobs=args.jobs)  # fmt: skip
-    write_gradebook(rows, Path(args.out))
+        raise GradeError("no submissions given: pass notebooks or a submissions/ folder")
+    limits = Limits(cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout,
+                    memory_mb=args.memory_mb, output_mb=args.output_mb)  # fmt: skip
+    print(isolation_line(), flush=True)
+    hide = [out, feedback_folder(out)]  # last time's marks are not the kernels' business
+    rows = grade(files, only=args.exercise, jobs=args.jobs, root=root, limits=limits, hide=hide)
+    write_gradebook(rows, out)
+    notes = write_feedback(rows, feedback_folder(out))
     print(summary(rows))
-    print(f"wrote {args.out} ({len(rows)} rows)")
+    print(f"wrote {out} ({len(rows)} rows) and {len(notes)} feedback files in "
+          f"{feedback_folder(out)}")  # fmt: skip
     if args.chart:
         save_chart(rows, Path(args.chart))
         print(f"wrote {args.chart}")
@@ -186,13 +211,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("grade", help="grade submitted exercise notebooks into a gradebook CSV")
     p.add_argument(
-        "submissions", nargs="+", help="submissions/<student>/<notebook>.ipynb or folders"
+        "submissions",
+        nargs="+",
+        help="a submissions/ folder (<student>/…/<notebook>.ipynb) or notebooks",
     )
     p.add_argument("--out", default="gradebook.csv", help="gradebook CSV (default gradebook.csv)")
     p.add_argument("--exercise", help="only accept this exercise number, e.g. 03")
     p.add_argument("--cell-timeout", type=int, default=30, help="seconds per cell (default 30)")
     p.add_argument("--notebook-timeout", type=int, default=180, help="seconds per notebook")
     p.add_argument("--jobs", type=int, default=2, help="submissions graded at once (default 2)")
+    p.add_argument("--memory-mb", type=int, default=1536,
+                   help="address space of each kernel in MB (default 1536)")  # fmt: skip
+    p.add_argument("--output-mb", type=int, default=20,
+                   help="cell output kept per notebook in MB (default 20)")  # fmt: skip
     p.add_argument("--chart", help="also save a chart of the share passing each question")
     p.set_defaults(func=_grade)
 

@@ -1,36 +1,74 @@
-"""Grade exercise submissions: run each in a fresh kernel, then decide every answer by value.
+"""Grade exercise submissions: run each in a sandbox, then decide every answer from data.
 
-Submissions are laid out as LMS downloads lay them out, `submissions/<student>/<notebook>.ipynb`:
-the student is the folder name and the exercise is recognised from the notebook itself. Each
-notebook runs in a temporary copy, in its own process with a per-cell and a per-notebook time
-limit. While it runs, `check()` saves every answer's value; afterwards each question is decided
-in a process of its own from that value, so printed `✅` lines count for nothing.
+Submissions are laid out as LMS exports lay them out: the student is the top folder under the
+submissions folder (`submissions/leo/attempt-2/03-….ipynb` is leo's), and the exercise is
+recognised from the notebook itself. When a student handed in one exercise twice, both are
+reported and the later one (by modification time) is graded.
+
+Each notebook runs in a fresh temporary folder holding only a copy of it, with `HOME`,
+`TMPDIR` and the working directory inside that folder, under bubblewrap where it works (the
+system read-only, the submissions hidden, no network, not root), otherwise as an unprivileged
+user when the grader runs as root. Only the kernel runs there: the notebook client stays in
+the grader and talks to it over Unix sockets in that folder (the sandbox has no network).
+Every kernel has limits: address space (`RLIMIT_AS`, set with `prlimit`), time per cell and
+per notebook, and the size of the outputs kept.
+
+While it runs, `check()` saves each answer as a JSON record; afterwards a decider process of
+the grader's own reads those records as plain data and decides each question with the same
+`secondment.checks.decide` the student's self-check uses. Nothing from a submission is
+unpickled or evaluated, and printed `✅` lines count for nothing.
 """
 
 from __future__ import annotations
 
+import atexit
 import csv
 import io
 import json
 import os
+import queue
 import re
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
+from secondment.errors import SecondmentError
 from secondment.files import write_atomically
 
-__all__ = ["Row", "decide", "grade", "recognise_exercise", "summary", "write_gradebook"]
+__all__ = [
+    "GradeError",
+    "Limits",
+    "Row",
+    "find_submissions",
+    "grade",
+    "isolation",
+    "recognise_exercise",
+    "summary",
+    "write_feedback",
+    "write_gradebook",
+]
 
 CHECK_CALL = re.compile(r"""check\(\s*["'](\d\d)\.(\d+)["']""")
+NOBODY = 65534
+#: Largest answer record read back from a sandbox (a description is bounded well below this).
+MAX_RECORD = 8 * 1024 * 1024
+#: Where a folder is bound inside the bubblewrap sandbox unless told otherwise (the probe).
+BOX = "/tmp/box"
+
+
+class GradeError(SecondmentError):
+    """Grading cannot start: no submissions, or nowhere to write the gradebook."""
 
 
 @dataclass
@@ -43,6 +81,35 @@ class Row:
     passed: bool
     status: str
     detail: str = ""
+    notebook: str = ""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one submission may use."""
+
+    cell_timeout: int = 30  # seconds per cell
+    notebook_timeout: int = 180  # seconds for the whole notebook
+    memory_mb: int = 1536  # address space of the kernel (Binder and hubs give 1–2 GB)
+    output_mb: int = 20  # cell outputs kept; more is dropped and reported
+    file_mb: int = 256  # largest file the kernel may write
+
+
+@dataclass
+class Submission:
+    """One notebook handed in: its path, whose it is, and how it is shown in the gradebook."""
+
+    path: Path
+    student: str
+    shown: str
+    exercise: str = ""
+    problem: str = ""
+    problem_detail: str = ""
+    mtime: float = 0.0
+    nb: dict | None = field(default=None, repr=False)
+
+
+# ---------------------------------------------------------------- finding the submissions
 
 
 def _questions_of(exercise: str) -> list[str]:
@@ -53,14 +120,17 @@ def _questions_of(exercise: str) -> list[str]:
 
 def recognise_exercise(nb: dict) -> str | None:
     """The exercise number (`03`) a notebook belongs to, from its check() calls or metadata."""
-    source = "\n".join(
-        "".join(c.get("source", "")) for c in nb.get("cells", []) if c.get("cell_type") == "code"
-    )
-    numbers = Counter(m[0] for m in CHECK_CALL.findall(source))
+    sources = []
+    for c in nb.get("cells", []) if isinstance(nb.get("cells"), list) else []:
+        if isinstance(c, dict) and c.get("cell_type") == "code":
+            src = c.get("source", "")
+            sources.append("".join(src) if isinstance(src, list) else str(src))
+    numbers = Counter(m[0] for m in CHECK_CALL.findall("\n".join(sources)))
     if numbers:
         return numbers.most_common(1)[0][0]
-    origin = nb.get("metadata", {}).get("secondment", {}).get("generated_from", "")
-    m = re.match(r"solutions/(\d\d)-", origin)
+    meta = nb.get("metadata", {})
+    origin = meta.get("secondment", {}).get("generated_from", "") if isinstance(meta, dict) else ""
+    m = re.match(r"solutions/(\d\d)-", str(origin))
     return m[1] if m else None
 
 
@@ -73,38 +143,260 @@ def _read(path: Path) -> tuple[dict | None, str]:
         return None, "empty file"
     try:
         nb = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         return None, "not a notebook (invalid JSON)"
     if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
         return None, "not a notebook (no cells)"
     return nb, ""
 
 
-def _run(path: Path, answers: Path, cell_timeout: int, notebook_timeout: int) -> tuple[str, str]:
-    """Execute a notebook copy in a child process; return (status, detail)."""
-    cmd = [sys.executable, "-m", "secondment.grade", "--run", str(path), str(answers),
-           str(cell_timeout)]  # fmt: skip
-    env = {**os.environ, "SECONDMENT_ANSWERS": str(answers), "PYTHONHASHSEED": "0",
-           "MPLBACKEND": "Agg"}  # fmt: skip
-    proc = subprocess.Popen(
-        cmd, cwd=path.parent, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        text=True, start_new_session=True,
-    )  # fmt: skip
-    try:
-        out, _ = proc.communicate(timeout=notebook_timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)  # the kernel is in this group too
-        proc.communicate()
-        return "timeout", f"stopped after {notebook_timeout} s"
-    try:
-        result = json.loads(out.strip().splitlines()[-1])
-    except (IndexError, json.JSONDecodeError):
-        return "grader-error", "the notebook runner gave no result"
-    return result["status"], result.get("detail", "")
+def find_submissions(folder: Path) -> list[Path]:
+    """Every notebook under a submissions folder, however deep; a GradeError if there is none."""
+    folder = Path(folder)
+    if not folder.exists():
+        raise GradeError(f"{folder}: no such folder")
+    if not folder.is_dir():
+        raise GradeError(f"{folder}: not a folder of submissions")
+    found = sorted(
+        p
+        for p in folder.rglob("*.ipynb")
+        if p.is_file() and ".ipynb_checkpoints" not in p.relative_to(folder).parts
+    )
+    if not found:
+        raise GradeError(f"{folder}: no notebooks (.ipynb) in this folder")
+    return found
 
 
-def _run_child(path: str, answers: str, cell_timeout: str) -> None:
-    """Child process: execute the notebook, keep going past errors, print a JSON status."""
+def _student_of(path: Path, root: Path | None) -> tuple[str, str]:
+    """(student, the path shown in the gradebook): the top folder under the root."""
+    if root is not None:
+        try:
+            rel = path.resolve().relative_to(Path(root).resolve())
+        except ValueError:
+            rel = None
+        if rel is not None:
+            student = rel.parts[0] if len(rel.parts) > 1 else path.stem
+            return student, rel.as_posix()
+    return path.parent.name, f"{path.parent.name}/{path.name}"
+
+
+def _submissions(paths: Iterable[Path], root: Path | None, only: str | None) -> list[Submission]:
+    subs = []
+    for path in sorted(Path(p) for p in paths):
+        student, shown = _student_of(path, root)
+        sub = Submission(path, student, shown)
+        try:
+            sub.mtime = path.stat().st_mtime
+        except OSError:
+            pass
+        nb, problem = _read(path)
+        if nb is None:
+            sub.exercise, sub.problem, sub.problem_detail = only or "", "unreadable", problem
+        else:
+            # A notebook stripped of its check calls still belongs to the exercise asked for.
+            exercise = recognise_exercise(nb) or only
+            if exercise is None or not _questions_of(exercise):
+                sub.exercise, sub.problem = only or "", "unknown-exercise"
+                sub.problem_detail = "no course exercise recognised in this notebook"
+            elif only and exercise != only:
+                sub.exercise, sub.problem = only, "wrong-exercise"
+                sub.problem_detail = f"this is exercise {exercise}, not {only}"
+            else:
+                sub.exercise, sub.nb = exercise, nb
+        subs.append(sub)
+    # The same exercise twice from one student: report both, grade the later one.
+    latest: dict[tuple[str, str], Submission] = {}
+    for sub in subs:
+        if sub.nb is None:
+            continue
+        key = (sub.student, sub.exercise)
+        best = latest.get(key)
+        if best is None or (sub.mtime, sub.shown) > (best.mtime, best.shown):
+            latest[key] = sub
+    for sub in subs:
+        best = latest.get((sub.student, sub.exercise))
+        if sub.nb is not None and best is not sub and best is not None:
+            sub.problem = "superseded"
+            sub.problem_detail = (
+                f"a later notebook of exercise {sub.exercise} is graded: {best.shown}"
+            )
+            sub.nb = None
+    return subs
+
+
+# ---------------------------------------------------------------- isolation
+
+
+_ISOLATION: str | None = None
+
+
+def _bwrap_command(box: Path, hidden: Iterable[Path], inside: str = BOX) -> list[str]:
+    cmd = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
+    # The submissions, the grader's other temp folders and the gradebook: out of sight.
+    for folder in hidden:
+        folder = Path(folder).resolve()
+        if folder.is_file():
+            cmd += ["--ro-bind", "/dev/null", str(folder)]
+        elif folder.is_dir() and not folder.is_relative_to("/tmp") and folder != Path("/"):
+            needed = (Path(sys.prefix).resolve(), Path(__file__).resolve())
+            if not any(p.is_relative_to(folder) for p in needed):
+                cmd += ["--tmpfs", str(folder)]
+    cmd += ["--bind", str(box), inside, "--chdir", inside, "--unshare-all", "--die-with-parent"]
+    cmd += ["--uid", str(NOBODY), "--gid", str(NOBODY)]
+    return cmd
+
+
+def _probe(cmd: list[str], preexec: Any = None) -> bool:
+    with tempfile.TemporaryDirectory(prefix="grade-probe-") as tmp:
+        os.chmod(tmp, 0o777)  # the unprivileged probe must be able to enter it
+        try:
+            probe = subprocess.run(
+                [*cmd, sys.executable, "-c", "print('ok')"],
+                capture_output=True,
+                text=True,
+                timeout=30,
+                cwd=tmp,
+                preexec_fn=preexec,
+            )
+        except (OSError, subprocess.SubprocessError):
+            return False
+        return probe.stdout.strip() == "ok"
+
+
+def _as_nobody() -> None:
+    os.setgroups([])
+    os.setgid(NOBODY)
+    os.setuid(NOBODY)
+
+
+def isolation() -> str:
+    """The isolation in force: `bubblewrap`, `unprivileged-user`, `none` (not root, no
+    bubblewrap) or `unavailable` (root, and neither works)."""
+    global _ISOLATION
+    forced = os.environ.get("SECONDMENT_ISOLATION", "")
+    if forced in ("bubblewrap", "unprivileged-user", "none"):
+        return forced  # for testing the fallbacks, or a machine where the probe misleads
+    if _ISOLATION is None:
+        if shutil.which("bwrap") and _probe(_bwrap_command(Path(tempfile.gettempdir()), ())):
+            _ISOLATION = "bubblewrap"
+        elif os.geteuid() != 0:
+            _ISOLATION = "none"
+        elif _probe([], _as_nobody):
+            _ISOLATION = "unprivileged-user"
+        else:
+            _ISOLATION = "unavailable"
+    return _ISOLATION
+
+
+def isolation_line() -> str:
+    """One line saying which isolation is in force."""
+    return {
+        "bubblewrap": "isolation: bubblewrap (system read-only, submissions hidden, no network, "
+        "user nobody, own temp folder)",
+        "unprivileged-user": "isolation: unprivileged user nobody, own temp folder "
+        "(bubblewrap not available)",
+        "none": "isolation: none beyond an own temp folder and limits (no bubblewrap, not root)",
+        "unavailable": "isolation: unavailable (root, and neither bubblewrap nor user nobody "
+        "works)",
+    }[isolation()]
+
+
+# ---------------------------------------------------------------- running one notebook
+
+
+def _sandbox_env(box: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k in ("PATH", "LANG", "LC_ALL", "TERM")}
+    env.update(
+        HOME=box,
+        TMPDIR=f"{box}/tmp",
+        SECONDMENT_ANSWERS=f"{box}/answers",
+        JUPYTER_RUNTIME_DIR=f"{box}/.runtime",
+        JUPYTER_CONFIG_DIR=f"{box}/.jupyter",
+        IPYTHONDIR=f"{box}/.ipython",
+        MPLCONFIGDIR=f"{box}/.matplotlib",
+        MPLBACKEND="Agg",
+        PYTHONHASHSEED="0",
+        PYTHONDONTWRITEBYTECODE="1",
+        # Fewer malloc arenas keep the address space of a threaded kernel near what it uses.
+        MALLOC_ARENA_MAX="2",
+        PYDEVD_DISABLE_FILE_VALIDATION="1",
+        IPYKERNEL_CELL_NAME="<cell>",
+    )
+    env.setdefault("PATH", os.defpath)
+    if "PYTHONPATH" in os.environ:
+        env["PYTHONPATH"] = os.environ["PYTHONPATH"]
+    return env
+
+
+def _prepare_box(box: Path, sub: Submission) -> Path:
+    """The sandbox folder: a copy of the notebook and empty folders for answers and temp files."""
+    for name in ("answers", "tmp", ".runtime", ".jupyter", ".ipython", ".matplotlib"):
+        (box / name).mkdir(parents=True)
+    copy = box / re.sub(r"[^\w.-]", "_", sub.path.name)
+    shutil.copyfile(sub.path, copy)  # the submission itself is never touched
+    # matplotlib's font list, so that each kernel need not rebuild it.
+    try:
+        import matplotlib
+
+        for cached in Path(matplotlib.get_cachedir()).glob("fontlist-*.json"):
+            shutil.copyfile(cached, box / ".matplotlib" / cached.name)
+    except Exception:
+        pass
+    return copy
+
+
+def _wrapper(box: Path, limits: Limits, hidden: list[Path], mode: str) -> list[str]:
+    """The command the kernel is started under: limits, then the sandbox."""
+    memory, size = limits.memory_mb * 1024 * 1024, limits.file_mb * 1024 * 1024
+    cmd = ["prlimit", f"--as={memory}", f"--fsize={size}", "--core=0", "--"]
+    if mode == "bubblewrap":
+        # The box at its own path: the kernel's connection file and sockets live in it.
+        cmd += _bwrap_command(box, hidden, inside=str(box))
+        # Inside its own PID namespace the kernel's parent has another PID: without this,
+        # ipykernel would take its parent for gone and exit.
+        cmd += ["--unsetenv", "JPY_PARENT_PID"]
+    elif mode == "unprivileged-user":
+        cmd += ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", "--"]
+    return cmd
+
+
+def _sandboxed_manager(box: Path, wrapper: list[str], owner: int | None = None) -> type:
+    """A kernel manager whose kernel starts under `wrapper` and talks over sockets in the box
+    (a Unix socket crosses into the sandbox, which has no network of its own)."""
+    from secondment.execute import _KernelManager
+
+    class Sandboxed(_KernelManager):
+        def __init__(self, **kwargs: Any) -> None:
+            super().__init__(**kwargs)
+            self.transport = "ipc"
+            self.ip = str(box / "kernel")
+            self.connection_file = str(box / ".runtime" / "kernel.json")
+
+        def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
+            return [*wrapper, *super().format_kernel_cmd(extra_arguments)]
+
+        def write_connection_file(self, **kwargs: Any) -> Any:
+            result = super().write_connection_file(**kwargs)
+            if owner is not None:  # a kernel run as nobody must read its own connection file
+                os.chown(self.connection_file, owner, owner)
+            return result
+
+        @property
+        def kernel_spec(self) -> Any:
+            # Interrupt by message: a SIGINT to the process group would end the sandbox itself.
+            spec = super().kernel_spec
+            if spec is not None:
+                spec.interrupt_mode = "message"
+            return spec
+
+    return Sandboxed
+
+
+def _run(
+    sub: Submission, work: Path, limits: Limits, hidden: list[Path]
+) -> tuple[str, str, dict[int, str], Path]:
+    """Execute the notebook's copy with a sandboxed kernel: (status, detail, limits hit by
+    cell, box). The notebook client runs here; only the kernel runs the submission's code."""
     import logging
 
     import nbformat
@@ -112,15 +404,61 @@ def _run_child(path: str, answers: str, cell_timeout: str) -> None:
 
     from secondment.execute import course_client
 
-    logging.disable(logging.CRITICAL)
-    os.environ["SECONDMENT_ANSWERS"] = answers
+    mode = isolation()
+    box = work / "box"
+    copy = _prepare_box(box, sub)
+    if mode == "unprivileged-user":
+        for path in [box, *box.rglob("*")]:
+            os.chown(path, NOBODY, NOBODY)
+        os.chmod(work, 0o711)  # nobody may pass through to its box, not list the others
+    logging.getLogger("traitlets").setLevel(logging.CRITICAL)  # nbclient logs each timeout
     status, detail = "ok", ""
+    timed_out: list[int] = []
+    kept = [0, False]  # bytes of output kept, whether some were dropped
+    limited: dict[int, str] = {}  # cell index → the limit it hit
+    stopped = threading.Event()
+    nb = nbformat.read(copy, as_version=4)
+    client = course_client(
+        nb, box, limits.cell_timeout, allow_errors=True, interrupt_on_timeout=True
+    )
+    owner = NOBODY if mode == "unprivileged-user" else None
+    wrapper = _wrapper(box, limits, hidden, mode)
+    client.kernel_manager_class = _sandboxed_manager(box, wrapper, owner)
+    keep_output, on_timeout = client.output, client._async_handle_timeout
+
+    def output(outs: Any, msg: Any, display_id: Any, cell_index: int) -> Any:
+        kept[0] += len(json.dumps(msg.get("content", {}), default=str))
+        if kept[0] > limits.output_mb * 1024 * 1024:
+            if not kept[1]:  # the cell that crossed the limit, not every one after it
+                limited.setdefault(cell_index, "output-limit")
+            kept[1] = True
+            return None  # dropped: the grader's memory stays bounded
+        return keep_output(outs, msg, display_id, cell_index)
+
+    async def handle_timeout(timeout: int, cell: Any = None) -> Any:
+        index = next((i for i, c in enumerate(nb.cells) if c is cell), -1)
+        timed_out.append(index)
+        limited.setdefault(index, "timeout")
+        return await on_timeout(timeout, cell)
+
+    def stop() -> None:  # the whole notebook ran too long: end the sandbox and all in it
+        stopped.set()
+        process = getattr(getattr(client.km, "provisioner", None), "process", None)
+        if process is not None:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+
+    client.output = output
+    client._async_handle_timeout = handle_timeout
+    watchdog = threading.Timer(limits.notebook_timeout, stop)
+    watchdog.start()
     try:
-        nb = nbformat.read(path, as_version=4)
-        client = course_client(
-            nb, Path(path).parent, int(cell_timeout), allow_errors=True, interrupt_on_timeout=True
+        # The kernel's own stdout and stderr (not its cell outputs) are nobody's business.
+        client.execute(
+            env=_sandbox_env(str(box)), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        client.execute()
         errors = [
             o.get("ename", "")
             for c in nb.cells
@@ -128,79 +466,195 @@ def _run_child(path: str, answers: str, cell_timeout: str) -> None:
             for o in c.get("outputs", [])
             if o.get("output_type") == "error"
         ]
-        if errors:
+        if "MemoryError" in errors:
+            status, detail = "memory-limit", "a cell ran out of memory (MemoryError)"
+        elif timed_out:
+            status = "timeout"
+            detail = (
+                f"{len(timed_out)} cell(s) ran over {limits.cell_timeout} s and were interrupted"
+            )
+        elif kept[1]:
+            status, detail = "output-limit", f"more than {limits.output_mb} MB of output"
+        elif errors:
             status = "cell-errors"
             detail = f"{len(errors)} cell(s) raised: " + ", ".join(sorted(set(errors)))
     except DeadKernelError:
         status, detail = "kernel-died", "the kernel died while running the notebook"
     except Exception as exc:
         status, detail = "run-error", f"{type(exc).__name__}: {str(exc).splitlines()[0][:120]}"
-    print(json.dumps({"status": status, "detail": detail}))
+        if "Kernel died before replying" in str(exc):
+            status, detail = "kernel-died", "the kernel did not start (is --memory-mb too small?)"
+    finally:
+        watchdog.cancel()
+        # nbclient's exit hook would try again to clean up a kernel that is already gone.
+        atexit.unregister(client._cleanup_kernel)
+    if stopped.is_set():
+        return "timeout", f"stopped after {limits.notebook_timeout} s for the notebook", {}, box
+    return status, detail, limited, box
 
 
-def decide(qid: str, answer_file: Path, timeout: int = 60) -> tuple[bool, str, str]:
-    """Decide one question from a saved answer, in a process of its own: (passed, status, hint)."""
-    if not answer_file.exists():
-        return False, "not-run", "the check cell did not run"
-    cmd = [sys.executable, "-m", "secondment.grade", "--decide", qid, str(answer_file)]
-    env = {**os.environ, "MPLBACKEND": "Agg"}
-    env.pop("SECONDMENT_ANSWERS", None)
-    try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
-        result = json.loads(proc.stdout.strip().splitlines()[-1])
-    except subprocess.TimeoutExpired:
-        return False, "check-timeout", "the check took too long"
-    except (IndexError, json.JSONDecodeError):
-        return False, "check-error", "the answer could not be loaded"
-    return result["passed"], result["status"], result["message"]
+def _records(answers: Path, qids: list[str]) -> dict[str, Any]:
+    """The answer records a sandbox left, read as data with care (no links, bounded size)."""
+    records: dict[str, Any] = {}
+    for qid in qids:
+        try:
+            fd = os.open(answers / f"{qid}.json", os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        except OSError:
+            continue
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_RECORD:
+                records[qid] = {"question": qid, "problem": "the saved answer is too big to read"}
+                continue
+            with os.fdopen(fd, "rb", closefd=False) as fh:
+                records[qid] = json.loads(fh.read(MAX_RECORD).decode("utf-8"))
+        except (OSError, ValueError, RecursionError):
+            records[qid] = {"question": qid, "problem": "the saved answer is not readable data"}
+        finally:
+            os.close(fd)
+    return records
 
 
-def _decide_child(qid: str, answer_file: str) -> None:
-    import pickle
-
-    from secondment.checks import evaluate
-
-    try:
-        answer = pickle.loads(Path(answer_file).read_bytes())
-    except Exception as exc:
-        message = f"answer could not be loaded ({type(exc).__name__})"
-        print(json.dumps({"passed": False, "status": "error", "message": message}))
-        return
-    verdict = evaluate(qid, answer)
-    print(json.dumps({"passed": verdict.passed, "status": verdict.status,
-                      "message": verdict.message}))  # fmt: skip
+# ---------------------------------------------------------------- deciding
 
 
-def _grade_one(path: Path, only: str | None, cell_timeout: int, notebook_timeout: int) -> list[Row]:
-    student = path.parent.name
-    nb, problem = _read(path)
-    if nb is None:
-        return [Row(student, only or "", "", False, "unreadable", problem)]
-    exercise = recognise_exercise(nb)
-    if exercise is None or not _questions_of(exercise):
-        return [Row(student, only or "", "", False, "unknown-exercise",
-                    "no course exercise recognised in this notebook")]  # fmt: skip
-    if only and exercise != only:
-        return [Row(student, only, "", False, "wrong-exercise",
-                    f"this is exercise {exercise}, not {only}")]  # fmt: skip
+class _Decider:
+    """A process of the grader's own that decides answer records (JSON in, JSON out)."""
+
+    def __init__(self, timeout: float = 60) -> None:
+        self.timeout = timeout
+        self.proc: subprocess.Popen | None = None
+        self.lines: queue.Queue[str | None] = queue.Queue()
+
+    def _start(self) -> subprocess.Popen:
+        env = {**os.environ, "MPLBACKEND": "Agg"}
+        env.pop("SECONDMENT_ANSWERS", None)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "secondment.grade", "--decide"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=env,
+            text=True,
+            encoding="utf-8",
+        )
+        self.lines = queue.Queue()
+        lines = self.lines
+
+        def pump() -> None:
+            for line in proc.stdout:  # type: ignore[union-attr]
+                lines.put(line)
+            lines.put(None)
+
+        threading.Thread(target=pump, daemon=True).start()
+        return proc
+
+    def decide(self, records: dict[str, Any], qids: list[str]) -> dict[str, tuple[bool, str, str]]:
+        """Verdicts (passed, status, message) for the questions; a slow check times out."""
+        if self.proc is None or self.proc.poll() is not None:
+            self.proc = self._start()
+        out: dict[str, tuple[bool, str, str]] = {}
+        try:
+            self.proc.stdin.write(json.dumps({"qids": qids, "records": records}) + "\n")  # type: ignore[union-attr]
+            self.proc.stdin.flush()  # type: ignore[union-attr]
+            deadline = time.monotonic() + self.timeout
+            while len(out) < len(qids):
+                line = self.lines.get(timeout=max(0.1, deadline - time.monotonic()))
+                if line is None:
+                    break
+                item = json.loads(line)
+                out[item["question"]] = (bool(item["passed"]), item["status"], item["message"])
+        except (queue.Empty, OSError, ValueError):
+            self.close()
+        for qid in qids:
+            out.setdefault(qid, (False, "check-timeout", "the check took too long on this answer"))
+        return out
+
+    def close(self) -> None:
+        """Stop the decider process."""
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc.wait()
+            self.proc = None
+
+
+def _decide_child() -> None:
+    """Decider process: read JSON requests on stdin, print one JSON verdict per question."""
+    from secondment.checks import decide, questions
+    from secondment.style import use_course_style
+
+    use_course_style()  # the course font and style, exactly as in the student's kernel
+    questions()
+    for line in sys.stdin:
+        request = json.loads(line)
+        for qid in request["qids"]:
+            verdict = decide(qid, request["records"].get(qid))
+            print(
+                json.dumps(
+                    {
+                        "question": qid,
+                        "passed": verdict.passed,
+                        "status": verdict.status,
+                        "message": verdict.message,
+                    },
+                    ensure_ascii=False,
+                ),
+                flush=True,
+            )
+
+
+# ---------------------------------------------------------------- grading
+
+
+def _row_status(status: str, message: str, run_status: str, run_detail: str) -> tuple[str, str]:
+    """The gradebook status of one question: a limit the answer cell hit is named as such."""
+    if status == "not-run" and run_status not in ("ok", "cell-errors"):
+        return run_status, run_detail
+    if status == "not-run" and message.startswith("no answer recorded"):
+        return "not-run", "the check cell did not run (deleted, or the notebook stopped first)"
+    if status == "answer-error":
+        if "raised MemoryError" in message:
+            return "memory-limit", message
+        if "raised KeyboardInterrupt" in message:
+            return "timeout", message
+    return status, message
+
+
+def _question_after(nb: dict, index: int) -> str:
+    """The question of the first check cell at or after cell `index` (whose answer it made)."""
+    for cell in nb.get("cells", [])[max(index, 0) :]:
+        if isinstance(cell, dict) and cell.get("cell_type") == "code":
+            src = cell.get("source", "")
+            m = CHECK_CALL.search("".join(src) if isinstance(src, list) else str(src))
+            if m:
+                return f"{m[1]}.{m[2]}"
+    return ""
+
+
+def _grade_one(sub: Submission, limits: Limits, hidden: list[Path], decider: _Decider) -> list[Row]:
+    if sub.nb is None:
+        return [
+            Row(sub.student, sub.exercise, "", False, sub.problem, sub.problem_detail, sub.shown)
+        ]
+    qids = _questions_of(sub.exercise)
     with tempfile.TemporaryDirectory(prefix="grade-") as tmp:
-        work = Path(tmp) / "work"
-        work.mkdir()
-        copy = work / path.name
-        shutil.copyfile(path, copy)  # the submission itself is never touched
-        answers = Path(tmp) / "answers"
-        answers.mkdir()
-        run_status, run_detail = _run(copy, answers, cell_timeout, notebook_timeout)
-        qids = _questions_of(exercise)
-        # Each question in its own process; two at a time keeps a 2-core machine busy.
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            verdicts = list(pool.map(lambda q: decide(q, answers / f"{q}.pickle"), qids))
-        rows = []
-        for qid, (passed, status, hint) in zip(qids, verdicts, strict=True):
-            if status == "not-run" and run_status != "ok":
-                status, hint = run_status, run_detail
-            rows.append(Row(student, exercise, qid, passed, status, hint))
-        return rows
+        run_status, run_detail, cells, box = _run(sub, Path(tmp), limits, hidden)
+        records = _records(box / "answers", qids)
+    missing = {
+        q: {"question": q, "problem": "no answer recorded"} for q in qids if q not in records
+    }
+    verdicts = decider.decide({**records, **missing}, qids)
+    hit = {_question_after(sub.nb, index): limit for index, limit in sorted(cells.items())}
+    rows = []
+    for qid in qids:
+        passed, status, message = verdicts[qid]
+        if qid in missing:
+            status = "not-run"
+        status, message = _row_status(status, message, run_status, run_detail)
+        if not passed and qid in hit:
+            status, message = hit[qid], f"its answer cell hit the {hit[qid]}; {message}"
+        rows.append(Row(sub.student, sub.exercise, qid, passed, status, message, sub.shown))
+    return rows
 
 
 def grade(
@@ -209,20 +663,75 @@ def grade(
     cell_timeout: int = 30,
     notebook_timeout: int = 180,
     jobs: int = 2,
+    root: Path | None = None,
+    limits: Limits | None = None,
+    hide: Iterable[Path] = (),
 ) -> list[Row]:
-    """Grade every submission; a broken one gets rows with a status, never stops the run."""
+    """Grade every submission; a broken one gets rows with a status, never stops the run.
 
-    def one(path: Path) -> list[Row]:
+    `hide` names more files and folders the kernels must not see (the gradebook, its feedback).
+    """
+    limits = limits or Limits(cell_timeout=cell_timeout, notebook_timeout=notebook_timeout)
+    subs = _submissions(paths, root, only)
+    hidden = [Path(root)] if root is not None else []
+    hidden += [Path(p) for p in hide]
+    hidden += sorted({s.path.parent.resolve() for s in subs})
+    hidden.append(Path(tempfile.gettempdir()))
+    if isolation() == "unavailable":  # probe once, before the workers start
+        raise GradeError(
+            "running as root, but bubblewrap does not work here and user nobody cannot run "
+            f"{sys.executable}: install bubblewrap (Debian: bubblewrap) or grade as a normal user"
+        )
+    local = threading.local()
+    deciders: list[_Decider] = []
+    lock = threading.Lock()
+
+    def one(sub: Submission) -> list[Row]:
+        if not hasattr(local, "decider"):
+            local.decider = _Decider()
+            # Started now, it loads the checks while this worker's first kernel runs.
+            local.decider.proc = local.decider._start()
+            with lock:
+                deciders.append(local.decider)
         try:
-            return _grade_one(path, only, cell_timeout, notebook_timeout)
+            return _grade_one(sub, limits, hidden, local.decider)
         except Exception as exc:  # one odd submission must not lose the others' marks
-            return [Row(path.parent.name, only or "", "", False, "grader-error",
-                        f"{type(exc).__name__}: {exc}")]  # fmt: skip
+            return [
+                Row(
+                    sub.student,
+                    sub.exercise,
+                    "",
+                    False,
+                    "grader-error",
+                    f"{type(exc).__name__}: {exc}"[:300],
+                    sub.shown,
+                )
+            ]
 
     # Submissions wait on their kernels most of the time, so a few at once use the cores well.
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        graded = list(pool.map(one, sorted(Path(p) for p in paths)))
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            graded = list(pool.map(one, subs))
+    finally:
+        for decider in deciders:
+            decider.close()
     return [row for rows in graded for row in rows]
+
+
+# ---------------------------------------------------------------- writing the results
+
+
+def check_writable(out: Path) -> None:
+    """A GradeError unless the gradebook (and its feedback folder) can be written there."""
+    out = Path(out)
+    if out.is_dir():
+        raise GradeError(f"{out}: --out is a folder; give a file name such as gradebook.csv")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=out.parent, prefix=".grade-probe-"):
+            pass
+    except OSError as exc:
+        raise GradeError(f"{out}: cannot write the gradebook there ({exc.strerror})") from None
 
 
 def write_gradebook(rows: list[Row], out: Path) -> None:
@@ -234,6 +743,48 @@ def write_gradebook(rows: list[Row], out: Path) -> None:
     for row in rows:
         writer.writerow(asdict(row))
     write_atomically(out, buffer.getvalue().encode("utf-8-sig"))
+
+
+def feedback_folder(out: Path) -> Path:
+    """Where the feedback files of a gradebook go: `gradebook-feedback/` beside it."""
+    return Path(out).with_name(f"{Path(out).stem}-feedback")
+
+
+def _safe_name(student: str) -> str:
+    return re.sub(r"[^\w.-]", "_", student).lstrip(".") or "student"
+
+
+def feedback(rows: list[Row], student: str) -> str:
+    """One student's feedback as Markdown: each exercise's score, each question's verdict."""
+    mine = [r for r in rows if r.student == student]
+    lines = [f"# Feedback for {student}", ""]
+    for exercise in sorted({r.exercise for r in mine}):
+        part = [r for r in mine if r.exercise == exercise]
+        asked = [r for r in part if r.question]
+        score = f"{sum(r.passed for r in asked)}/{len(asked)}" if asked else "not graded"
+        lines += [f"## Exercise {exercise or '?'}: {score}", ""]
+        for r in part:
+            if not r.question:
+                lines.append(f"- `{r.notebook}`: {r.status}: {r.detail}")
+        if asked:
+            lines += ["| question | verdict | hint |", "|---|---|---|"]
+            for r in asked:
+                verdict = "✅ passed" if r.passed else f"❌ {r.status}"
+                hint = r.detail.replace("|", "\\|").replace("\n", " ")
+                lines.append(f"| {r.question} | {verdict} | {hint} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def write_feedback(rows: list[Row], folder: Path) -> list[Path]:
+    """Write one Markdown feedback file per student into folder; return their paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for student in sorted({r.student for r in rows}):
+        path = folder / f"{_safe_name(student)}.md"
+        write_atomically(path, feedback(rows, student).encode("utf-8"))
+        paths.append(path)
+    return paths
 
 
 def summary(rows: list[Row]) -> str:
@@ -291,15 +842,36 @@ def save_chart(rows: list[Row], path: Path) -> None:
 
 
 def main(argv: list[str]) -> None:
-    """Entry for the grader's own child processes (`--run`, `--decide`)."""
-    if argv[:1] == ["--run"]:
-        _run_child(*argv[1:4])
-    elif argv[:1] == ["--decide"]:
-        _decide_child(*argv[1:3])
+    """Entry for the grader's own decider processes (`--decide`)."""
+    if argv[:1] == ["--decide"]:
+        _decide_child()
     else:
         raise SystemExit("use `python -m secondment grade`")
 
 
 if __name__ == "__main__":
-    start = time.perf_counter()
     main(sys.argv[1:])
+
+
+def benchmark(notebook: Path, copies: int = 20, jobs: int = 2) -> dict[str, float]:
+    """Seconds to grade `copies` copies of a notebook with `jobs` at once, against the floor of
+    executing it as many times with as many workers; and their ratio."""
+    from secondment.execute import execute_notebook
+
+    with tempfile.TemporaryDirectory(prefix="grade-bench-") as tmp:
+        subs = Path(tmp) / "submissions"
+        runs = Path(tmp) / "runs"
+        for i in range(copies):
+            for folder in (subs / f"student-{i:02d}", runs / f"{i:02d}"):
+                folder.mkdir(parents=True)
+                shutil.copyfile(notebook, folder / Path(notebook).name)
+        start = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            list(pool.map(execute_notebook, sorted(runs.rglob("*.ipynb"))))
+        floor = time.perf_counter() - start
+        start = time.perf_counter()
+        rows = grade(find_submissions(subs), root=subs, jobs=jobs)
+        graded = time.perf_counter() - start
+    if not all(r.passed for r in rows):
+        raise GradeError(f"{notebook}: not every copy got full marks in the benchmark")
+    return {"grade_s": graded, "floor_s": floor, "ratio": graded / floor}

@@ -5,10 +5,15 @@ Each exercise notebook has its own module (`ex01`, `ex02`, …) registering one 
 question with `@question("03.2")`. A checker takes the student's answer and either returns
 (a short success message, or None) or raises `Hint("…")`.
 
-The verdict is also left in the cell output as a machine-readable record
-(`application/vnd.secondment.check+json`: question, passed), and when the grader runs a
-notebook (`SECONDMENT_ANSWERS` set to a folder) each answer's value is saved there, so that
-marks come from answers, not from printed text.
+Every answer is decided the same way, in the student's kernel and in the grader: `record`
+describes it as JSON data (`secondment.checks.answers`), and `decide` rebuilds plain objects
+from that data and runs the checker. When the grader runs a notebook (`SECONDMENT_ANSWERS` set
+to a folder) each record is saved there as JSON, so marks come from answers, not from printed
+text, and nothing from a submission is ever unpickled or evaluated.
+
+In IPython, importing this module also watches the cells that assign `answer`: a check judges
+only the answer its own answer cell gave, and says so in one line when that cell raised or
+has not run since another question was checked (`secondment.checks.cells`).
 """
 
 from __future__ import annotations
@@ -16,22 +21,24 @@ from __future__ import annotations
 import importlib
 import json
 import os
-import pickle
 import pkgutil
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 __all__ = [
     "MIME",
+    "NOT_DEFINED",
     "Hint",
     "Verdict",
     "check",
+    "decide",
     "evaluate",
     "question",
     "questions",
+    "record",
 ]
 
 MIME = "application/vnd.secondment.check+json"
@@ -39,7 +46,19 @@ ANSWERS_ENV = "SECONDMENT_ANSWERS"
 
 Checker = Callable[[Any], "str | None"]
 _REGISTRY: dict[str, Checker] = {}
+_PROBES: dict[str, Iterable[tuple[Any, ...]] | Callable[[], Iterable[tuple[Any, ...]]]] = {}
+_DECODE_HINTS: dict[str, str] = {}
 _LOADED = False
+
+
+class _NotDefined:
+    """What a check cell passes when no cell has defined `answer` yet."""
+
+    def __repr__(self) -> str:
+        return "NOT_DEFINED"
+
+
+NOT_DEFINED = _NotDefined()
 
 
 class Hint(Exception):
@@ -53,7 +72,7 @@ class Verdict:
     question: str
     passed: bool
     message: str
-    status: str  # correct, wrong, unanswered, error
+    status: str  # correct, wrong, unanswered, not-run, answer-error, error
 
     @property
     def line(self) -> str:
@@ -66,8 +85,19 @@ class Verdict:
         return {"question": self.question, "passed": self.passed, "status": self.status}
 
 
-def question(qid: str) -> Callable[[Checker], Checker]:
-    """Register a checker for one question id such as `03.2`."""
+def question(
+    qid: str,
+    probes: Iterable[tuple[Any, ...]] | Callable[[], Iterable[tuple[Any, ...]]] = (),
+    decode_hint: str = "",
+) -> Callable[[Checker], Checker]:
+    """Register a checker for one question id such as `03.2`.
+
+    `probes` are the argument tuples a function answer is called with, in the kernel; the
+    checker then receives a function that replays those results (and knows no other input);
+    a callable gives them lazily (e.g. sentences of the article, read on first use).
+    `decode_hint` says which encoding the question's bytes are in, for an answer cell that
+    raised UnicodeDecodeError.
+    """
     if not re.fullmatch(r"\d\d\.\d+", qid):
         raise ValueError(f"question ids look like '03.2', not {qid!r}")
 
@@ -75,6 +105,9 @@ def question(qid: str) -> Callable[[Checker], Checker]:
         if qid in _REGISTRY and _REGISTRY[qid] is not func:
             raise ValueError(f"question {qid} is registered twice")
         _REGISTRY[qid] = func
+        _PROBES[qid] = probes if callable(probes) else tuple(tuple(p) for p in probes)
+        if decode_hint:
+            _DECODE_HINTS[qid] = decode_hint
         return func
 
     return register
@@ -96,11 +129,44 @@ def questions() -> list[str]:
     return sorted(_REGISTRY, key=lambda q: tuple(int(p) for p in q.split(".")))
 
 
-def evaluate(qid: str, answer: Any) -> Verdict:
-    """Decide one answer without printing anything."""
+def record(qid: str, answer: Any, problem: str = "") -> dict[str, Any]:
+    """The JSON record of one answer: what leaves the student's kernel, and all `decide` reads."""
+    from secondment.checks.answers import AnswerTooBig, describe
+
+    _load_all()
+    if problem:
+        return {"question": qid, "problem": problem}
+    if answer is NOT_DEFINED:
+        return {"question": qid, "problem": "no answer yet: run the answer cell above first"}
+    try:
+        probes = _PROBES.get(qid, ())
+        if callable(answer) and callable(probes):
+            probes = probes()
+        return {"question": qid, "answer": describe(answer, probes if callable(answer) else ())}
+    except AnswerTooBig as exc:
+        return {"question": qid, "problem": f"{exc}: keep it to what the question asks"}
+    except Exception as exc:  # an odd object must give a verdict, never a traceback
+        return {"question": qid, "problem": f"could not read this answer ({type(exc).__name__})"}
+
+
+def decide(qid: str, data: Any) -> Verdict:
+    """Decide one question from its JSON record (plain data only, never code)."""
+    from secondment.checks.answers import rebuild
+
     _load_all()
     if qid not in _REGISTRY:
         return Verdict(qid, False, "unknown question id; check the spelling, e.g. '03.2'", "error")
+    if not isinstance(data, dict) or data.get("question") != qid:
+        return Verdict(qid, False, "no answer recorded for this question", "error")
+    if "problem" in data:
+        problem = str(data["problem"])[:300]
+        not_run = problem.startswith(("no answer", "the answer cell above has not"))
+        status = "not-run" if not_run else "answer-error"
+        return Verdict(qid, False, _with_decode_hint(qid, problem), status)
+    try:
+        answer = rebuild(data.get("answer"))
+    except Exception as exc:  # malformed data is one wrong answer, not a crash
+        return Verdict(qid, False, f"the answer could not be read back ({exc})"[:200], "error")
     if answer is ...:
         return Verdict(qid, False, "not answered yet: replace `...` with your answer", "unanswered")
     try:
@@ -115,27 +181,47 @@ def evaluate(qid: str, answer: Any) -> Verdict:
     return Verdict(qid, True, message or "correct", "correct")
 
 
-def _save_answer(qid: str, answer: Any) -> None:
+def _with_decode_hint(qid: str, problem: str) -> str:
+    """A UnicodeDecodeError names the codec that failed; say which encoding the bytes are."""
+    m = re.match(r"the answer cell above raised UnicodeDecodeError: '([\w-]+)' codec", problem)
+    if not m or qid not in _DECODE_HINTS:
+        return problem
+    return (
+        f"the answer cell above raised UnicodeDecodeError: {m[1]} cannot read these bytes; "
+        f"{_DECODE_HINTS[qid]}"
+    )
+
+
+def _round_trip(data: dict[str, Any]) -> Any:
+    """The record as the grader will read it: through JSON text."""
+    return json.loads(json.dumps(data, ensure_ascii=False))
+
+
+def evaluate(qid: str, answer: Any) -> Verdict:
+    """Decide one answer without printing anything, through the same record the grader reads."""
+    return decide(qid, _round_trip(record(qid, answer)))
+
+
+def _save(qid: str, data: dict[str, Any]) -> None:
     folder = os.environ.get(ANSWERS_ENV)
-    if not folder:
+    if not folder or not re.fullmatch(r"\d\d\.\d+", qid):
         return
-    path = Path(folder) / f"{qid}.pickle"
     try:
-        data = pickle.dumps(answer)
-    except Exception:  # unpicklable answers are graded as unanswerable, not crashed on
-        data = pickle.dumps(_Unpicklable(type(answer).__name__))
-    path.write_bytes(data)
+        Path(folder, f"{qid}.json").write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    except OSError:  # a full or read-only folder: the grader then reports the check as not run
+        pass
 
 
-@dataclass(frozen=True)
-class _Unpicklable:
-    type_name: str
-
-
-def check(qid: str, answer: Any) -> None:
+def check(qid: str, answer: Any = NOT_DEFINED) -> None:
     """Check an answer and show one verdict line: ✅, or ❌ with a hint."""
-    _save_answer(qid, answer)
-    verdict = evaluate(qid, answer)
+    from secondment.checks import cells
+
+    problem = cells.problem(qid)
+    data = _round_trip(record(qid, answer, problem))
+    _save(qid, data)
+    verdict = decide(qid, data)
+    if not problem:
+        cells.checked(qid)
     try:
         from IPython import get_ipython
         from IPython.display import display
@@ -147,3 +233,12 @@ def check(qid: str, answer: Any) -> None:
         print(verdict.line)
         print(json.dumps(verdict.record()))
     # Nothing is returned, so the cell shows the verdict alone (no `True`/`False` after it).
+
+
+def _install() -> None:
+    from secondment.checks import cells
+
+    cells.install()
+
+
+_install()

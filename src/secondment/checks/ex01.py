@@ -46,6 +46,10 @@ RAW = (
 
 _FULL_WIDTH_TWINS = re.compile("[\uff01-\uff5e]")
 
+#: For an answer cell that raised UnicodeDecodeError: which encoding the bytes really are.
+ARTICLE_IS_UTF8 = "the article file is UTF-8 (3 bytes per hanzi): read it with encoding='utf-8'"
+MYSTERY_IS_GBK = "these bytes are GBK (2 bytes per hanzi), not UTF-8: decode them with 'gbk'"
+
 
 def _a(name: str) -> str:
     return f"an {name}" if name[:1].lower() in "aeiou" else f"a {name}"
@@ -71,25 +75,62 @@ def _number(value: Any, expected: int, what: str) -> None:
 # ---------------------------------------------------------------- 01.1 bytes and characters
 
 
-@question("01.1")
-def q1(answer: Any) -> str:
-    from secondment.article import article_path, read_article_text
+#: Question 01.1: UTF-8 bytes the student's function has not seen, besides the article's.
+SIZE_TEXTS = (MIXED, "abc, 123", "河北百名干部挂职北京 5个多月干成了什么?")
 
-    n_bytes = len(article_path().read_bytes())
-    n_chars = len(read_article_text())
-    got_bytes, got_chars = _pair(answer, "bytes, characters")
-    if (got_bytes, got_chars) == (n_chars, n_bytes):
-        raise Hint("the two numbers are swapped: bytes first, then characters")
-    if got_chars == n_bytes:
-        raise Hint("the second number counts bytes too: count the characters of the decoded text")
-    if got_bytes == n_chars:
-        raise Hint("the first number counts characters: count the bytes of the file itself")
-    _number(got_bytes, n_bytes, "the number of bytes")
-    non_ascii = sum(1 for ch in read_article_text() if not ch.isascii())
-    if got_chars == non_ascii:
-        raise Hint("you counted only the non-ASCII characters; len() of the text counts them all")
-    _number(got_chars, n_chars, "the number of characters")
-    return f"right: {n_bytes} bytes hold {n_chars} characters, most of them 3 bytes each"
+
+def _size_probes() -> list[tuple[bytes]]:
+    from secondment.article import article_path
+
+    return [(article_path().read_bytes(),), *((t.encode("utf-8"),) for t in SIZE_TEXTS)]
+
+
+def _run_function(answer: Any, name: str, text: Any, label: str) -> Any:
+    """Call a function answer (rebuilt from its results in the kernel), or a hint."""
+    from secondment.checks.answers import RecordedError
+
+    if not callable(answer):
+        raise Hint(
+            f"the answer should be your function itself (answer = {name}), not "
+            f"{_a(type(answer).__name__)}: the check runs it on texts you have not seen"
+        )
+    try:
+        return answer(text)
+    except RecordedError as exc:
+        raise Hint(f"your function raised {exc} on {label}") from None
+    except LookupError:
+        raise Hint("the check could not run your function on its texts") from None
+
+
+@question("01.1", probes=_size_probes, decode_hint=ARTICLE_IS_UTF8)
+def q1(answer: Any) -> str:
+    labels = ["the article's bytes", "the bytes of `mixed`", "ASCII bytes", "the headline's bytes"]
+    for label, (data,) in zip(labels, _size_probes(), strict=True):
+        got = _run_function(answer, "sizes", data, label)
+        n_bytes, text = len(data), data.decode("utf-8")
+        n_chars = len(text)
+        got_bytes, got_chars = _pair(got, "bytes, characters")
+        if (got_bytes, got_chars) == (n_bytes, n_chars):
+            continue
+        if (got_bytes, got_chars) == (n_chars, n_bytes):
+            raise Hint("the two numbers are swapped: bytes first, then characters")
+        if got_chars == n_bytes:
+            raise Hint(
+                "the second number counts bytes too: count the characters of the decoded text"
+            )
+        if got_bytes == n_chars:
+            raise Hint("the first number counts characters: count the bytes themselves")
+        _number(got_bytes, n_bytes, f"for {label}, the number of bytes")
+        if got_chars == sum(1 for ch in text if not ch.isascii()):
+            raise Hint(
+                "you counted only the non-ASCII characters; len() of the text counts them all"
+            )
+        _number(got_chars, n_chars, f"for {label}, the number of characters")
+    data = _size_probes()[0][0]
+    return (
+        f"right: the article's {len(data)} bytes hold {len(data.decode('utf-8'))} characters, "
+        "most of them 3 bytes each"
+    )
 
 
 # ---------------------------------------------------------------- 01.2 one headline, two encodings
@@ -119,7 +160,7 @@ def q2(answer: Any) -> str:
 # ---------------------------------------------------------------- 01.3 decode the mystery bytes
 
 
-@question("01.3")
+@question("01.3", decode_hint=MYSTERY_IS_GBK)
 def q3(answer: Any) -> str:
     from secondment.article import normalise
 
@@ -145,25 +186,42 @@ def q3(answer: Any) -> str:
 # ---------------------------------------------------------------- 01.4 two commas
 
 
-@question("01.4")
-def q4(answer: Any) -> str:
-    from secondment.article import read_article_text
+#: Question 01.4: texts the student's comma counter has not seen, besides the article.
+COMMA_TEXTS = (
+    MIXED,
+    "２０１６年３月，北京市选派３０名干部赴河北挂职，为期一年，涉及交通、生态、产业。",
+    "交通、生态、产业,三个领域,两地共同推进。",
+)
 
-    text = read_article_text()
-    ascii_n, full_n = text.count(","), text.count("，")
-    got_ascii, got_full = _pair(answer, "ASCII commas, full-width commas")
-    message = f"right: {ascii_n} ASCII commas and {full_n} full-width ones in this article"
-    if (got_ascii, got_full) == (ascii_n, full_n):
-        return message
-    if (got_ascii, got_full) == (full_n, ascii_n) and ascii_n != full_n:
-        raise Hint("the two numbers are swapped: ASCII `,` first, then full-width `，`")
-    if text.count("、") in (got_ascii, got_full):
-        raise Hint("you counted `、`, the enumeration comma (顿号); the question is about `，`")
-    if got_ascii == ascii_n + full_n and full_n:
-        raise Hint("the first number should count only the ASCII commas")
-    _number(got_ascii, ascii_n, "the number of ASCII commas `,`")
-    _number(got_full, full_n, "the number of full-width commas `，`")
-    return message
+
+def _comma_probes() -> list[tuple[str]]:
+    from secondment.article import normalise, read_article_text
+
+    return [(t,) for t in (normalise(read_article_text()), *COMMA_TEXTS)]
+
+
+@question("01.4", probes=_comma_probes, decode_hint=ARTICLE_IS_UTF8)
+def q4(answer: Any) -> str:
+    labels = ["the article", "`mixed`", "a full-width sentence", "a sentence with 、 and ,"]
+    for label, (text,) in zip(labels, _comma_probes(), strict=True):
+        got = _run_function(answer, "count_commas", text, label)
+        got_ascii, got_full = _pair(got, "ASCII commas, full-width commas")
+        ascii_n, full_n = text.count(","), text.count("，")
+        if (got_ascii, got_full) == (ascii_n, full_n):
+            continue
+        if (got_ascii, got_full) == (full_n, ascii_n):
+            raise Hint("the two numbers are swapped: ASCII `,` first, then full-width `，`")
+        if text.count("、") in (got_ascii, got_full) and text.count("、"):
+            raise Hint("you counted `、`, the enumeration comma (顿号); the question is about `，`")
+        if got_ascii == ascii_n + full_n and full_n:
+            raise Hint(f"on {label} the first number should count only the ASCII commas")
+        _number(got_ascii, ascii_n, f"on {label}, the number of ASCII commas `,`")
+        _number(got_full, full_n, f"on {label}, the number of full-width commas `，`")
+    text = _comma_probes()[0][0]
+    return (
+        f"right: {text.count(',')} ASCII commas and {text.count('，')} full-width ones in this "
+        "article, and your function counts both widths in any text"
+    )
 
 
 # ---------------------------------------------------------------- 01.5 a pattern for both commas
@@ -194,6 +252,11 @@ def q5(answer: Any) -> str:
         found, want = pattern.findall(sample), _commas(sample)
         if found == want:
             continue
+        if "," in want and "," not in found and found and set(found) <= {"，"}:
+            raise Hint(
+                f"in {label} the pattern finds only the full-width ，, but this text also uses "
+                "the ASCII `,` (the article has only ASCII commas): put both widths in one class"
+            )
         if any(m == "" for m in found):
             raise Hint("the pattern also matches empty text; it must match exactly one comma")
         if any(len(m) > 1 and set(m) <= {",", "，"} for m in found):
@@ -216,7 +279,7 @@ def q5(answer: Any) -> str:
 # ---------------------------------------------------------------- 01.6 the doubled caption
 
 
-@question("01.6")
+@question("01.6", decode_hint=ARTICLE_IS_UTF8)
 def q6(answer: Any) -> str:
     from secondment.article import load_article
 

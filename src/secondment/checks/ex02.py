@@ -150,9 +150,59 @@ def _reporter_problem(answer: Any, expected: str, what: str = "the reporter") ->
     raise Hint(f"{what} is not right yet: the name comes after 记者 on the byline")
 
 
-@question("02.3")
+#: Question 02.3: the lines of pages the student's function has not seen, with the reporter
+#: each names: a line mentioning 记者 before the byline, two outlets, a padded name.
+BYLINE_PAGES = (
+    (
+        (
+            "分享",
+            "记者从省发改委获悉,京冀合作项目已有20多个。",
+            "□本报记者 李卫华",
+            "2015年7月,两地签约。",
+        ),
+        "李卫华",
+    ),
+    (("□河北日报、长城网记者 周 岩", "近日,记者在保定看到,新区建设正在加快。"), "周岩"),
+)
+
+
+def _lines(text: str) -> list[str]:
+    from secondment.article import normalise
+
+    return [line.strip() for line in normalise(text).split("\n") if line.strip()]
+
+
+def _byline_cases() -> list[tuple[str, list[str], str]]:
+    """(where, the page's lines, its reporter): the article, 02.8's page, BYLINE_PAGES."""
+    from secondment.article import read_article_text
+
+    cases = [("the article", _lines(read_article_text()), _article().reporter)]
+    cases.append(("the page of question 8", _lines(NEW_PAGE), _new_article().reporter))
+    cases += [
+        (f"a page starting {lines[0][:8]}…", list(lines), name) for lines, name in BYLINE_PAGES
+    ]
+    return cases
+
+
+@question("02.3", probes=lambda: [(lines,) for _, lines, _ in _byline_cases()])
 def q3(answer: Any) -> str:
-    _reporter_problem(answer, _article().reporter)
+    from secondment.checks.answers import RecordedError
+
+    if not callable(answer):
+        raise Hint(
+            "the answer should be your function itself (answer = reporter), not "
+            f"{'a str' if isinstance(answer, str) else type(answer).__name__}: the check runs it "
+            "on the lines of pages you have not seen"
+        )
+    for where, lines, name in _byline_cases():
+        try:
+            got = answer(lines)
+        except RecordedError as exc:
+            raise Hint(f"your function raised {exc} on {where}") from None
+        except LookupError:
+            raise Hint("the check could not run your function on its pages") from None
+        what = "the reporter" if where == "the article" else f"the reporter of {where}"
+        _reporter_problem(got, name, what=what)
     return "right: one reporter; newspapers pad two-character names to line up bylines"
 
 
@@ -163,7 +213,7 @@ def q3(answer: Any) -> str:
 def q4(answer: Any) -> str:
     if answer is None:
         raise Hint("None: your pattern matched no line (strip the lines first, as `page` does)")
-    if isinstance(answer, re.Match):
+    if type(answer).__name__ == "Match":
         raise Hint("that is a match object: take the text of the group, e.g. m[1]")
     expect_type(answer, str, what="the caption")
     expected = _article().caption

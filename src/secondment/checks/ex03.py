@@ -12,7 +12,6 @@ from functools import lru_cache
 from typing import Any
 
 from secondment.checks import Hint, question
-from secondment.checks.expect import expect_number
 
 #: Question 03.1: a shape-1 sentence of the article, HOME、挂任HOST的NAME.
 SENTENCE = "省交通运输厅副厅长、挂任北京市交通委副主任的王普清说。"
@@ -46,6 +45,11 @@ def _article():
 
 def _type_name(value: Any) -> str:
     return type(value).__name__
+
+
+def _a(value: Any) -> str:
+    name = _type_name(value)
+    return ("an " if name[:1].lower() in "aeiou" else "a ") + name
 
 
 def _is_number(value: Any) -> bool:
@@ -237,7 +241,7 @@ def q1(answer):
     want = {"home": cadre.home_post, "host": cadre.host_post, "name": cadre.name}
     if answer is None:
         raise Hint("answer is None: the search found nothing; print your pattern and test it")
-    if isinstance(answer, re.Match):
+    if type(answer).__name__ == "Match":
         raise Hint("answer is the match itself: call .groupdict() on it")
     if isinstance(answer, (tuple, list)):
         raise Hint(f"answer is a {_type_name(answer)}: name the groups and use .groupdict()")
@@ -295,21 +299,41 @@ def q2(answer):
     return f"the {len(want)} officials, {shapes} sentence shapes, each person once"
 
 
-@question("03.3")
+#: Question 03.3: quantities the student's parser has not seen, in the measure words it names.
+UNSEEN_DIGIT_QUANTITIES = ("30余次", "12个多月", "8家", "40多个", "7项", "20多家", "15个")
+
+
+@question("03.3", probes=[(t,) for t in DIGIT_QUANTITIES + UNSEEN_DIGIT_QUANTITIES])
 def q3(answer):
-    """(value, qualifier, unit) for each text of DIGIT_QUANTITIES."""
-    want = _expected_quantities(DIGIT_QUANTITIES)
-    got = _quantity_rows(answer, DIGIT_QUANTITIES)
-    _compare_quantities(got, want, DIGIT_QUANTITIES)
+    """The function parse_quantity, tried on DIGIT_QUANTITIES and on quantities not seen."""
+    if isinstance(answer, (list, tuple)):
+        raise Hint(
+            "answer should be your function itself (answer = parse_quantity), not its results: "
+            "the check runs it on quantities you have not seen"
+        )
+    func = _function(answer, "parse_quantity", "find_quantities")
+    for texts in (DIGIT_QUANTITIES, UNSEEN_DIGIT_QUANTITIES):
+        got = _quantity_rows([_call(func, t, t) for t in texts], texts)
+        _compare_quantities(got, _expected_quantities(texts), texts)
     return "number, then 多 or 余, then an optional 个, then the measure word"
 
 
-@question("03.4")
+#: Question 03.4: numerals the student's parser has not seen.
+UNSEEN_NUMERAL_QUANTITIES = ("二十名", "一千零八家", "两个小时左右", "九十九项", "十二次")
+
+
+@question("03.4", probes=[(t,) for t in NUMERAL_QUANTITIES + UNSEEN_NUMERAL_QUANTITIES])
 def q4(answer):
-    """(value, qualifier, unit) for each text of NUMERAL_QUANTITIES."""
-    want = _expected_quantities(NUMERAL_QUANTITIES)
-    got = _quantity_rows(answer, NUMERAL_QUANTITIES)
-    _compare_quantities(got, want, NUMERAL_QUANTITIES)
+    """The function parse_any_quantity, tried on NUMERAL_QUANTITIES and on numerals not seen."""
+    if isinstance(answer, (list, tuple)):
+        raise Hint(
+            "answer should be your function itself (answer = parse_any_quantity), not its "
+            "results: the check runs it on quantities you have not seen"
+        )
+    func = _function(answer, "parse_any_quantity", "find_quantities")
+    for texts in (NUMERAL_QUANTITIES, UNSEEN_NUMERAL_QUANTITIES):
+        got = _quantity_rows([_call(func, t, t) for t in texts], texts)
+        _compare_quantities(got, _expected_quantities(texts), texts)
     return "numerals in characters become numbers, and 左右 makes a figure approximate"
 
 
@@ -346,11 +370,23 @@ def q5(answer):
     return f"{mentions} mentions of {facts} figures: {top} alone is written {times} times"
 
 
-@question("03.6")
-def q6(answer):
-    """Each dated event of the body as (first day, last day), datetime.date objects."""
+#: Question 03.6: dated texts the student's function has not seen (a day, a month range across
+#: a year, a month alone next to a day; both punctuation widths).
+UNSEEN_DATED = (
+    "2016年3月15日,北京市选派第二批干部赴冀挂职。",
+    "自2015年10月至2016年1月，两地联合开展执法行动。",
+    "2015年12月，挂职干部座谈会在石家庄召开；2016年2月3日，第二次会议召开。",
+)
+
+
+def _date_probes() -> list[tuple[str]]:
+    return [(t,) for t in (_article().body, *UNSEEN_DATED)]
+
+
+def _spans_of(text: str) -> list[tuple[Any, Any]]:
+    """The truth: each dated event of a text as (first day, last day)."""
     import calendar
-    from datetime import date, datetime
+    from datetime import date
 
     from secondment.extract import find_events
 
@@ -361,7 +397,30 @@ def q6(answer):
         y2, m2 = map(int, end.split("-"))
         return date(y1, m1, 1), date(y2, m2, calendar.monthrange(y2, m2)[1])
 
-    want = [span(e.start, e.end) for e in find_events(_article())]
+    return [span(e.start, e.end) for e in find_events(text)]
+
+
+@question("03.6", probes=_date_probes)
+def q6(answer):
+    """The function date_spans(text): each dated event as (first day, last day), in order,
+    tried on the article's body and on texts not seen."""
+    if isinstance(answer, (list, tuple)):
+        raise Hint(
+            "answer should be your function itself (answer = date_spans), not its results: "
+            "the check runs it on texts you have not seen"
+        )
+    func = _function(answer, "date_spans", "find_events")
+    for index, (text,) in enumerate(_date_probes()):
+        where = "the body" if index == 0 else f"the text {text[:14]}…"
+        _compare_spans(_call(func, text, where), _spans_of(text), where)
+    want = _spans_of(_article().body)
+    days = sum(first == last for first, last in want)
+    return f"{days} days and {len(want) - days} month range(s), as dates you can subtract"
+
+
+def _compare_spans(answer: Any, want: list[tuple[Any, Any]], where: str) -> None:
+    from datetime import date, datetime
+
     items = _items(answer)
     got = []
     for item in items:
@@ -384,12 +443,12 @@ def q6(answer):
         got.append(tuple(item))
     if len(got) > len(want):
         raise Hint(
-            f"{len(got)} events, more than the body's {len(want)}: a range 自…至… is one "
-            "event, not two, and each date counts once"
+            f"{len(got)} events, more than the {len(want)} in {where}: a range 自…至… is "
+            "one event, not two, and each date counts once"
         )
     if len(got) < len(want):
         raise Hint(
-            f"{len(got)} events; the body has {len(want)}: does your pattern find a date "
+            f"{len(got)} events; {where} has {len(want)}: does your pattern find a date "
             "without a day, and a range?"
         )
     if any(first > last for first, last in got):
@@ -405,46 +464,130 @@ def q6(answer):
             )
         if right_first != right_last and first.replace(day=1) == right_first and first.day != 1:
             raise Hint("a month range starts on the first day of its first month")
-        raise Hint(f"the event starting {first.isoformat()} is not right yet")
+        raise Hint(f"in {where} the event starting {first.isoformat()} is not right yet")
     if got != want:
-        raise Hint("the right events, but not in reading order")
-    days = sum(first == last for first, last in want)
-    return f"{days} days and {len(want) - days} month range(s), as dates you can subtract"
+        raise Hint(f"the right events of {where}, but not in reading order")
 
 
-@question("03.7")
-def q7(answer):
-    """The total of the rank breakdown's counts."""
+#: Question 03.7: rank breakdowns the student's function has not seen (other counts, other
+#: ranks, both punctuation widths, both directions of the exchange).
+RANK_SENTENCES = (
+    "北京市此次选派的100名干部中,厅局级干部12名、县处级干部60名、乡科级干部20名,专业技术人才8名。",
+    "河北省选派的50名挂职干部中，厅局级干部8名，县处级干部30名，乡科级干部12名。",
+    "这批干部中,县处级干部24名、乡科级干部9名,另有医疗卫生人才5名。",
+    "在北京挂职的30名干部里，省部级干部2名、厅局级干部10名、县处级干部18名。",
+)
+
+
+def _rank_sentence() -> str:
     from secondment.extract import find_ranks
 
+    return find_ranks(_article())[0].sentence
+
+
+def _rank_probes() -> list[tuple[str]]:
+    return [(s,) for s in (_rank_sentence(), *RANK_SENTENCES)]
+
+
+def _function(answer: Any, name: str, library: str) -> Any:
+    """The student's function, or a hint: a value typed in, or the library's finder."""
+    if not callable(answer):
+        raise Hint(
+            f"answer should be your function itself (answer = {name}), not {_a(answer)}: "
+            "the check runs it on texts you have not seen"
+        )
+    if library in getattr(answer, "names", ()):
+        raise Hint(f"your function calls the library's {library}: write your own pattern")
+    return answer
+
+
+def _call(func: Any, text: str, what: str) -> Any:
+    from secondment.checks.answers import RecordedError
+
+    try:
+        return func(text)
+    except RecordedError as exc:
+        raise Hint(f"your function raised {exc} on {what}") from None
+    except LookupError:
+        raise Hint("the check could not run your function on its sentences") from None
+
+
+@question("03.7", probes=_rank_probes)
+def q7(answer):
+    """A function: a rank sentence → {rank: count}, tried on the article and unseen sentences."""
+    from secondment.article import normalise
+    from secondment.extract import find_ranks
+
+    func = _function(answer, "rank_counts", "find_ranks")
+    for index, sentence in enumerate((_rank_sentence(), *RANK_SENTENCES)):
+        what = "the article's sentence" if index == 0 else f"the sentence {sentence[:12]}…"
+        got = _call(func, sentence, what)
+        want = {r.rank: r.count for r in find_ranks(normalise(sentence))}
+        if isinstance(got, (list, tuple)) and got and all(_is_number(c) for c in got):
+            raise Hint("your function returns the counts alone: return a dict {rank: count}")
+        if _is_number(got):
+            raise Hint("your function returns one number: return a dict {rank: count}")
+        if not isinstance(got, dict):
+            raise Hint(f"your function should return a dict {{rank: count}}, not {_a(got)}")
+        if not got:
+            width = "full-width ，" if "，" in sentence else "ASCII ,"
+            raise Hint(
+                f"your function finds no rank in {what} (a total of 0): its commas are the "
+                f"{width}; does your pattern depend on one width?"
+            )
+        if any(isinstance(c, str) for c in got.values()):
+            raise Hint("the counts are text: convert each one with int() before adding")
+        if not all(_is_number(c) for c in got.values()):
+            raise Hint("the counts should be numbers (int)")
+        clean = {str(k).strip(): int(v) for k, v in got.items()}
+        if clean == want:
+            continue
+        missing = [r for r in want if r not in clean]
+        if missing and all(r.endswith("级") for r in clean) and not missing[0].endswith("级"):
+            raise Hint(f"in {what} one rank is missing: not every rank in the sentence ends in 级")
+        if missing:
+            raise Hint(f"in {what} your function misses the rank {missing[0]}")
+        extra = [r for r in clean if r not in want]
+        if extra:
+            raise Hint(f"in {what} {extra[0]!r} is not a rank label as written; check the group")
+        raise Hint(f"in {what} some counts are not right")
     counts = [r.count for r in find_ranks(_article())]
     total = sum(counts)
-    glued = "".join(str(c) for c in counts)
-    if isinstance(answer, (list, tuple, dict)):
-        raise Hint(f"answer is a {_type_name(answer)}: add the counts up to one number")
-    if (isinstance(answer, str) and answer.strip() == glued) or (
-        _is_number(answer) and answer == int(glued)
-    ):
-        raise Hint("the counts were joined as text: convert each one with int() before adding")
-    if _is_number(answer) and answer in {total - c for c in counts}:
-        raise Hint("one rank is missing: not every rank in the sentence ends in 级")
-    if _is_number(answer) and answer == 2 * total:
-        raise Hint("every count was added twice: use the one sentence of the breakdown")
-    expect_number(answer, total, what="the total")
-    return f"{' + '.join(map(str, counts))} = {total}: the parts add up to the whole (百名)"
+    return (
+        f"{' + '.join(map(str, counts))} = {total}: the parts add up to the whole (百名), "
+        "and your function reads other reports too"
+    )
 
 
-@question("03.8")
+#: Question 03.8: reports the student's function has not seen, in the two shapes the question
+#: names (HOME、挂任HOST的NAME and the dash list), one each way and in each punctuation width.
+UNSEEN_REPORTS = (
+    "  省科技厅副厅长、挂任北京市科委副主任的孙建国介绍,两地已共建创新平台12个。\n"
+    "  ——周丽华,省环保厅大气处处长,挂任北京市环保局大气处副处长。她参与制定了两地联防联控方案。",
+    "　　北京市水务局副局长、挂任承德市副市长的郭永明在调研时说，要守好京津冀的水源。\n"
+    "　　——黄晓梅，北京市商务委处长，挂任廊坊市商务局副局长。她推动两地企业签约项目20多个。",
+)
+
+
+@question("03.8", probes=[(t,) for t in (NEW_REPORT, *UNSEEN_REPORTS)])
 def q8(answer):
-    """The officials of NEW_REPORT as (name, home_post, host_post)."""
+    """A function: a report → its officials as (name, home_post, host_post), tried on
+    NEW_REPORT and on reports the student has not seen."""
     from secondment.extract import find_cadres
 
-    want = [(c.name, c.home_post, c.host_post) for c in find_cadres(NEW_REPORT)]
-    got = _cadre_rows(answer)
-    if not got:
-        raise Hint(
-            "no officials found: this report uses full-width punctuation (，：); does your "
-            "pattern accept it, or did you normalise() the text first?"
-        )
-    _compare_cadres(got, want, NEW_REPORT, "the report")
-    return f"{len(want)} officials sent from Beijing to Hebei: the same patterns, a new report"
+    func = _function(answer, "find_officials", "find_cadres")
+    for index, text in enumerate((NEW_REPORT, *UNSEEN_REPORTS)):
+        label = "the report" if index == 0 else f"another report ({text.strip()[:10]}…)"
+        want = [(c.name, c.home_post, c.host_post) for c in find_cadres(text)]
+        got = _cadre_rows(_call(func, text, label))
+        if not got:
+            width = "full-width (，：)" if "，" in text else "ASCII (,)"
+            raise Hint(
+                f"no officials found in {label}: it uses {width} punctuation; does your "
+                "pattern accept both widths, or did you normalise() the text first?"
+            )
+        _compare_cadres(got, want, text, label)
+    return (
+        f"{len(find_cadres(NEW_REPORT))} officials sent from Beijing to Hebei, and your "
+        "function reads other reports, either way and in either width"
+    )

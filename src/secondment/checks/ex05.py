@@ -81,9 +81,7 @@ def _count(value: Any, what: str = "answer") -> int:
 def _axes(answer: Any) -> Any:
     """The Axes of an answer; a hint for the usual near misses (figure pair, the bars)."""
     from matplotlib.axes import Axes
-    from matplotlib.container import BarContainer
     from matplotlib.figure import Figure
-    from matplotlib.text import Text
 
     if isinstance(answer, Figure):
         if len(answer.axes) == 1:
@@ -91,9 +89,9 @@ def _axes(answer: Any) -> Any:
         raise Hint("answer should be the Axes you drew on (answer = ax), not the figure")
     if isinstance(answer, tuple) and answer and isinstance(answer[-1], Axes):
         raise Hint("answer should be the Axes alone: fig, ax = plt.subplots(), then answer = ax")
-    if isinstance(answer, BarContainer):
+    if type(answer).__name__ == "BarContainer":
         raise Hint("that is the bars ax.bar() returns; the answer is the Axes: answer = ax")
-    if isinstance(answer, list) and answer and all(isinstance(a, Text) for a in answer):
+    if isinstance(answer, list) and answer and all(type(a).__name__ == "Text" for a in answer):
         raise Hint("that is what ax.bar_label() returns; the answer is the Axes: answer = ax")
     expect_type(answer, Axes, what="answer")
     return answer

@@ -364,7 +364,6 @@ def q5(answer):
 @question("06.6")
 def q6(answer):
     from matplotlib.axes import Axes
-    from matplotlib.container import BarContainer
     from matplotlib.figure import Figure
     from matplotlib.patches import Rectangle
 
@@ -373,7 +372,7 @@ def q6(answer):
         ax = ax.axes[0]
     if isinstance(ax, (list, tuple)) and ax and isinstance(ax[-1], Axes):
         raise Hint("answer should be the Axes alone: fig, ax = plt.subplots(), then answer = ax")
-    if isinstance(ax, BarContainer):
+    if type(ax).__name__ == "BarContainer":
         raise Hint("that is the bars ax.barh() returns; the answer is the Axes: answer = ax")
     expect_type(ax, Axes, what="answer")
     want = _top(_body_words(), 5)

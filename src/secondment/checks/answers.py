@@ -1,0 +1,593 @@
+"""Answers as data: `describe` turns an answer into JSON in the student's kernel, `rebuild`
+turns that JSON back into plain, safe objects where the answer is decided.
+
+Nothing a submission controls is ever unpickled or evaluated: a description holds numbers,
+strings, lists and tagged objects (`{"$": "tuple", ...}`). Richer answers are described by what
+the checks read: a DataFrame by its columns, dtypes and values; a chart by its titles, labels,
+ticks, bars, lines and texts, with the font of each text; a compiled pattern by its pattern
+and flags; a function by its results on the inputs the check will try. Anything else is
+described by its type name only, so a hint can still say what it is.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+
+__all__ = ["AnswerTooBig", "Described", "Recorded", "describe", "rebuild"]
+
+TAG = "$"
+#: Bounds on one description, so that a huge answer cannot swamp the grader.
+MAX_NODES = 200_000
+MAX_TEXT = 2_000_000
+MAX_DEPTH = 40
+
+
+class AnswerTooBig(ValueError):
+    """An answer whose description would exceed the size bounds."""
+
+
+class Described:
+    """An answer of a type the checks do not rebuild: its type name and, for records, fields."""
+
+    def __init__(self, fields: dict[str, Any] | None = None) -> None:
+        for name, value in (fields or {}).items():
+            setattr(self, name, value)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}>"
+
+
+_KINDS: dict[str, type] = {}
+
+
+def _described_type(name: str) -> type:
+    """A class named like the student's type, so that hints can say "it is a BarContainer"."""
+    name = re.sub(r"\W", "_", str(name))[:60] or "object"
+    if name not in _KINDS:
+        _KINDS[name] = type(name, (Described,), {})
+    return _KINDS[name]
+
+
+class Recorded:
+    """A function answer, rebuilt as the results it gave in the kernel on the check's inputs."""
+
+    def __init__(self, name: str, results: list[tuple[Any, Any]], names: list[str]) -> None:
+        self.__name__ = name
+        self.results = results
+        self.names = names  # the global names its code uses (to spot a library call)
+
+    def __call__(self, *args: Any) -> Any:
+        for probe, (kind, value) in self.results:
+            if probe == list(args):
+                if kind == "raised":
+                    raise RecordedError(value)
+                return value
+        raise LookupError("the check asked for an input that was not tried in the kernel")
+
+    def __repr__(self) -> str:
+        return f"<function {self.__name__}>"
+
+
+class RecordedError(Exception):
+    """The exception a function answer raised in the kernel, as `Type: message`."""
+
+
+# ---------------------------------------------------------------- describing (in the kernel)
+
+
+class _Budget:
+    def __init__(self) -> None:
+        self.nodes = 0
+        self.text = 0
+
+    def spend(self, nodes: int = 1, text: int = 0) -> None:
+        self.nodes += nodes
+        self.text += text
+        if self.nodes > MAX_NODES or self.text > MAX_TEXT:
+            raise AnswerTooBig("the answer is too big to check")
+
+
+def describe(value: Any, probes: Iterable[tuple[Any, ...]] = ()) -> Any:
+    """The JSON-able description of an answer (functions are called on `probes`)."""
+    return _describe(value, _Budget(), 0, tuple(probes))
+
+
+def _float(x: float) -> Any:
+    return x if math.isfinite(x) else {TAG: "float", "repr": repr(x)}
+
+
+def _text(value: str, budget: _Budget) -> str:
+    budget.spend(text=len(value))
+    return str.__str__(value)  # a plain str, even for a subclass
+
+
+def _describe(value: Any, budget: _Budget, depth: int, probes: tuple) -> Any:
+    budget.spend()
+    if depth > MAX_DEPTH:
+        raise AnswerTooBig("the answer is nested too deeply to check")
+    d = depth + 1
+
+    def sub(v: Any) -> Any:
+        return _describe(v, budget, d, probes)
+
+    if value is None or type(value) is bool:
+        return value
+    if isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, int):
+        return (
+            int.__int__(value)
+            if abs(value).bit_length() < 63
+            else {TAG: "int", "repr": str(int.__int__(value))}
+        )
+    if isinstance(value, float):
+        return _float(float.__float__(value))
+    if isinstance(value, str):
+        return _text(value, budget)
+    if value is ...:
+        return {TAG: "ellipsis"}
+    if isinstance(value, (bytes, bytearray)):
+        budget.spend(text=2 * len(value))
+        return {
+            TAG: type(value).__name__ if type(value) in (bytes, bytearray) else "bytes",
+            "hex": bytes(value).hex(),
+        }
+    if isinstance(value, dt.datetime):
+        return {TAG: "datetime", "iso": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {TAG: "date", "iso": value.isoformat()}
+    if isinstance(value, re.Pattern):
+        if isinstance(value.pattern, str):
+            return {TAG: "pattern", "pattern": _text(value.pattern, budget), "flags": value.flags}
+        return _opaque(value)
+    if isinstance(value, re.Match):
+        return {TAG: "object", "type": "Match", "fields": {}}
+    # Library types first: a BarContainer is a tuple, but the checks want to name it.
+    module = type(value).__module__.split(".")[0]
+    if module == "numpy":
+        return _describe_numpy(value, sub)
+    if module == "pandas":
+        return _describe_pandas(value, sub, budget)
+    if module == "matplotlib":
+        return _describe_matplotlib(value, sub)
+    if isinstance(value, list):
+        return [sub(v) for v in value]
+    if isinstance(value, tuple):
+        return {TAG: "tuple", "items": [sub(v) for v in value]}
+    if isinstance(value, (set, frozenset)):
+        return {
+            TAG: type(value).__name__ if type(value) in (set, frozenset) else "set",
+            "items": [sub(v) for v in value],
+        }
+    if isinstance(value, dict):
+        return {TAG: "dict", "items": [[sub(k), sub(v)] for k, v in value.items()]}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = {f.name: sub(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {TAG: "object", "type": type(value).__name__, "fields": fields}
+    if callable(value) and probes and not isinstance(value, type):
+        return _describe_function(value, probes, sub)
+    return _opaque(value)
+
+
+def _opaque(value: Any) -> dict[str, Any]:
+    return {TAG: "object", "type": type(value).__name__, "fields": {}}
+
+
+def _describe_function(func: Callable, probes: tuple, sub: Callable) -> dict[str, Any]:
+    results = []
+    for args in probes:
+        try:
+            results.append([sub(list(args)), ["returned", sub(func(*args))]])
+        except AnswerTooBig:
+            raise
+        except Exception as exc:  # the function's own error is part of its results
+            message = str(exc).splitlines()[0][:200] if str(exc) else ""
+            results.append([sub(list(args)), ["raised", f"{type(exc).__name__}: {message}"]])
+    return {
+        TAG: "function",
+        "name": str(getattr(func, "__name__", "function")),
+        "results": results,
+        "names": sorted(_code_names(func))[:500],
+    }
+
+
+def _code_names(func: Any, depth: int = 0, seen: set | None = None) -> set[str]:
+    """Global and attribute names a function's code uses, and those of the helpers it calls."""
+    seen = seen if seen is not None else set()
+    code = getattr(func, "__code__", None)
+    if code is None or id(code) in seen or depth > 3:
+        return set()
+    seen.add(id(code))
+    names: set[str] = set()
+    stack = [code]
+    while stack:
+        c = stack.pop()
+        names.update(c.co_names)
+        stack.extend(k for k in c.co_consts if hasattr(k, "co_names"))
+    module_globals = getattr(func, "__globals__", {})
+    for name in list(names):
+        helper = module_globals.get(name)
+        if callable(helper) and getattr(helper, "__module__", None) == func.__module__:
+            names |= _code_names(helper, depth + 1, seen)
+    return {str(n) for n in names}
+
+
+def _describe_numpy(value: Any, sub: Callable) -> Any:
+    import numpy as np
+
+    if isinstance(value, np.generic):
+        return sub(value.item())
+    if isinstance(value, np.ndarray):
+        return {TAG: "array", "dtype": str(value.dtype), "items": sub(value.tolist())}
+    return _opaque(value)
+
+
+def _describe_pandas(value: Any, sub: Callable, budget: _Budget) -> Any:
+    import pandas as pd
+
+    if isinstance(value, pd.DataFrame):
+        budget.spend(nodes=value.size)
+        return {
+            TAG: "frame",
+            "columns": [sub(c) for c in value.columns],
+            "dtypes": [str(t) for t in value.dtypes],
+            "data": [sub(value.iloc[:, i].tolist()) for i in range(value.shape[1])],
+            "index": sub(value.index.tolist()),
+            "index_name": sub(value.index.name),
+        }
+    if isinstance(value, pd.Series):
+        budget.spend(nodes=value.size)
+        return {
+            TAG: "series",
+            "name": sub(value.name),
+            "dtype": str(value.dtype),
+            "values": sub(value.tolist()),
+            "index": sub(value.index.tolist()),
+            "index_name": sub(value.index.name),
+        }
+    if isinstance(value, pd.Timestamp):
+        return {TAG: "datetime", "iso": value.isoformat()} if value is not pd.NaT else None
+    if value is pd.NA or value is pd.NaT:
+        return None
+    return _opaque(value)
+
+
+def _font(text: Any) -> dict[str, Any]:
+    props = text.get_fontproperties()
+    return {
+        "family": [str(f) for f in props.get_family()],
+        "style": props.get_style(),
+        "weight": props.get_weight(),
+        "stretch": props.get_stretch(),
+        "variant": props.get_variant(),
+        "size": float(props.get_size()),
+    }
+
+
+def _text_record(text: Any) -> dict[str, Any]:
+    x, y = text.get_position()
+    return {"text": str(text.get_text()), "font": _font(text), "position": [_num(x), _num(y)]}
+
+
+def _num(x: Any) -> Any:
+    try:
+        return _float(float(x))
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def _colour(c: Any) -> str:
+    from matplotlib import colors
+
+    return colors.to_hex(c, keep_alpha=True)
+
+
+def _describe_axes(ax: Any, sub: Callable) -> dict[str, Any]:
+    from matplotlib.patches import Rectangle
+
+    def ticks(axis: Any) -> list[list[Any]]:
+        labels = axis.get_ticklabels()
+        return [
+            [_num(loc), _text_record(t)]
+            for loc, t in zip(axis.get_ticklocs(), labels, strict=False)
+        ]
+
+    return {
+        TAG: "axes",
+        "title": _text_record(ax.title),
+        "xlabel": _text_record(ax.xaxis.label),
+        "ylabel": _text_record(ax.yaxis.label),
+        "xlim": [_num(v) for v in ax.get_xlim()],
+        "ylim": [_num(v) for v in ax.get_ylim()],
+        "xticks": ticks(ax.xaxis),
+        "yticks": ticks(ax.yaxis),
+        "bars": [
+            [
+                _num(p.get_x()),
+                _num(p.get_y()),
+                _num(p.get_width()),
+                _num(p.get_height()),
+                _colour(p.get_facecolor()),
+            ]
+            for p in ax.patches
+            if isinstance(p, Rectangle)
+        ],
+        "texts": [_text_record(t) for t in ax.texts],
+        "lines": [
+            [
+                [_num(v) for v in line.get_xdata()],
+                [_num(v) for v in line.get_ydata()],
+                _colour(line.get_color()),
+            ]
+            for line in ax.lines
+        ],
+        "points": [[[_num(x), _num(y)] for x, y in c.get_offsets()] for c in ax.collections],
+    }
+
+
+def _describe_matplotlib(value: Any, sub: Callable) -> Any:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    if isinstance(value, Axes):
+        return _describe_axes(value, sub)
+    if isinstance(value, Figure):
+        return {TAG: "figure", "axes": [_describe_axes(a, sub) for a in value.axes]}
+    return _opaque(value)
+
+
+# ---------------------------------------------------------------- rebuilding (where it is decided)
+
+
+def rebuild(data: Any) -> Any:
+    """Plain objects from a description; anything malformed raises ValueError."""
+    return _Rebuilder().value(data, 0)
+
+
+class _Rebuilder:
+    def __init__(self) -> None:
+        self.figure: Any = None
+
+    def value(self, data: Any, depth: int) -> Any:
+        if depth > MAX_DEPTH + 5:
+            raise ValueError("nested too deeply")
+        d = depth + 1
+        if data is None or isinstance(data, (bool, int, float, str)):
+            return data
+        if isinstance(data, list):
+            return [self.value(v, d) for v in data]
+        if not isinstance(data, dict) or not isinstance(data.get(TAG), str):
+            raise ValueError("not an answer description")
+        tag = data[TAG]
+        method = getattr(self, "tag_" + re.sub(r"\W", "_", tag), None)
+        if method is None:
+            raise ValueError(f"unknown kind {tag!r}")
+        return method(data, d)
+
+    def items(self, data: dict, depth: int) -> list[Any]:
+        items = data.get("items")
+        if not isinstance(items, list):
+            raise ValueError("items missing")
+        return [self.value(v, depth) for v in items]
+
+    def tag_float(self, data: dict, depth: int) -> float:
+        return float(str(data["repr"]))  # only "nan", "inf", "-inf" reach here
+
+    def tag_int(self, data: dict, depth: int) -> int:
+        return int(str(data["repr"])[:400])
+
+    def tag_ellipsis(self, data: dict, depth: int) -> Any:
+        return ...
+
+    def tag_bytes(self, data: dict, depth: int) -> bytes:
+        return bytes.fromhex(str(data["hex"]))
+
+    def tag_bytearray(self, data: dict, depth: int) -> bytearray:
+        return bytearray.fromhex(str(data["hex"]))
+
+    def tag_date(self, data: dict, depth: int) -> dt.date:
+        return dt.date.fromisoformat(str(data["iso"]))
+
+    def tag_datetime(self, data: dict, depth: int) -> dt.datetime:
+        return dt.datetime.fromisoformat(str(data["iso"]))
+
+    def tag_pattern(self, data: dict, depth: int) -> re.Pattern[str]:
+        flags = int(data.get("flags", 0))
+        try:
+            return re.compile(str(data["pattern"]), flags & ~re.DEBUG)
+        except re.error as exc:
+            raise ValueError(f"pattern does not compile: {exc}") from None
+
+    def tag_tuple(self, data: dict, depth: int) -> tuple:
+        return tuple(self.items(data, depth))
+
+    def tag_set(self, data: dict, depth: int) -> set:
+        return set(_hashable(v) for v in self.items(data, depth))
+
+    def tag_frozenset(self, data: dict, depth: int) -> frozenset:
+        return frozenset(_hashable(v) for v in self.items(data, depth))
+
+    def tag_dict(self, data: dict, depth: int) -> dict:
+        pairs = data.get("items")
+        if not isinstance(pairs, list) or not all(
+            isinstance(p, list) and len(p) == 2 for p in pairs
+        ):
+            raise ValueError("dict items malformed")
+        return {_hashable(self.value(k, depth)): self.value(v, depth) for k, v in pairs}
+
+    def tag_object(self, data: dict, depth: int) -> Described:
+        fields = data.get("fields") or {}
+        if not isinstance(fields, dict):
+            raise ValueError("fields malformed")
+        values = {
+            str(k): self.value(v, depth)
+            for k, v in fields.items()
+            if str(k).isidentifier() and not str(k).startswith("_")
+        }
+        return _described_type(str(data.get("type", "object")))(values)
+
+    def tag_function(self, data: dict, depth: int) -> Recorded:
+        results = []
+        for probe, (kind, value) in data.get("results", []):
+            kind = "raised" if kind == "raised" else "returned"
+            results.append(
+                (
+                    self.value(probe, depth),
+                    (kind, str(value) if kind == "raised" else self.value(value, depth)),
+                )
+            )
+        names = [str(n) for n in data.get("names", []) if isinstance(n, str)]
+        return Recorded(str(data.get("name", "function")), results, names)
+
+    def tag_array(self, data: dict, depth: int) -> Any:
+        import numpy as np
+
+        values = self.value(data.get("items"), depth)
+        try:
+            return np.array(values, dtype=_safe_dtype(str(data.get("dtype", "object"))))
+        except (TypeError, ValueError):
+            return np.array(values, dtype=object)
+
+    def tag_frame(self, data: dict, depth: int) -> Any:
+        import pandas as pd
+
+        columns = [_hashable(self.value(c, depth)) for c in data.get("columns", [])]
+        values = [self.value(col, depth) for col in data.get("data", [])]
+        dtypes = [str(t) for t in data.get("dtypes", [])]
+        if not (len(columns) == len(values) == len(dtypes)):
+            raise ValueError("frame malformed")
+        index = self._index(data, depth)
+        frame = pd.DataFrame(
+            {
+                i: pd.Series(v, index=index, dtype=_safe_dtype(t))
+                for i, (v, t) in enumerate(zip(values, dtypes, strict=True))
+            },
+            index=index,
+        )
+        frame.columns = pd.Index(columns, dtype=object) if columns else frame.columns
+        if columns and all(isinstance(c, str) for c in columns):
+            frame.columns = pd.Index(columns)
+        return frame
+
+    def tag_series(self, data: dict, depth: int) -> Any:
+        import pandas as pd
+
+        values = self.value(data.get("values"), depth)
+        index = self._index(data, depth)
+        name = self.value(data.get("name"), depth)
+        return pd.Series(
+            values,
+            index=index,
+            name=_hashable(name),
+            dtype=_safe_dtype(str(data.get("dtype", "object"))),
+        )
+
+    def _index(self, data: dict, depth: int) -> Any:
+        import pandas as pd
+
+        values = [_hashable(v) for v in self.value(data.get("index", []), depth)]
+        return pd.Index(values, name=_hashable(self.value(data.get("index_name"), depth)))
+
+    def tag_figure(self, data: dict, depth: int) -> Any:
+        from matplotlib.figure import Figure
+
+        fig = Figure()
+        for spec in data.get("axes", []):
+            self._axes(fig, spec)
+        return fig
+
+    def tag_axes(self, data: dict, depth: int) -> Any:
+        from matplotlib.figure import Figure
+
+        return self._axes(Figure(), data)
+
+    def _axes(self, fig: Any, data: dict) -> Any:
+        from matplotlib.patches import Rectangle
+
+        ax = fig.add_subplot()
+        for x, y, w, h, colour in data.get("bars", []):
+            ax.add_patch(
+                Rectangle(
+                    (float(x), float(y)), float(w), float(h), facecolor=_checked_colour(colour)
+                )
+            )
+        for xs, ys, colour in data.get("lines", []):
+            ax.plot([float(v) for v in xs], [float(v) for v in ys], color=_checked_colour(colour))
+        for points in data.get("points", []):
+            ax.scatter([float(p[0]) for p in points], [float(p[1]) for p in points])
+        for record in data.get("texts", []):
+            x, y = record.get("position", [0, 0])
+            ax.text(
+                float(x),
+                float(y),
+                str(record.get("text", "")),
+                fontproperties=_font_properties(record),
+            )
+        ax.set_xlim(*[float(v) for v in data.get("xlim", [0, 1])])
+        ax.set_ylim(*[float(v) for v in data.get("ylim", [0, 1])])
+        title = data.get("title", {})
+        ax.set_title(str(title.get("text", "")), fontproperties=_font_properties(title))
+        for which in ("xlabel", "ylabel"):
+            record = data.get(which, {})
+            getattr(ax, f"set_{which}")(
+                str(record.get("text", "")), fontproperties=_font_properties(record)
+            )
+        for axis, key in ((ax.xaxis, "xticks"), (ax.yaxis, "yticks")):
+            ticks = data.get(key, [])
+            axis.set_ticks(
+                [float(loc) for loc, _ in ticks], labels=[str(r.get("text", "")) for _, r in ticks]
+            )
+            for tick, (_, record) in zip(axis.get_major_ticks(len(ticks)), ticks, strict=False):
+                tick.label1.set_fontproperties(_font_properties(record))
+        return ax
+
+
+def _hashable(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(_hashable(v) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted((repr(k), _hashable(v)) for k, v in value.items()))
+    if isinstance(value, set):
+        return frozenset(value)
+    return value
+
+
+_DTYPE = re.compile(
+    r"(?:u?int|float|complex)(?:8|16|32|64)?|bool|object|str|string|category"
+    r"|boolean|Int64|Float64|datetime64\[ns\]|timedelta64\[ns\]"
+)
+
+
+def _safe_dtype(name: str) -> Any:
+    """A dtype name the rebuild accepts; anything unusual is rebuilt as object."""
+    return name if _DTYPE.fullmatch(name) else "object"
+
+
+def _checked_colour(colour: Any) -> str:
+    text = str(colour)
+    return text if re.fullmatch(r"#[0-9a-fA-F]{6,8}", text) else "#000000"
+
+
+def _font_properties(record: Any) -> Any:
+    from matplotlib.font_manager import FontProperties
+
+    font = record.get("font", {}) if isinstance(record, dict) else {}
+    family = font.get("family", ["sans-serif"])
+    if not isinstance(family, list) or not all(isinstance(f, str) for f in family):
+        family = ["sans-serif"]
+    try:
+        return FontProperties(
+            family=family or ["sans-serif"],
+            style=str(font.get("style", "normal")),
+            weight=font.get("weight", "normal"),
+            stretch=font.get("stretch", "normal"),
+            variant=str(font.get("variant", "normal")),
+            size=float(font.get("size", 10.0)),
+        )
+    except (TypeError, ValueError):
+        return FontProperties(family=family or ["sans-serif"])

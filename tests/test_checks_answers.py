@@ -1,0 +1,203 @@
+"""Answers as data: what describe() sends and rebuild() makes of it, and how decide() treats
+data it cannot trust; then, in a real kernel, checks that judge only their own answer cell."""
+
+import datetime as dt
+import json
+import math
+import re
+from pathlib import Path
+
+import pytest
+
+from secondment.checks import decide, evaluate, record
+from secondment.checks.answers import Recorded, describe, rebuild
+
+
+def _round_trip(value, probes=()):
+    text = json.dumps(describe(value, probes))  # JSON text is all that crosses
+    return rebuild(json.loads(text))
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        (1, "二", 3.5),
+        [1, [2, (3,)]],
+        {1: "a", "b": (2, 3)},
+        {"甲", "乙"},
+        b"\xc4\xea",
+        dt.date(2015, 7, 24),
+        dt.datetime(2016, 1, 4, 8, 5),
+        None,
+        True,
+        2**80,
+        ...,
+    ],
+    ids=lambda value: type(value).__name__,
+)
+def test_plain_values_come_back_equal_and_of_the_same_type(value):
+    back = _round_trip(value)
+    assert back == value and type(back) is type(value)
+
+
+def test_nan_and_patterns():
+    assert math.isnan(_round_trip(float("nan")))
+    pattern = _round_trip(re.compile(r"[,，]", re.MULTILINE))
+    assert isinstance(pattern, re.Pattern)
+    assert (pattern.pattern, pattern.flags) == ("[,，]", re.compile("", re.M).flags)
+
+
+def test_a_frame_comes_back_with_its_columns_dtypes_values_and_index():
+    import pandas as pd
+
+    df = pd.DataFrame(
+        {"rank": ["厅局级", "县处级"], "count": [15, 45], "share": [0.15, 0.45], "ok": [1, 0]},
+        index=pd.Index([3, 4], name="row"),
+    ).astype({"ok": bool})
+    pd.testing.assert_frame_equal(_round_trip(df), df)
+    series = df.set_index("rank")["count"]
+    pd.testing.assert_series_equal(_round_trip(series), series)
+
+
+def test_a_chart_comes_back_as_what_the_checks_read():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from secondment.style import FONT_FAMILY, use_course_style
+
+    use_course_style()
+    fig, ax = plt.subplots()
+    bars = ax.bar(["厅局级", "县处级"], [15, 45], color="#0072B2")
+    ax.bar_label(bars)
+    ax.set_title("百名干部的级别")
+    ax.set_xlabel("级别")
+    ax.set_ylabel("人数 (名)")
+    back = _round_trip(ax)
+    plt.close(fig)
+    assert back.get_title() == "百名干部的级别"
+    assert (back.get_xlabel(), back.get_ylabel()) == ("级别", "人数 (名)")
+    assert [t.get_text() for t in back.get_xticklabels()] == ["厅局级", "县处级"]
+    assert [p.get_height() for p in back.patches] == [15, 45]
+    assert sorted(t.get_text() for t in back.texts) == ["15", "45"]
+    assert back.title.get_fontfamily()[0] == FONT_FAMILY
+    assert back.get_xticklabels()[0].get_fontfamily()[0] == FONT_FAMILY
+    assert matplotlib.colors.to_hex(back.patches[0].get_facecolor()) == "#0072b2"
+
+
+def test_a_function_crosses_as_its_results_on_the_checks_inputs():
+    def count_commas(text):
+        if not text:
+            raise ValueError("empty")
+        return len(re.findall("[,，]", text))
+
+    back = _round_trip(count_commas, probes=[("甲,乙，丙",), ("",)])
+    assert isinstance(back, Recorded)
+    assert back("甲,乙，丙") == 2
+    with pytest.raises(Exception, match="ValueError: empty"):
+        back("")
+    with pytest.raises(LookupError):
+        back("an input the kernel never tried")
+
+
+def test_an_object_that_runs_code_when_unpickled_is_only_its_type_name(tmp_path):
+    marker = tmp_path / "ran.txt"
+
+    class Evil:
+        def __reduce__(self):
+            return (exec, (f"open({str(marker)!r}, 'w').write('x')",))
+
+    data = describe(Evil())
+    assert data == {"$": "object", "type": "Evil", "fields": {}}
+    assert type(rebuild(data)).__name__ == "Evil"
+    verdict = evaluate("01.1", Evil())
+    assert not verdict.passed and "Evil" in verdict.message
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        "01.1",
+        {"question": "01.2", "answer": [1, 2]},
+        {"question": "01.1", "answer": {"$": "exec", "code": "print(1)"}},
+        {"question": "01.1", "answer": {"$": "tuple", "items": "not a list"}},
+        {"question": "01.1", "answer": {"$": "pattern", "pattern": "(", "flags": 0}},
+        {"question": "01.1", "answer": {"no tag": 1}},
+        {"question": "01.1", "answer": {"$": "frame", "columns": [1], "dtypes": [], "data": []}},
+    ],
+    ids=range(8),
+)
+def test_data_that_cannot_be_trusted_is_one_failed_verdict_never_a_crash(data):
+    verdict = decide("01.1", data)
+    assert not verdict.passed and verdict.status == "error"
+
+
+def test_a_huge_answer_is_refused_as_too_big_to_check():
+    data = record("01.6", "字" * 3_000_000)
+    assert "too big" in data["problem"]
+    assert not decide("01.6", data).passed
+
+
+# ---------------------------------------------------------------- in a real kernel
+
+
+CELLS = [
+    "from secondment.checks import check",
+    "check('01.1', answer)",
+    "answer = len(lines)",
+    "check('01.1', answer)",
+    "answer = (\n",
+    "check('01.2', answer)",
+    "answer = 'some caption'",
+    "check('01.6', answer)",
+    "check('01.7', answer)",
+    "check('01.6', answer)",
+    "answer = b'2016\\xc4\\xea'.decode('utf-8')",
+    "check('01.3', answer)",
+]
+
+
+def test_each_check_judges_its_own_answer_cell_in_one_line():
+    import nbformat
+
+    from secondment.execute import course_client
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in CELLS])
+    course_client(nb, Path.cwd(), 60, allow_errors=True).execute()
+    shown = {}
+    for index, cell in enumerate(nb.cells):
+        if cell.source.startswith("check("):
+            assert [o.output_type for o in cell.outputs] == ["display_data"], cell.source
+            shown[index] = cell.outputs[0].data["text/plain"]
+    assert shown[1] == "❌ 01.1: no answer yet: run the answer cell above first"
+    assert shown[3] == (
+        "❌ 01.1: the answer cell above raised NameError: name 'lines' is not defined; "
+        "fix it and run it again"
+    )
+    assert shown[5].startswith("❌ 01.2: the answer cell above raised SyntaxError")
+    assert shown[7].startswith("❌ 01.6: the caption is not right yet")
+    assert shown[8] == (
+        "❌ 01.7: the answer cell above has not run since you checked 01.6: "
+        "run it, then this check again"
+    )
+    assert shown[9].startswith("❌ 01.6: the caption")
+    assert shown[11] == (
+        "❌ 01.3: the answer cell above raised UnicodeDecodeError: utf-8 cannot read these "
+        "bytes; these bytes are GBK (2 bytes per hanzi), not UTF-8: decode them with 'gbk'"
+    )
+
+
+def test_a_decode_error_in_an_article_question_says_the_file_is_utf8():
+    problem = (
+        "the answer cell above raised UnicodeDecodeError: 'gbk' codec can't decode byte 0xa6 "
+        "in position 12: illegal multibyte sequence; fix it and run it again"
+    )
+    verdict = decide("01.1", {"question": "01.1", "problem": problem})
+    assert verdict.status == "answer-error"
+    assert verdict.message.endswith(
+        "gbk cannot read these bytes; the article file is UTF-8 "
+        "(3 bytes per hanzi): read it with encoding='utf-8'"
+    )

@@ -1,0 +1,274 @@
+"""Hostile submissions, built from exercise 01: each gets a status, none is fooled, nothing
+outside the grader's temp folders is written, and every submission is byte-identical after.
+
+Limits are small here (seconds, not minutes) so that the suite stays fast and the memory bomb
+is refused by the address-space limit long before it could touch the test machine's memory.
+"""
+
+import hashlib
+import re
+import tempfile
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from secondment.exercises import BEGIN, PLACEHOLDER
+from secondment.grade import Limits, find_submissions, grade
+
+ROOT = Path(__file__).resolve().parents[1]
+SOLUTION = ROOT / "exercises" / "solutions" / "01-reading-the-article-solutions.ipynb"
+STUDENT = ROOT / "exercises" / "01-reading-the-article-exercises.ipynb"
+QUESTIONS = [f"01.{i}" for i in range(1, 9)]
+LIMITS = Limits(cell_timeout=5, notebook_timeout=25, memory_mb=1536, output_mb=2)
+
+
+def _answer_cells(nb):
+    return [
+        c
+        for c in nb.cells
+        if c.cell_type == "code" and (BEGIN in c.source or PLACEHOLDER in c.source)
+    ]
+
+
+def _check_cells(nb):
+    return [c for c in nb.cells if c.cell_type == "code" and c.source.startswith("check(")]
+
+
+def _set_answer(nb, index, source):
+    _answer_cells(nb)[index].source = source
+
+
+class Kinds:
+    """Each hostile kind: (base notebook, edit); the canary paths come from the test folder."""
+
+    def __init__(self, canary: Path, victim: Path, gradebook: Path) -> None:
+        self.canary = canary
+        self.victim = victim
+        self.gradebook = gradebook
+
+    def pickle_exec(self, nb):
+        # Unpickling this object would run code that makes every check pass.
+        _set_answer(
+            nb,
+            0,
+            "class Evil:\n"
+            "    def __reduce__(self):\n"
+            f"        return (exec, ({self._payload()!r},))\n"
+            "answer = Evil()",
+        )
+        return nb
+
+    def _payload(self):
+        return (
+            f"open({str(self.canary)!r}, 'w').write('unpickled')\n"
+            "import secondment.checks as c\n"
+            "c.decide = lambda q, d: c.Verdict(q, True, 'pwned', 'correct')\n"
+        )
+
+    def write_outside(self, nb):
+        _set_answer(
+            nb,
+            0,
+            f"open({str(self.canary)!r}, 'w').write('escaped')\n"
+            f"open({str(self.victim)!r}, 'a').write('tampered')\n"
+            "answer = (1, 2)",
+        )
+        return nb
+
+    def reads_others(self, nb):
+        _set_answer(
+            nb,
+            0,
+            f"peek = open({str(self.gradebook)!r}).read() + open({str(self.victim)!r}).read()\n"
+            "answer = peek",
+        )
+        return nb
+
+    def os_system(self, nb):
+        _set_answer(
+            nb,
+            0,
+            "import os\n"
+            f"os.system('echo escaped > {self.canary}; echo tampered >> \"{self.victim}\"')\n"
+            "answer = ...",
+        )
+        return nb
+
+    def memory_bomb(self, nb):
+        _set_answer(nb, 2, "big = 'x' * (3 * 1024**3)\nanswer = big")
+        return nb
+
+    def busy_loop(self, nb):
+        _set_answer(nb, 1, "while True:\n    pass")
+        return nb
+
+    def swallows_interrupt(self, nb):
+        _set_answer(
+            nb,
+            1,
+            "while True:\n"
+            "    try:\n"
+            "        while True:\n"
+            "            pass\n"
+            "    except KeyboardInterrupt:\n"
+            "        print('not stopping')",
+        )
+        return nb
+
+    def million_lines(self, nb):
+        # One print, so that the lines arrive fast even on a busy machine.
+        _set_answer(nb, 0, "print('\\n'.join(map(str, range(1_000_000))))\nanswer = ...")
+        return nb
+
+    def deleted_checks(self, nb):
+        checks = {id(c) for c in _check_cells(nb)}
+        nb.cells = [c for c in nb.cells if id(c) not in checks]
+        return nb
+
+    def moved_checks(self, nb):
+        checks = _check_cells(nb)
+        ids = {id(c) for c in checks}
+        nb.cells = [c for c in nb.cells if id(c) not in ids] + checks
+        return nb
+
+    def reversed_checks(self, nb):
+        cells = list(nb.cells)
+        for i in range(len(cells) - 1):
+            if BEGIN in cells[i].source and cells[i + 1].source.startswith("check("):
+                cells[i], cells[i + 1] = cells[i + 1], cells[i]
+        nb.cells = cells
+        return nb
+
+    def syntax_error(self, nb):
+        cell = _answer_cells(nb)[2]
+        cell.source = cell.source.replace("answer = sentence", "answer = (sentence")
+        return nb
+
+    def fake_ticks(self, nb):
+        cells = _answer_cells(nb)
+        for cell in cells:
+            cell.source = "answer = 'wrong'\nprint('✅ looks right to me')"
+        cells[0].source = "def check(question, answer):\n    print(f'✅ {question}: right')"
+        return nb
+
+    def patched_decide(self, nb):
+        # Every check in the kernel now shows ✅; the grader decides from the records.
+        _set_answer(
+            nb,
+            0,
+            "import secondment.checks as c\n"
+            "c.decide = lambda q, d: c.Verdict(q, True, 'right', 'correct')\n"
+            "answer = ...",
+        )
+        return nb
+
+    def kills_itself(self, nb):
+        _set_answer(nb, 3, "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)")
+        return nb
+
+
+#: kind → (base, expected status of the rows it breaks, the questions that must not pass).
+EXPECTED = {
+    "pickle_exec": ("student", {"01.1": "wrong"}, QUESTIONS),
+    "write_outside": ("student", {"01.1": "answer-error"}, QUESTIONS),
+    "reads_others": ("student", {"01.1": "answer-error"}, QUESTIONS),
+    "os_system": ("student", {"01.1": "unanswered"}, QUESTIONS),
+    "memory_bomb": ("solution", {"01.3": "memory-limit"}, ["01.3"]),
+    "busy_loop": ("solution", {"01.2": "timeout"}, ["01.2"]),
+    "swallows_interrupt": ("solution", {q: "timeout" for q in QUESTIONS[1:]}, QUESTIONS[1:]),
+    "million_lines": ("student", {"01.1": "output-limit", "01.2": "unanswered"}, QUESTIONS),
+    "deleted_checks": ("solution", {q: "not-run" for q in QUESTIONS}, QUESTIONS),
+    "moved_checks": ("solution", {"01.1": "wrong", "01.2": "not-run"}, QUESTIONS),
+    "reversed_checks": ("solution", {"01.1": "not-run"}, QUESTIONS),
+    "syntax_error": ("solution", {"01.3": "answer-error"}, ["01.3"]),
+    "fake_ticks": ("student", {q: "not-run" for q in QUESTIONS}, QUESTIONS),
+    "patched_decide": ("student", {q: "unanswered" for q in QUESTIONS}, QUESTIONS),
+    "kills_itself": ("solution", {q: "kernel-died" for q in QUESTIONS[3:]}, QUESTIONS[3:]),
+}
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("hostile")
+    subs = tmp / "submissions"
+    outside = tmp / "outside"
+    outside.mkdir()
+    victim = subs / "victim" / "01-reading-the-article-exercises.ipynb"
+    victim.parent.mkdir(parents=True)
+    victim.write_bytes(SOLUTION.read_bytes())
+    # Last run's gradebook, which no kernel may read.
+    gradebook = tmp / "marks" / "gradebook.csv"
+    gradebook.parent.mkdir()
+    gradebook.write_text("student,passed\nvictim,True\n", encoding="utf-8")
+    canaries = []
+    for kind, (base, _, _) in EXPECTED.items():
+        canary = outside / f"{kind}.txt"
+        canaries.append(canary)
+        nb = nbformat.read(SOLUTION if base == "solution" else STUDENT, as_version=4)
+        nb = getattr(Kinds(canary, victim, gradebook), kind)(nb)
+        (subs / kind).mkdir()
+        nbformat.write(nb, subs / kind / "01-reading-the-article-exercises.ipynb")
+    # Also in the repository, should a sandbox let a write through to the course checkout.
+    canaries.append(ROOT / "written-by-a-submission.txt")
+    (subs / "renamed").mkdir()
+    (subs / "renamed" / "my homework.ipynb").write_bytes(SOLUTION.read_bytes())
+    (subs / "invalid_json").mkdir()
+    (subs / "invalid_json" / "ex01.ipynb").write_text('{"cells": [', encoding="utf-8")
+    (subs / "empty_file").mkdir()
+    (subs / "empty_file" / "ex01.ipynb").write_bytes(b"")
+    files = find_submissions(subs)
+    before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+    # The grader's own temp folders go into one folder of this test, which must end up empty.
+    grader_temp = tmp / "grader-temp"
+    grader_temp.mkdir()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(tempfile, "tempdir", str(grader_temp))
+        rows = grade(files, root=subs, only="01", jobs=2, limits=LIMITS, hide=[gradebook])
+    after = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+    return rows, before, after, canaries, set(grader_temp.iterdir())
+
+
+def _rows(hostile, student):
+    return {r.question: r for r in hostile[0] if r.student == student}
+
+
+@pytest.mark.parametrize("kind", list(EXPECTED))
+def test_each_hostile_kind_gets_a_status_and_fools_nobody(hostile, kind):
+    _, statuses, never = EXPECTED[kind]
+    rows = _rows(hostile, kind)
+    assert sorted(rows) == QUESTIONS
+    assert {q: rows[q].status for q in statuses} == statuses, [
+        (r.question, r.status, r.detail) for r in rows.values()
+    ]
+    assert [q for q in never if rows[q].passed] == []
+
+
+def test_the_rows_name_what_went_wrong(hostile):
+    assert "SyntaxError" in _rows(hostile, "syntax_error")["01.3"].detail
+    assert "MemoryError" in _rows(hostile, "memory_bomb")["01.3"].detail
+    assert re.search(
+        r"Read-only|No such file|Permission", _rows(hostile, "write_outside")["01.1"].detail
+    )
+    assert "not run since you checked 01.1" in _rows(hostile, "moved_checks")["01.2"].detail
+
+
+def test_later_answers_still_count_after_a_broken_one(hostile):
+    for kind in ("memory_bomb", "busy_loop", "syntax_error"):
+        rows = _rows(hostile, kind)
+        broken = set(EXPECTED[kind][1])
+        assert all(r.passed for q, r in rows.items() if q not in broken), kind
+    assert all(r.passed for r in _rows(hostile, "renamed").values())
+
+
+def test_unreadable_files_are_reported(hostile):
+    assert _rows(hostile, "invalid_json")[""].status == "unreadable"
+    assert "invalid JSON" in _rows(hostile, "invalid_json")[""].detail
+    assert _rows(hostile, "empty_file")[""].detail == "empty file"
+
+
+def test_nothing_is_written_outside_and_no_submission_changes(hostile):
+    _, before, after, canaries, left_behind = hostile
+    assert before == after
+    assert [c for c in canaries if c.exists()] == []
+    assert left_behind == set()
