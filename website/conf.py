@@ -47,6 +47,9 @@ exclude_patterns = [
     "_search_dict.txt",
 ]
 suppress_warnings: list[str] = []
+# The text is written with the quotes it means; docutils would turn the apostrophe of pinyin
+# such as Dōng'àohuì into a curly quote.
+smartquotes = False
 
 # Stored outputs only: building the site never starts a kernel.
 nb_execution_mode = "off"
@@ -70,11 +73,14 @@ myst_substitutions = {
 html_theme = "sphinx_book_theme"
 html_title = "Reading a Chinese news article"
 html_static_path = ["_static"]
+html_favicon = "_static/favicon.svg"
 html_css_files = ["course.css", "course-font.css"]
 html_js_files = [("search-zh.js", {"priority": 200}), "launch.js"]
 html_copy_source = False
 html_show_sourcelink = False
 html_last_updated_fmt = None
+# Unset, the theme logs "Got invalid theme mode" in the browser's console.
+html_context = {"default_mode": "auto"}
 html_theme_options = {
     "repository_url": f"https://github.com/{launch_repo}",
     "repository_branch": launch_ref,

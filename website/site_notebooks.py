@@ -8,6 +8,8 @@ Sphinx reads (`source-read`), and the launch bar is added to the page's document
 - Self-checks: a stored check output says "❌ not answered yet", which on a page that cannot run
   reads like a mistake. The site shows, in its place, a note that the cell checks the reader's
   answer when the notebook runs.
+- Images from other hosts (the README's Binder badge) become their alt text: the site loads
+  nothing from elsewhere.
 - Launch bar, under the title: Binder and JupyterHub (nbgitpuller) links made by
   `secondment.links`, and the `.ipynb` to download (copied next to the page).
 """
@@ -28,6 +30,7 @@ from secondment.links import binder_link, hub_link
 
 CHECK_MIME = "application/vnd.secondment.check+json"
 _ALT = re.compile(r"\*Alt text:\s*(.+?)\*\s*$", re.DOTALL | re.IGNORECASE | re.MULTILINE)
+_REMOTE_IMAGE = re.compile(r"!\[([^\]]*)\]\((?:https?:)?//[^)\s]+\)")
 # A placeholder hub: the page asks the reader for theirs (launch.js) unless the site has one.
 HUB_PLACEHOLDER = "https://jupyterhub.invalid"
 
@@ -41,6 +44,11 @@ def alt_text(markdown: str) -> str | None:
     """The alt-text sentence of a Markdown cell, on one line, or None."""
     m = _ALT.search(markdown)
     return " ".join(m[1].split()) if m else None
+
+
+def local_images_only(markdown: str) -> str:
+    """Markdown with each image from another host replaced by its alt text."""
+    return _REMOTE_IMAGE.sub(lambda m: m[1] or "image", markdown)
 
 
 def _has_chart(cell: dict[str, Any]) -> bool:
@@ -70,6 +78,8 @@ def rewrite(nb: dict[str, Any]) -> dict[str, Any]:
     """The notebook as the site shows it: alt text set on charts, self-checks as notes."""
     cells = nb.get("cells", [])
     for index, cell in enumerate(cells):
+        if cell.get("cell_type") == "markdown":
+            cell["source"] = local_images_only(_source(cell))
         if cell.get("cell_type") != "code":
             continue
         outputs = []
@@ -119,6 +129,8 @@ def _is_notebook(app: Sphinx, docname: str) -> bool:
 def _on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
     if _is_notebook(app, docname):
         source[0] = json.dumps(rewrite(json.loads(source[0])), ensure_ascii=False)
+    else:
+        source[0] = local_images_only(source[0])
 
 
 def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
