@@ -353,13 +353,20 @@ def _search_index(site: Site) -> dict[str, Any]:
     return json.loads(text[text.index("(") + 1 : text.rindex(")")])
 
 
+def _pages_with(index: dict[str, Any], term: str) -> set[str]:
+    """The pages whose text or titles have the word, by the search index."""
+    found: set[str] = set()
+    for table in (index["terms"], index["titleterms"]):
+        files = table.get(term, [])
+        found |= {index["docnames"][i] for i in ([files] if isinstance(files, int) else files)}
+    return found
+
+
 def test_the_search_index_knows_chinese_words(site: Site) -> None:
     index = _search_index(site)
-    docs = index["docnames"]
 
     def pages_with(term: str) -> set[str]:
-        found = index["terms"].get(term, [])
-        return {docs[i] for i in ([found] if isinstance(found, int) else found)}
+        return _pages_with(index, term)
 
     assert len(pages_with("挂职")) >= 10
     assert "notebooks/03-extracting-facts" in pages_with("张国洪")
@@ -496,9 +503,13 @@ def test_the_site_in_chromium(site: Site) -> None:
 
         found = search("挂职", "guazhi")
         assert len(found) >= 5, found
-        # Written without a space, the query finds what the two words find together.
+        # Written without a space, the query finds what the two words find together: the pages
+        # that have both, as the index says.
+        index = _search_index(site)
+        both = set(_pages_with(index, "张国洪")) & set(_pages_with(index, "挂职"))
         together = search("张国洪挂职", "zhang-guohong-guazhi")
-        assert together and together == search("张国洪 挂职", "zhang-guohong-space-guazhi")
+        assert together == search("张国洪 挂职", "zhang-guohong-space-guazhi")
+        assert len(together) == len(both) < len(found), (together, both)
         assert any("03 · Extracting facts" in hit for hit in together), together
         context.close()
     assert not problems, "\n".join(problems[:20])

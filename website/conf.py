@@ -59,7 +59,7 @@ myst_heading_anchors = 3
 myst_substitutions = {
     "course_intro": site_pages.readme_intro(ROOT),
     "course_map": site_pages.course_map(ROOT),
-    "binder_start": binder_link(launch_repo, launch_ref),
+    "binder_start": f"[launch lesson 00 on Binder]({binder_link(launch_repo, launch_ref)})",
     "navigation": "\n".join(
         [
             site_pages.toctree("Start", ["notebooks/00-start-here", "setup"]),
@@ -89,7 +89,6 @@ html_theme_options = {
     "use_fullscreen_button": False,
     "show_toc_level": 2,
     "navigation_with_keys": False,
-    "article_header_end": ["article-header-buttons"],
 }
 
 # Chinese search: jieba cuts the pages into words, with the course's names and terms as its

@@ -18,10 +18,12 @@ from fontTools.ttLib import TTFont
 
 FAMILY = "Secondment Sans CJK Web"
 FILE = "secondment-sans-cjk-web.woff2"
-# Latin and CJK system fonts, then the web font: a system font that has the glyph wins, so
-# most readers download nothing.
+# Latin system fonts (so that Latin text and `·` keep their Latin shapes), the common CJK system
+# fonts, then the web font: a system font that has the glyph wins, so most readers download
+# nothing.
 FONT_STACK = (
     '-apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, "Helvetica Neue", Arial, '
+    '"Noto Sans", "Liberation Sans", "DejaVu Sans", '
     '"PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", '
     '"Noto Sans SC", "Source Han Sans SC", "WenQuanYi Micro Hei", '
     f'"{FAMILY}", sans-serif'

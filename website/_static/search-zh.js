@@ -38,3 +38,33 @@ var splitQuery = (query) => {
   }
   return words;
 };
+
+/* Every word of the query must be on a page it finds. Sphinx's searchtools.js lets words of
+ * fewer than three characters drop out of that rule, which suits English ("is", "of") but
+ * not Chinese, where most words, 挂职 among them, have two characters: without this, a query
+ * of two words would list the pages that have either. */
+document.addEventListener("DOMContentLoaded", () => {
+  if (typeof Search === "undefined" || Search.__allWords) return;
+  const original = Search.performTermsSearch;
+  Search.performTermsSearch = (searchTerms, excludedTerms) => {
+    const results = original(searchTerms, excludedTerms);
+    const index = Search._index;
+    const pagesWith = (word) => {
+      const pages = new Set();
+      for (const table of [index.terms, index.titleterms]) {
+        for (const [term, files] of Object.entries(table)) {
+          if (term === word || (word.length > 2 && term.includes(word))) {
+            [].concat(files).forEach((f) => pages.add(f));
+          }
+        }
+      }
+      return pages;
+    };
+    const wanted = [...searchTerms].map(pagesWith);
+    return results.filter((result) => {
+      const file = index.docnames.indexOf(result[0]);
+      return wanted.every((pages) => pages.has(file));
+    });
+  };
+  Search.__allWords = true;
+});
