@@ -76,6 +76,7 @@ html_static_path = ["_static"]
 html_favicon = "_static/favicon.svg"
 html_css_files = ["course.css", "course-font.css"]
 html_js_files = [("search-zh.js", {"priority": 200}), "launch.js"]
+html_use_index = False  # no index entries: the page would be empty
 html_copy_source = False
 html_show_sourcelink = False
 html_last_updated_fmt = None

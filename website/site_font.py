@@ -1,8 +1,10 @@
 """The site's web font: the course font cut down to the characters its pages show.
 
 Readers whose system has a CJK font use it (the stylesheet names the common ones first);
-others get this subset of Secondment Sans CJK, shipped with the site as WOFF2, so Chinese never
+others get this subset of Secondment Sans CJK, shipped with the site as WOFF, so Chinese never
 turns into boxes. Only characters beyond Latin-1 are kept: every system font has the rest.
+WOFF rather than WOFF2: 10% larger (about 225 KB), but compressed in 0.3 s instead of 2.2 s, on
+every build, and every browser of the last ten years reads it.
 """
 
 from __future__ import annotations
@@ -14,10 +16,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from fontTools import subset
-from fontTools.ttLib import TTFont
 
 FAMILY = "Secondment Sans CJK Web"
-FILE = "secondment-sans-cjk-web.woff2"
+FILE = "secondment-sans-cjk-web.woff"
 # Latin system fonts (so that Latin text and `·` keep their Latin shapes), the common CJK system
 # fonts, then the web font: a system font that has the glyph wins, so most readers download
 # nothing.
@@ -53,20 +54,18 @@ def unicode_ranges(codepoints: Iterable[int]) -> str:
 
 
 def build_web_font(source: Path, chars: set[str], target: Path) -> list[int]:
-    """Write the WOFF2 subset of `source` for `chars`; return the code points it covers."""
-    font = TTFont(source, lazy=True)
-    cmap = font.getBestCmap()
-    covered = sorted(ord(ch) for ch in chars if ord(ch) in cmap)
-    font.close()
+    """Write the WOFF subset of `source` for `chars`; return the code points it covers."""
     # fontTools reports every table it subsets at INFO, which Sphinx's logging would show.
     logging.getLogger("fontTools").setLevel(logging.WARNING)
     options = subset.Options()
-    options.flavor = "woff2"
+    options.flavor = "woff"
     options.layout_features = ["*"]
     options.name_IDs = ["*"]
     options.notdef_outline = True
     options.recalc_timestamp = False
     font = subset.load_font(str(source), options)
+    cmap = font.getBestCmap()
+    covered = sorted(ord(ch) for ch in chars if ord(ch) in cmap)
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=covered)
     subsetter.subset(font)
@@ -80,7 +79,7 @@ def font_css(covered: list[int], url: str = FILE) -> str:
     return (
         "@font-face {\n"
         f'  font-family: "{FAMILY}";\n'
-        f'  src: url("{url}") format("woff2");\n'
+        f'  src: url("{url}") format("woff");\n'
         "  font-display: swap;\n"
         f"  unicode-range: {unicode_ranges(covered)};\n"
         "}\n"
