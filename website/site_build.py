@@ -23,6 +23,10 @@ sys.path.insert(0, str(HERE))
 import site_font  # noqa: E402
 import site_pages  # noqa: E402
 
+# Before Sphinx and myst-nb load nbformat: the course's way of sparing every process the
+# ~1 s rfc3987_syntax costs jsonschema at import (see secondment.execute).
+import secondment.execute  # noqa: E402, F401
+
 # What the site shows of the course, linked into the staging folder with its own path, so that
 # the relative links between lessons, exercises, guides and README.md work as in the repository.
 LINKED = ("notebooks", "exercises", "instructors", "datasets", "README.md", "LICENSE")
