@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     except SiteError as exc:
         print(f"site: error: {exc}", file=sys.stderr)
         return 1
-    pages = sum(1 for _ in args.out.rglob("*.html"))
+    pages = sum(1 for p in args.out.rglob("*.html") if "_static" not in p.parts)
     size = sum(p.stat().st_size for p in args.out.rglob("*") if p.is_file())
     print(f"site: {pages} pages, {size / 1e6:.1f} MB in {args.out} ({seconds:.1f} s)")
     print(f"site: open {(args.out / 'index.html').resolve().as_uri()}")
