@@ -13,6 +13,7 @@ HTTP, and saves screenshots to artifacts/screenshots/.
 from __future__ import annotations
 
 import contextlib
+import csv
 import functools
 import html
 import http.server
@@ -226,6 +227,15 @@ def test_notebook_rewrite_sets_alt_text_and_replaces_self_checks() -> None:
     assert note["data"]["text/plain"].startswith("Self-check 05.2: run this notebook")
 
 
+def test_the_build_never_replaces_a_folder_it_did_not_make(tmp_path: Path) -> None:
+    import site_build
+
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(site_build.SiteError, match="not a site built here"):
+        site_build.build(tmp_path, root=tmp_path)
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
 def test_unicode_ranges_merge_runs() -> None:
     assert site_font.unicode_ranges([0x4E01, 0x4E00, 0x4E02, 0x6302, 0x804C]) == (
         "U+4E00-4E02, U+6302, U+804C"
@@ -434,8 +444,6 @@ def test_previous_and_next_follow_the_course_order(site: Site) -> None:
 
 
 def test_glossary_page_has_every_term(site: Site) -> None:
-    import csv
-
     with (site.checkout / "datasets" / "glossary.csv").open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     text = html.unescape("".join(_parse(site.out / "glossary.html").text))

@@ -79,10 +79,17 @@ def stage(root: Path = ROOT) -> Path:
     return src
 
 
+def _check_replaceable(out: Path) -> None:
+    """Refuse to replace a folder that is neither empty nor a site this program built."""
+    if out.is_file() or (out.is_dir() and any(out.iterdir()) and not (out / ".nojekyll").is_file()):
+        raise SiteError(f"{out} exists and is not a site built here: choose another --out")
+
+
 def build(out: Path, root: Path = ROOT, quiet: bool = True) -> float:
     """Build the site into `out`; return the seconds it took. Warnings are errors."""
     from sphinx.cmd.build import build_main
 
+    _check_replaceable(out)
     started = time.perf_counter()
     src = stage(root)
     work = root / "build" / "website"
