@@ -412,12 +412,16 @@ def test_self_checks_show_what_they_do_not_a_stored_cross(site: Site) -> None:
 
 def test_home_page_has_the_course_map_with_times(site: Site) -> None:
     home = site.page("index.html")
+    teach = practise = 0
     for path in sorted((site.checkout / "notebooks").glob("[0-9][0-9]-*.ipynb")):
         first = _nb_cells(path)[0].source
         time_line = re.search(r"^\*\*Time:\*\*\s*(.+?)\s*$", first, re.MULTILINE)[1]
         assert f'href="notebooks/{path.stem}.html"' in home
         assert html.escape(time_line, quote=False) in home, time_line
+        minutes = [int(n) for n in re.findall(r"(\d+) min", time_line)]
+        teach, practise = teach + minutes[0], practise + minutes[1]
     assert "capstone brief" in home
+    assert f"{teach} min teaching · {practise} min practice" in home
     assert "basic Python" in home  # who it is for, from the README
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,7 +98,21 @@ def course_map(root: Path) -> str:
             f"| {_cell(number)} | [{_cell(name or lesson.title)}]({lesson.path}) "
             f"| {_cell(lesson.time)} | {practice} | {_cell(practice_time)} |"
         )
+    teach, practise = _total_minutes(lesson.time for lesson in lessons(root))
+    if teach or practise:
+        rows.append(f"| | **in all** | **{teach} min teaching · {practise} min practice** | | |")
     return "\n".join(rows)
+
+
+def _total_minutes(times: Iterable[str]) -> tuple[int, int]:
+    """Teaching and practice minutes added up over "N min teaching · M min practice" lines."""
+    teach = practise = 0
+    for time in times:
+        if m := re.search(r"(\d+)\s*min teaching", time):
+            teach += int(m[1])
+        if m := re.search(r"(\d+)\s*min practi[cs]e", time):
+            practise += int(m[1])
+    return teach, practise
 
 
 def _short_time(time: str) -> str:
