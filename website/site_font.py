@@ -15,8 +15,6 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from fontTools import subset
-
 FAMILY = "Secondment Sans CJK Web"
 FILE = "secondment-sans-cjk-web.woff"
 # Latin system fonts (so that Latin text and `·` keep their Latin shapes), the common CJK system
@@ -55,6 +53,8 @@ def unicode_ranges(codepoints: Iterable[int]) -> str:
 
 def build_web_font(source: Path, chars: set[str], target: Path) -> list[int]:
     """Write the WOFF subset of `source` for `chars`; return the code points it covers."""
+    from fontTools import subset  # 1-2 s to import: only when a font is made
+
     # fontTools reports every table it subsets at INFO, which Sphinx's logging would show.
     logging.getLogger("fontTools").setLevel(logging.WARNING)
     options = subset.Options()

@@ -21,12 +21,14 @@ import json
 import re
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
-from sphinx.application import Sphinx
 
 from secondment.links import binder_link, hub_link
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
 
 CHECK_MIME = "application/vnd.secondment.check+json"
 _ALT = re.compile(r"\*Alt text:\s*(.+?)\*\s*$", re.DOTALL | re.IGNORECASE | re.MULTILINE)
