@@ -87,9 +87,9 @@ def _check_replaceable(out: Path) -> None:
 
 def build(out: Path, root: Path = ROOT, quiet: bool = True) -> float:
     """Build the site into `out`; return the seconds it took. Warnings are errors."""
+    _check_replaceable(out)
     from sphinx.cmd.build import build_main
 
-    _check_replaceable(out)
     started = time.perf_counter()
     src = stage(root)
     work = root / "build" / "website"
