@@ -623,13 +623,12 @@ def test_the_site_in_chromium(site: Site) -> None:
 
         def search(query: str, shot: str) -> list[str]:
             page.goto(f"{base}/search.html?q={query}", wait_until="load")
+            # searchtools.js writes its summary once every result is on the page.
             page.wait_for_function(
-                "() => { const s = document.querySelector('#search-results');"
-                " return s && s.querySelector('p.search-summary, .search-summary, h2')"
-                " && !s.classList.contains('searching') }",
+                "() => /Search finished|did not match/.test("
+                "document.querySelector('#search-results .search-summary')?.innerText || '')",
                 timeout=20_000,
             )
-            page.wait_for_timeout(300)
             page.screenshot(path=str(SCREENSHOTS / f"site-search-{shot}.png"))
             return page.locator("#search-results ul.search li").all_inner_texts()
 
