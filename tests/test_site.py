@@ -338,7 +338,9 @@ def test_no_page_contains_solution_code(site: Site) -> None:
         text = html.unescape("".join(_parse(page).text))
         lines = {line.strip() for line in text.split("\n")}
         leaks += [f"{page.relative_to(site.out)}: {s}" for s in secrets if s in lines]
-        assert BEGIN not in text and END not in text, page
+        if page.parent.name in ("notebooks", "exercises"):
+            # A guide may name the markers; a notebook page with one shows a solution cell.
+            assert BEGIN not in text and END not in text, page
     for copied in site.out.rglob("*.ipynb"):
         source = copied.read_text(encoding="utf-8")
         assert BEGIN not in source, copied

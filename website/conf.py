@@ -65,7 +65,7 @@ myst_substitutions = {
             site_pages.toctree("Start", ["notebooks/00-start-here", "setup"]),
             site_pages.toctree("Lessons and exercises", site_pages.course_order(ROOT)[1:]),
             site_pages.toctree("For instructors", site_pages.sessions(ROOT)),
-            site_pages.toctree("Reference", ["glossary", "datasets/README", "README", "licence"]),
+            site_pages.toctree("Reference", site_pages.reference_pages(ROOT)),
         ]
     ),
 }

@@ -29,7 +29,16 @@ import secondment.execute  # noqa: E402, F401
 
 # What the site shows of the course, linked into the staging folder with its own path, so that
 # the relative links between lessons, exercises, guides and README.md work as in the repository.
-LINKED = ("notebooks", "exercises", "instructors", "datasets", "README.md", "LICENSE")
+LINKED = (
+    "notebooks",
+    "exercises",
+    "instructors",
+    "datasets",
+    "README.md",
+    "LICENSE",
+    *site_pages.ABOUT_PAGES,
+    "CITATION.cff",  # the README links to it: a download on the site
+)
 PAGES = ("index.md", "setup.md", "licence.md")
 FONTS = Path("src/secondment/fonts")
 COURSE_FONT = FONTS / "SecondmentSansCJK-Regular.otf"

@@ -17,6 +17,9 @@ LESSONS = "notebooks"
 EXERCISES = "exercises"
 INSTRUCTORS = "instructors"
 
+# The repository's guides beside README.md: pages of the site where the course has them.
+ABOUT_PAGES = ("CONTRIBUTING.md", "CODE_OF_CONDUCT.md", "CHANGELOG.md")
+
 _TITLE = re.compile(r"^#\s+(.+?)\s*$", re.MULTILINE)
 _TIME = re.compile(r"^\*\*Time:\*\*\s*(.+?)\s*$", re.MULTILINE)
 
@@ -76,6 +79,12 @@ def course_order(root: Path) -> list[str]:
         if exercise is not None:
             order.append(exercise.docname)
     return order
+
+
+def reference_pages(root: Path) -> list[str]:
+    """The reference part of the navigation: glossary, datasheet, README and the guides."""
+    about = [Path(name).stem for name in ABOUT_PAGES if (root / name).is_file()]
+    return ["glossary", "datasets/README", "README", *about, "licence"]
 
 
 def _cell(text: str) -> str:

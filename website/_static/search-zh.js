@@ -7,6 +7,7 @@
  * characters that start no known word stay together, so an unknown word still finds nothing.
  */
 var splitQuery = (query) => {
+  requireEveryWord();
   const index = (typeof Search !== "undefined" && Search._index) || {};
   const known = new Set([
     ...Object.keys(index.terms || {}),
@@ -42,9 +43,10 @@ var splitQuery = (query) => {
 /* Every word of the query must be on a page it finds. Sphinx's searchtools.js lets words of
  * fewer than three characters drop out of that rule, which suits English ("is", "of") but
  * not Chinese, where most words, 挂职 among them, have two characters: without this, a query
- * of two words would list the pages that have either. */
-document.addEventListener("DOMContentLoaded", () => {
-  if (typeof Search === "undefined" || Search.__allWords) return;
+ * of two words would list the pages that have either. Installed by splitQuery, which every
+ * search calls just before it looks the words up, so no search can run without it. */
+const requireEveryWord = () => {
+  if (typeof Search === "undefined" || Search.__everyWord) return;
   const original = Search.performTermsSearch;
   Search.performTermsSearch = (searchTerms, excludedTerms) => {
     const results = original(searchTerms, excludedTerms);
@@ -66,5 +68,5 @@ document.addEventListener("DOMContentLoaded", () => {
       return wanted.every((pages) => pages.has(file));
     });
   };
-  Search.__allWords = true;
-});
+  Search.__everyWord = true;
+};
