@@ -5,6 +5,7 @@
     python3 course.py test [PYTEST ARGS...]     ruff, then every test and notebook check
                                                (paths relative to this folder)
     python3 course.py execute [NOTEBOOKS...]    re-run notebooks and store their outputs
+    python3 course.py site [--out DIR]          build the course website into _site/
     python3 course.py setup [--lab]             only set up .venv
 
 `lab` serves this folder and opens notebooks/00-start-here.ipynb; options after it go to
@@ -13,10 +14,10 @@ JupyterLab (`--no-browser`, `--port 8890`). As root it adds `--allow-root` itsel
 
 The first run creates .venv with this Python (3.11 or newer) and installs a lock: every
 package at one version, binder/requirements.txt for `lab` and `execute`, requirements-test.txt
-for `test` and `setup`. It installs with uv (pinned in requirements-test.txt) and falls back to
-pip where uv cannot run; COURSE_INSTALLER=pip forces pip. Later runs skip the install while the
-locks are unchanged, so they start at once. Only the standard library is used here, so this
-works before anything is installed.
+for `test`, `site` and `setup`. It installs with uv (pinned in requirements-test.txt) and falls
+back to pip where uv cannot run; COURSE_INSTALLER=pip forces pip. Later runs skip the install
+while the locks are unchanged, so they start at once. Only the standard library is used here, so
+this works before anything is installed.
 """
 
 # Annotations are quoted (no `from __future__`), so that Python 3.6 to 3.10 can still read this
@@ -40,7 +41,13 @@ START_NOTEBOOK = "notebooks/00-start-here.ipynb"
 # What each command needs installed: the student environment, or that plus the test tools.
 LAB_REQUIREMENTS = "binder/requirements.txt"
 TEST_REQUIREMENTS = "requirements-test.txt"
-NEEDS = {"lab": LAB_REQUIREMENTS, "execute": LAB_REQUIREMENTS, "test": TEST_REQUIREMENTS}
+# The site tools are in the test lock (the tests build the site), so `site` installs that.
+NEEDS = {
+    "lab": LAB_REQUIREMENTS,
+    "execute": LAB_REQUIREMENTS,
+    "test": TEST_REQUIREMENTS,
+    "site": TEST_REQUIREMENTS,
+}
 # The test lock holds the student lock's versions and more (tools/lock.py makes it so, and a
 # test checks it): once it is installed, the student environment is there too.
 COVERS = {TEST_REQUIREMENTS: (LAB_REQUIREMENTS,)}
@@ -375,7 +382,19 @@ def cmd_execute(args: "list[str]") -> int:
     return run([str(python), "-m", "secondment", "execute", *args], "secondment", cwd=None)
 
 
-COMMANDS = {"lab": cmd_lab, "test": cmd_test, "execute": cmd_execute, "setup": cmd_setup}
+def cmd_site(args: "list[str]") -> int:
+    python = ensure_venv(NEEDS["site"])
+    step(" ".join(["python website/site_build.py", *args]))
+    return run([str(python), str(ROOT / "website" / "site_build.py"), *args], "the site build")
+
+
+COMMANDS = {
+    "lab": cmd_lab,
+    "test": cmd_test,
+    "execute": cmd_execute,
+    "site": cmd_site,
+    "setup": cmd_setup,
+}
 
 
 def main(argv: "list[str] | None" = None, version: "tuple[int, ...] | None" = None) -> int:

@@ -161,6 +161,7 @@ def test_the_repository_fingerprint() -> None:
         "lab": "binder/requirements.txt",
         "execute": "binder/requirements.txt",
         "test": "requirements-test.txt",
+        "site": "requirements-test.txt",
     }
 
 
@@ -262,6 +263,21 @@ def test_main_refuses_an_old_python(capsys) -> None:
     assert course.main(["lab"], version=(3, 10, 12)) == 1
     err = capsys.readouterr().err
     assert err == "course: error: the course needs Python 3.11+, this is 3.10.12\n"
+
+
+def test_site_command_builds_with_the_test_lock(fake_venv, monkeypatch) -> None:
+    venv, calls = fake_venv
+    installed = []
+
+    def ensure(requirements: str) -> Path:
+        installed.append(requirements)
+        return course.venv_python(venv)
+
+    monkeypatch.setattr(course, "ensure_venv", ensure)
+    assert course.main(["site", "--out", "public"]) == 0
+    assert installed == ["requirements-test.txt"]
+    python = str(course.venv_python(venv))
+    assert calls == [[python, str(ROOT / "website" / "site_build.py"), "--out", "public"]]
 
 
 def test_course_py_reports_errors_in_one_line() -> None:
