@@ -194,6 +194,9 @@ def isolated_env(venv: Path) -> dict[str, str]:
     env["VIRTUAL_ENV"] = str(venv)
     env["PATH"] = os.pathsep.join([str(venv / "bin"), env.get("PATH", "")])
     env["PYTHONNOUSERSITE"] = "1"
+    # Binder's pip compiles bytecode at install; uv does not, so let Python cache it on first
+    # import here, or every process in this environment compiles pandas and IPython again.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 
@@ -340,7 +343,9 @@ def binder_kernel(venv: Path, folder: Path) -> dict[str, str]:
         json.dumps({"argv": argv, "display_name": "Binder", "language": "python"}),
         encoding="utf-8",
     )
-    return {**os.environ, "JUPYTER_PATH": str(folder)}
+    env = {**os.environ, "JUPYTER_PATH": str(folder)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # as in isolated_env
+    return env
 
 
 def notebook_imports(repo: Path) -> list[str]:

@@ -212,6 +212,7 @@ def test_ensure_venv_installs_then_stamps(fake_venv) -> None:
 def test_ensure_venv_installs_with_the_pinned_uv(fake_venv, monkeypatch) -> None:
     venv, calls = fake_venv
     monkeypatch.delenv("COURSE_INSTALLER")
+    monkeypatch.delenv("PYTHONDONTWRITEBYTECODE", raising=False)
     monkeypatch.setattr(course, "_bootstrap_uv", lambda python: [str(python), "-m", "uv"])
     course.ensure_venv("binder/requirements.txt", venv)
     python = str(course.venv_python(venv))
@@ -219,6 +220,15 @@ def test_ensure_venv_installs_with_the_pinned_uv(fake_venv, monkeypatch) -> None
         [python, "-m", "uv", "pip", "install", "--quiet", "--python", python]
         + ["-r", "binder/requirements.txt"]
     ]
+
+
+def test_uv_compiles_bytecode_where_python_will_not_cache_it(fake_venv, monkeypatch) -> None:
+    venv, calls = fake_venv
+    monkeypatch.delenv("COURSE_INSTALLER")
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    monkeypatch.setattr(course, "_bootstrap_uv", lambda python: [str(python), "-m", "uv"])
+    course.ensure_venv("binder/requirements.txt", venv)
+    assert calls[0][-1] == "--compile-bytecode"
 
 
 def test_uv_version_is_the_test_locks_pin() -> None:

@@ -269,6 +269,9 @@ def time_install(root: Path) -> InstallTiming:
     with tempfile.TemporaryDirectory(prefix="secondment-install-") as tmp:
         env = {**os.environ, "UV_CACHE_DIR": str(Path(tmp) / "uv-cache")}
         env.pop("VIRTUAL_ENV", None)
+        # A newcomer's laptop caches bytecode as Python imports; course.py compiles it at
+        # install only where the machine forbids that cache (see course.py's install).
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         for name, label in [("cold", "first set-up, empty uv cache"),
                             ("warm", "first set-up, warm uv cache")]:  # fmt: skip
             clone = _fresh_clone(root, Path(tmp) / name)
