@@ -230,17 +230,35 @@ def _submissions(paths: Iterable[Path], root: Path | None, only: str | None) -> 
 _ISOLATION: str | None = None
 
 
+def _kernel_needs() -> list[Path]:
+    """What the kernel must see: the interpreter, the environment, the course's files."""
+    from secondment.article import course_root
+
+    package = Path(__file__).resolve().parent
+    paths = {Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve(), package}
+    root = course_root()
+    if root is not None:
+        paths.add(root.resolve())
+    return sorted(paths)
+
+
 def _bwrap_command(box: Path, hidden: Iterable[Path], inside: str = BOX) -> list[str]:
     cmd = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
+    # An environment or a checkout under /tmp (a CI clone, say) comes back read-only.
+    needed = _kernel_needs()
+    shown = [p for p in needed if p.is_relative_to("/tmp")]
+    for path in shown:
+        cmd += ["--ro-bind", str(path), str(path)]
     # The submissions, the grader's other temp folders and the gradebook: out of sight.
     for folder in hidden:
         folder = Path(folder).resolve()
+        visible = not folder.is_relative_to("/tmp") or any(folder.is_relative_to(s) for s in shown)
+        if not visible or folder == Path("/"):
+            continue
         if folder.is_file():
             cmd += ["--ro-bind", "/dev/null", str(folder)]
-        elif folder.is_dir() and not folder.is_relative_to("/tmp") and folder != Path("/"):
-            needed = (Path(sys.prefix).resolve(), Path(__file__).resolve())
-            if not any(p.is_relative_to(folder) for p in needed):
-                cmd += ["--tmpfs", str(folder)]
+        elif folder.is_dir() and not any(p.is_relative_to(folder) for p in needed):
+            cmd += ["--tmpfs", str(folder)]
     cmd += ["--bind", str(box), inside, "--chdir", inside, "--unshare-all", "--die-with-parent"]
     cmd += ["--uid", str(NOBODY), "--gid", str(NOBODY)]
     return cmd
