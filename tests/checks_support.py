@@ -24,7 +24,7 @@ def given(solution, name):
 
     import nbformat
 
-    from secondment.exercises import student_source
+    from secondment.teach.exercises import student_source
 
     for cell in nbformat.read(solution, as_version=4).cells:
         if cell.cell_type != "code":

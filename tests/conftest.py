@@ -1,8 +1,8 @@
 """Shared pytest setup.
 
 nbval's settings live in pyproject.toml, and the kernel environment it needs (`KERNEL_ENV`, the
-same variables `python -m secondment execute` stores outputs with) comes from
-`secondment.execute`, which pyproject.toml loads as a plugin (`-p secondment.execute`) so that
+same variables `python -m secondment execute` stores outputs with) comes from the plugin
+`tools/nbval_course.py`, which pyproject.toml loads (`-p nbval_course`) so that
 `pytest notebooks/NB.ipynb` gets it even though pytest never reads this file for that run. The
 hook below repeats that set-up (it is idempotent) for runs that replace the configured options.
 """
@@ -11,16 +11,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import nbval_course
 import pytest
-
-from secondment import execute
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_FOLDERS = ("notebooks", "exercises", "exercises/solutions")
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    execute.pytest_configure(config)
+    nbval_course.pytest_configure(config)
 
 
 def pytest_report_header(config: pytest.Config) -> str:

@@ -6,10 +6,10 @@ import os
 import platform
 from pathlib import Path
 
+import bench
 import nbformat
 import nbformat.v4 as v4
 
-from secondment import bench
 from secondment.execute import KERNELSPEC
 
 

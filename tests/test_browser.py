@@ -25,8 +25,8 @@ from typing import Any
 import nbformat
 import pytest
 
-from secondment.exercises import BEGIN, END, PLACEHOLDER, student_name
 from secondment.style import FONT_FAMILY, FONT_FILE
+from secondment.teach.exercises import BEGIN, END, PLACEHOLDER, student_name
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSON = "notebooks/05-charting-with-matplotlib.ipynb"
@@ -69,7 +69,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         import playwright.sync_api  # noqa: F401
     except ImportError:
         _unavailable("Playwright is not installed (pip install -r requirements-test.txt)")
-    from secondment.lab import CHROMIUM_ENV, LabServer, find_chromium
+    from jupyterlab_driver import CHROMIUM_ENV, LabServer, find_chromium
 
     if find_chromium() is None:
         _unavailable(f"no Chromium: install chromium or set {CHROMIUM_ENV} to its path")
@@ -89,7 +89,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 @pytest.fixture(scope="module")
 def page(lab: Any) -> Iterator[Any]:
     """One headless Chromium tab for the tests of this module."""
-    from secondment.lab import browser, new_page
+    from jupyterlab_driver import browser, new_page
 
     with browser() as chromium:
         tab = new_page(chromium)
@@ -101,7 +101,7 @@ def page(lab: Any) -> Iterator[Any]:
 
 def _open(page: Any, lab: Any, path: str) -> Any:
     """Open a notebook: by URL the first time, then inside the JupyterLab already loaded."""
-    from secondment.lab import Notebook
+    from jupyterlab_driver import Notebook
 
     if page.url.startswith(lab.base_url) and page.evaluate("() => !!window.jupyterapp"):
         return Notebook.open_in_app(page, path)

@@ -10,7 +10,7 @@ from checks_support import given
 
 from secondment.article import article_path, load_article, normalise, read_article_text
 from secondment.checks import evaluate, ex01
-from secondment.exercises import BEGIN
+from secondment.teach.exercises import BEGIN
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTION = ROOT / "exercises" / "solutions" / "01-reading-the-article-solutions.ipynb"

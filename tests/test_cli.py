@@ -173,6 +173,7 @@ def _failures(tmp):
             ["https://", "hub.example.edu"],
         ),
         "execute-missing": (["execute", tmp / "nope.ipynb"], ["nope.ipynb", "no such file"]),
+        "grade-missing-folder": (["grade", tmp / "nowhere", "--out", tmp / "g.csv"], ["nowhere"]),
         "execute-not-a-notebook": (["execute", afile], ["afile.txt", "not a readable notebook"]),
     }
     return cases
@@ -180,23 +181,26 @@ def _failures(tmp):
 
 FAILURES = [
     "tables-out-is-a-file", "tables-out-under-a-file", "tables-utf-16", "links-bad-repo",
-    "links-bad-hub", "execute-missing", "execute-not-a-notebook",
+    "links-bad-hub", "execute-missing", "execute-not-a-notebook", "grade-missing-folder",
 ]  # fmt: skip
 
 
 @pytest.mark.parametrize("kind", FAILURES)
 def test_every_expected_failure_is_one_line_and_writes_nothing(tmp_path, kind, capsys, monkeypatch):
-    from secondment.__main__ import main
+    from secondment.__main__ import main as student_main
+    from secondment.teach.__main__ import main as teach_main
 
-    # In this process, for speed: main() is what `python -m secondment` runs.
+    # In this process, for speed: main() is what `python -m secondment[.teach]` runs.
     args, words = _failures(tmp_path)[kind]
+    teach = args[0] in ("links", "grade", "build-exercises")
     monkeypatch.chdir(tmp_path)
     before = sorted(p.name for p in tmp_path.rglob("*"))
-    code = main([str(a) for a in args])
+    code = (teach_main if teach else student_main)([str(a) for a in args])
     err = capsys.readouterr().err
     assert code == 2, err
     lines = err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("secondment: error: "), err
+    prefix = "secondment-teach: error: " if teach else "secondment: error: "
+    assert len(lines) == 1 and lines[0].startswith(prefix), err
     for word in words:
         assert word in err, (word, err)
     assert sorted(p.name for p in tmp_path.rglob("*")) == before

@@ -8,7 +8,7 @@ import nbformat
 import pytest
 
 from secondment.checks import MIME, Hint, Verdict, check, evaluate, question, questions
-from secondment.exercises import (
+from secondment.teach.exercises import (
     ExerciseError,
     out_of_sync,
     solution_lines,
@@ -113,7 +113,7 @@ def test_there_are_solution_notebooks_for_lessons_01_to_07():
 
 
 def test_student_versions_are_in_sync():
-    assert out_of_sync(ROOT) == [], "run `python -m secondment build-exercises`"
+    assert out_of_sync(ROOT) == [], "run `python -m secondment.teach build-exercises`"
 
 
 @pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.name)
@@ -138,7 +138,7 @@ def test_no_solution_line_reaches_students(solution):
 
 
 def test_student_links_are_rewritten_for_their_folder():
-    from secondment.exercises import student_version
+    from secondment.teach.exercises import student_version
 
     nb = nbformat.v4.new_notebook(
         cells=[nbformat.v4.new_markdown_cell("See [lesson](../../notebooks/03-x.ipynb).")]

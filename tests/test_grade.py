@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from secondment.__main__ import main
 from secondment.checks import questions
-from secondment.grade import (
+from secondment.teach.__main__ import main
+from secondment.teach.grade import (
     Limits,
     feedback_folder,
     find_submissions,
@@ -155,7 +155,7 @@ def test_an_unwritable_out_is_refused_before_grading(tmp_path, capsys):
 
 @pytest.mark.parametrize("mode", ["none", "unprivileged-user"])
 def test_the_fallback_isolations_grade_a_solution_too(tmp_path, monkeypatch, mode):
-    from secondment import grade as grading
+    from secondment.teach import grade as grading
 
     if mode == "unprivileged-user" and not (
         os.geteuid() == 0 and grading._probe([], grading._as_nobody)

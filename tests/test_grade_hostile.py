@@ -13,8 +13,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from secondment.exercises import BEGIN, PLACEHOLDER
-from secondment.grade import Limits, find_submissions, grade
+from secondment.teach.exercises import BEGIN, PLACEHOLDER
+from secondment.teach.grade import Limits, find_submissions, grade
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTION = ROOT / "exercises" / "solutions" / "01-reading-the-article-solutions.ipynb"

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from secondment.links import COURSE_REPO, binder_badge, binder_link, hub_link
+from secondment.teach.links import COURSE_REPO, binder_badge, binder_link, hub_link
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -57,7 +57,7 @@ def test_quick_start_is_two_commands_and_ci_runs_the_test_one():
 
 
 def test_cli_prints_both_links(capsys):
-    from secondment.__main__ import main
+    from secondment.teach.__main__ import main
 
     assert main(["links", "--repo", "org/course", "--hub", "https://hub.example.edu"]) == 0
     out = capsys.readouterr().out.splitlines()
@@ -129,14 +129,14 @@ def _course_copy(tmp_path):
 
 
 def test_every_link_follows_the_one_repository_setting():
-    from secondment.links import COURSE_BRANCH
+    from secondment.teach.links import COURSE_BRANCH
 
     assert set_repository.setting(ROOT) == (COURSE_REPO, COURSE_BRANCH)
     assert set_repository.disagreements(ROOT) == []
 
 
 def test_site_and_repository_urls():
-    from secondment.links import repository_url, site_url
+    from secondment.teach.links import repository_url, site_url
 
     assert site_url("Org/course") == "https://org.github.io/course/"
     assert site_url("org/org.github.io") == "https://org.github.io/"

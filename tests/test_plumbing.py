@@ -385,7 +385,7 @@ def test_nbval_still_has_the_internals_the_course_patches() -> None:
 
     It runs in a fresh interpreter, where nothing has patched nbval yet.
     """
-    from secondment.execute import NBVAL_CHECKED
+    from nbval_course import NBVAL_CHECKED
 
     probe = (
         "import importlib.metadata, inspect, nbval.kernel, nbval.plugin\n"
@@ -405,4 +405,4 @@ def test_nbval_still_has_the_internals_the_course_patches() -> None:
         "(self, name, parent, cell_num, cell, options)",
         "True",  # nbval still hides a trailing `;` from IPython: patch 2 still needed
         "True",  # nbval still waits a fixed 5 s per output: patch 3 still needed
-    ], "nbval changed: review secondment.execute.configure_nbval against it"
+    ], "nbval changed: review tools/nbval_course.py against it"

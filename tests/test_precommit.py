@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from secondment import __main__ as cli
+from secondment.teach import __main__ as teach
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
@@ -34,7 +35,7 @@ def test_the_hooks_cover_lint_notebooks_exercises_locks_and_schemas() -> None:
     assert entries["ruff-format"] == "python -m ruff format --force-exclude"
     assert {"python", "jupyter"} <= set(HOOKS["ruff-check"]["types_or"])
     assert entries["notebook-state"] == "python tools/notebook_state.py"
-    assert entries["exercises-in-sync"] == "python -m secondment build-exercises --check"
+    assert entries["exercises-in-sync"] == "python -m secondment.teach build-exercises --check"
     assert entries["locks"] == "python tools/lock.py --check"
     assert entries["schemas"] == "python tools/check_schemas.py"
 
@@ -43,8 +44,9 @@ def test_the_hooks_cover_lint_notebooks_exercises_locks_and_schemas() -> None:
 def test_each_hook_calls_a_command_that_exists(hook: str) -> None:
     args = shlex.split(HOOKS[hook]["entry"])
     assert args[0] == "python"
-    if args[1] == "-m" and args[2] == "secondment":
-        cli.build_parser().parse_args(args[3:])  # exits on an unknown command or option
+    if args[1] == "-m" and args[2] in ("secondment", "secondment.teach"):
+        parser = (cli if args[2] == "secondment" else teach).build_parser()
+        parser.parse_args(args[3:])  # exits on an unknown command or option
     elif args[1] == "-m":
         assert shutil.which(args[2]) or __import__(args[2])
     else:
@@ -72,14 +74,14 @@ def exercises_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name in ("solutions/01-reading-the-article-solutions.ipynb",
                  "01-reading-the-article-exercises.ipynb"):  # fmt: skip
         shutil.copy(ROOT / "exercises" / name, tmp_path / "exercises" / name)
-    monkeypatch.setattr(cli, "_course", lambda: tmp_path)
+    monkeypatch.setattr(teach, "require_course_root", lambda: tmp_path)
     return tmp_path
 
 
 def test_build_exercises_check_passes_in_sync_exercises(
     exercises_copy: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert cli.main(["build-exercises", "--check"]) == 0
+    assert teach.main(["build-exercises", "--check"]) == 0
     assert "in sync" in capsys.readouterr().out
 
 
@@ -94,8 +96,8 @@ def test_build_exercises_check_fails_on_an_edited_student_version(
     nbformat.write(nb, student)
     edited = student.read_bytes()
     assert before != edited
-    assert cli.main(["build-exercises", "--check"]) == 1
+    assert teach.main(["build-exercises", "--check"]) == 1
     err = capsys.readouterr().err
     assert "01-reading-the-article-exercises.ipynb differs" in err
-    assert "run `python -m secondment build-exercises`" in err
+    assert "run `python -m secondment.teach build-exercises`" in err
     assert student.read_bytes() == edited  # --check writes nothing

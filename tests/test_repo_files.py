@@ -143,7 +143,7 @@ def test_ci_caches_uv_downloads_keyed_on_the_locks_and_uploads_artefacts() -> No
     upload = uses["actions/upload-artifact"]
     assert upload["if"] == "always()"
     assert "artifacts/screenshots/" in upload["with"]["path"]
-    bench = next(step["run"] for step in steps if "secondment bench" in step.get("run", ""))
+    bench = next(step["run"] for step in steps if "tools/bench.py" in step.get("run", ""))
     out = bench.split("--out", 1)[1].split()[0]
     assert (
         out.startswith("artifacts/benchmarks/")
@@ -358,7 +358,7 @@ def test_lesson_form_offers_every_notebook() -> None:
 def test_contributor_files_name_the_commands_that_exist() -> None:
     contributing = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
     for command in (
-        "python -m secondment build-exercises",
+        "python -m secondment.teach build-exercises",
         "python3 course.py execute",
         "python3 course.py test",
         "python tools/lock.py",

@@ -35,8 +35,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import nbformat
 import pytest
 
-from secondment.exercises import BEGIN, END, solution_lines
-from secondment.links import COURSE_REPO, binder_link, hub_link
+from secondment.teach.exercises import BEGIN, END, solution_lines
+from secondment.teach.links import COURSE_REPO, binder_link, hub_link
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "website"))
@@ -546,7 +546,7 @@ def test_the_site_in_chromium(site: Site) -> None:
     except ImportError:
         reason = "Playwright is not installed (pip install -r requirements-test.txt)"
         pytest.fail(reason) if _in_ci() else pytest.skip(reason)
-    from secondment.lab import CHROMIUM_ENV, browser, find_chromium
+    from jupyterlab_driver import CHROMIUM_ENV, browser, find_chromium
 
     if find_chromium() is None:
         reason = f"no Chromium: install chromium or set {CHROMIUM_ENV} to its path"
@@ -613,7 +613,7 @@ def test_the_site_in_chromium(site: Site) -> None:
         page.screenshot(path=str(SCREENSHOTS / "site-lesson-05-chart.png"))
 
         # Built without a hub, the JupyterHub button asks for the reader's and opens the
-        # nbgitpuller link of secondment.links there.
+        # nbgitpuller link of secondment.teach.links there.
         page.once("dialog", lambda dialog: dialog.accept(HUB))
         page.click("a.launch.hub")
         page.wait_for_url(f"{HUB}/**")

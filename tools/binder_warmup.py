@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
 def build_url(repo: str, ref: str, binder: str = BINDER) -> str:
     """The build API's address for a GitHub repository at a branch, tag or commit."""
-    from secondment.links import _check_repo
+    from secondment.teach.links import _check_repo
 
     return f"{binder.rstrip('/')}/build/gh/{_check_repo(repo)}/{quote(ref, safe='')}"
 
@@ -97,7 +97,7 @@ def warm_up(repo: str, ref: str, timeout: float = 300, binder: str = BINDER) -> 
 
 
 def main(argv: list[str] | None = None) -> int:
-    from secondment.links import COURSE_BRANCH, COURSE_REPO
+    from secondment.teach.links import COURSE_BRANCH, COURSE_REPO
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repo", default=COURSE_REPO, help=f"GitHub OWNER/NAME ({COURSE_REPO})")

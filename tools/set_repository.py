@@ -3,8 +3,8 @@
     python tools/set_repository.py                          check that every place agrees
     python tools/set_repository.py OWNER/NAME [--branch B]  move the course there (a fork)
 
-The setting is two lines of src/secondment/links.py, `COURSE_REPO` (GitHub OWNER/NAME) and
-`COURSE_BRANCH`. The link builder (`python -m secondment links`) and the website read them
+The setting is two lines of src/secondment/teach/links.py, `COURSE_REPO` (GitHub OWNER/NAME) and
+`COURSE_BRANCH`. The link builder (`python -m secondment.teach links`) and the website read them
 from there; these files are written from them, and this script (and a test) checks them:
 
 - README.md: the Binder badge, the launch link of every lesson, the website's address;
@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from secondment.links import (  # noqa: E402
+from secondment.teach.links import (  # noqa: E402
     LinkError,
     binder_badge,
     binder_link,
@@ -37,7 +37,7 @@ from secondment.links import (  # noqa: E402
     site_url,
 )
 
-LINKS = "src/secondment/links.py"
+LINKS = "src/secondment/teach/links.py"
 SETTING = re.compile(r'^(COURSE_REPO|COURSE_BRANCH) = "([^"]*)"$', re.MULTILINE)
 WORKFLOWS = (".github/workflows/site.yml", ".github/workflows/binder.yml")
 #: Files whose links to the course's website, repository or Binder follow the setting.

@@ -24,7 +24,7 @@ jieba.setLogLevel(logging.WARNING)
 import site_pages  # noqa: E402
 from site_build import SEARCH_DICT, staging_dir  # noqa: E402
 
-from secondment.links import COURSE_BRANCH, COURSE_REPO, binder_link  # noqa: E402
+from secondment.teach.links import COURSE_BRANCH, COURSE_REPO, binder_link  # noqa: E402
 
 # ---------------------------------------------------------------- where the buttons go
 # A fork sets its own repository, branch and JupyterHub here (or in these environment

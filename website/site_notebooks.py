@@ -11,7 +11,7 @@ Sphinx reads (`source-read`), and the launch bar is added to the page's document
 - Images from other hosts (the README's Binder badge) become their alt text: the site loads
   nothing from elsewhere.
 - Launch bar, under the title: Binder and JupyterHub (nbgitpuller) links made by
-  `secondment.links`, and the `.ipynb` to download (copied next to the page).
+  `secondment.teach.links`, and the `.ipynb` to download (copied next to the page).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 
-from secondment.links import binder_link, hub_link
+from secondment.teach.links import binder_link, hub_link
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from secondment.errors import SecondmentError
+from secondment.paths import ARTICLE_FILE, course_root, datasets_dir
 
 __all__ = [
     "ARTICLE_FILE",
@@ -26,42 +27,9 @@ __all__ = [
     "sentences",
 ]
 
-ARTICLE_FILE = "000_1fbbca7256bb50ad.txt"
-
 
 class ArticleError(SecondmentError, ValueError):
     """An input file that cannot be read as an article; the message is one line for the user."""
-
-
-def course_root() -> Path | None:
-    """The course folder (the one holding `datasets/` and `notebooks/`), or None.
-
-    It is found from where the package is: an editable install (`pip install -e .`, what
-    `course.py` and Binder do) lives inside it. A wheel installed elsewhere has no course folder,
-    only the datasets it ships.
-    """
-    here = Path(__file__).resolve()
-    for parent in here.parents:
-        if (parent / "datasets" / ARTICLE_FILE).is_file() and (parent / "src").is_dir():
-            return parent
-    return None
-
-
-def datasets_dir() -> Path:
-    """Return the course's `datasets/` folder, whatever the working directory.
-
-    In a clone that is `datasets/` itself; in any other install, the copy the package ships.
-    """
-    root = course_root()
-    if root is not None:
-        return root / "datasets"
-    shipped = Path(__file__).resolve().parent / "datasets"
-    if (shipped / ARTICLE_FILE).is_file():
-        return shipped
-    raise ArticleError(
-        "cannot find the course's datasets: reinstall the course package "
-        "(`pip install -e .` from a clone of the repository)"
-    )
 
 
 def article_path() -> Path:

@@ -93,8 +93,8 @@ class ReportScore:
 
 
 def corpus_dir() -> Path:
-    """The course's corpus of further reports with their gold files (`tests/data/corpus`)."""
-    return datasets_dir().parent / "tests" / "data" / "corpus"
+    """The course's further reports on the exchange, with their gold files (`datasets/reports`)."""
+    return datasets_dir() / "reports"
 
 
 def _one(value: str) -> set:

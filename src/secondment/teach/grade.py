@@ -548,7 +548,7 @@ class _Decider:
         env = {**os.environ, "MPLBACKEND": "Agg"}
         env.pop("SECONDMENT_ANSWERS", None)
         proc = subprocess.Popen(
-            [sys.executable, "-m", "secondment.grade", "--decide"],
+            [sys.executable, "-m", "secondment.teach.grade", "--decide"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -864,7 +864,7 @@ def main(argv: list[str]) -> None:
     if argv[:1] == ["--decide"]:
         _decide_child()
     else:
-        raise SystemExit("use `python -m secondment grade`")
+        raise SystemExit("use `python -m secondment.teach grade`")
 
 
 if __name__ == "__main__":

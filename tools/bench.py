@@ -1,6 +1,6 @@
 """Measure how long the course takes to run on this machine, against what it cannot go below.
 
-    python -m secondment.bench [--quick] [--out FILE]
+    python tools/bench.py [--quick] [--out FILE]
 
 In one run, each measured against a floor:
 
@@ -329,7 +329,7 @@ _FLOOR_BROWSER_TEST = """\
 import nbformat.v4 as v4, nbformat
 
 from secondment.execute import KERNELSPEC
-from secondment.lab import LabServer, Notebook, browser, find_chromium, new_page
+from jupyterlab_driver import LabServer, Notebook, browser, find_chromium, new_page
 
 
 def test_jupyterlab_opens_an_empty_notebook(tmp_path):
@@ -454,7 +454,7 @@ def time_browser(root: Path) -> BrowserTiming:
 
 def _time_browser(root: Path, timing: BrowserTiming, rounds: int = 2) -> None:
     """Alternate the floor and the lesson `rounds` times; keep the best time of each."""
-    from secondment.lab import browser
+    from jupyterlab_driver import browser
 
     with browser() as chromium, tempfile.TemporaryDirectory(prefix="secondment-bench-") as tmp:
         empty = Path(tmp) / "empty"
@@ -473,7 +473,7 @@ def _time_browser(root: Path, timing: BrowserTiming, rounds: int = 2) -> None:
 
 def _browser_floor(chromium: Any, folder: Path) -> tuple[float, float]:
     """(server answers, empty notebook open with an idle kernel), seconds from launch."""
-    from secondment.lab import LabServer, Notebook, new_page
+    from jupyterlab_driver import LabServer, Notebook, new_page
 
     with LabServer(folder) as lab:
         page = new_page(chromium)
@@ -486,7 +486,7 @@ def _browser_floor(chromium: Any, folder: Path) -> tuple[float, float]:
 
 def _browser_lesson(chromium: Any, course: Path) -> tuple[float, float, float, float]:
     """(server answers, first stored chart shown, kernel idle, first chart after Run All)."""
-    from secondment.lab import LabServer, Notebook, new_page
+    from jupyterlab_driver import LabServer, Notebook, new_page
 
     with LabServer(course) as lab:
         page = new_page(chromium)
@@ -587,7 +587,7 @@ def render(
 ) -> str:
     """The results as Markdown: machine, notebooks, floor, validation, browser, start-up costs."""
     out = ["# Benchmark results", ""]
-    command = "python -m secondment.bench" + (" --quick" if validation is None else "")
+    command = "python tools/bench.py" + (" --quick" if validation is None else "")
     out.append(
         f"Measured by `{command}` on {os.cpu_count()} CPU cores, {platform.system()} "
         f"{platform.machine()}, Python {platform.python_version()}, {_versions()}."
@@ -682,7 +682,7 @@ def render(
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m secondment.bench",
+        prog="python tools/bench.py",
         description="Time every course notebook, the whole validation and JupyterLab against "
         "their floors; print the table and write it to benchmarks/results.md.",
     )

@@ -1,0 +1,138 @@
+"""The instructors' command line: `python -m secondment.teach COMMAND` (see `--help`)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from secondment.errors import SecondmentError
+from secondment.paths import require_course_root
+
+
+def _build_exercises(args: argparse.Namespace) -> int:
+    from secondment.teach.exercises import build_exercises, out_of_sync
+
+    root = require_course_root()
+    if args.check:
+        problems = out_of_sync(root)
+        for problem in problems:
+            print(f"out of sync: exercises/{problem}", file=sys.stderr)
+        if problems:
+            print("run `python -m secondment.teach build-exercises`", file=sys.stderr)
+            return 1
+        print("the student exercises are in sync with their solutions")
+        return 0
+    results = build_exercises(root, execute=not args.no_execute)
+    for path, changed in results:
+        print(f"{'updated ' if changed else 'in sync '} {path.relative_to(root)}")
+    return 0
+
+
+def _grade(args: argparse.Namespace) -> int:
+    from secondment.teach.grade import (
+        GradeError,
+        Limits,
+        check_writable,
+        feedback_folder,
+        find_submissions,
+        grade,
+        isolation_line,
+        save_chart,
+        summary,
+        write_feedback,
+        write_gradebook,
+    )
+
+    out = Path(args.out)
+    check_writable(out)  # before any grading: a bad --out must not cost the whole run
+    files: list[Path] = []
+    root = None
+    for given in map(Path, args.submissions):
+        if given.is_dir() or not given.exists():
+            files += find_submissions(given)
+            root = given if len(args.submissions) == 1 else None
+        else:
+            files.append(given)
+    if not files:
+        raise GradeError("no submissions given: pass notebooks or a submissions/ folder")
+    limits = Limits(cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout,
+                    memory_mb=args.memory_mb, output_mb=args.output_mb)  # fmt: skip
+    print(isolation_line(), flush=True)
+    hide = [out, feedback_folder(out)]  # last time's marks are not the kernels' business
+    rows = grade(files, only=args.exercise, jobs=args.jobs, root=root, limits=limits, hide=hide)
+    write_gradebook(rows, out)
+    notes = write_feedback(rows, feedback_folder(out))
+    print(summary(rows))
+    print(f"wrote {out} ({len(rows)} rows) and {len(notes)} feedback files in "
+          f"{feedback_folder(out)}")  # fmt: skip
+    if args.chart:
+        save_chart(rows, Path(args.chart))
+        print(f"wrote {args.chart}")
+    return 0
+
+
+def _links(args: argparse.Namespace) -> int:
+    from secondment.teach.links import binder_link, hub_link
+
+    print(binder_link(args.repo, args.ref, args.notebook))
+    if args.hub:
+        print(hub_link(args.hub, args.repo, args.ref, args.notebook))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of `python -m secondment.teach`."""
+    parser = argparse.ArgumentParser(prog="secondment-teach", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("build-exercises", help="generate student exercises from the solutions")
+    p.add_argument("--no-execute", action="store_true", help="do not run them (faster)")
+    p.add_argument(
+        "--check", action="store_true", help="only check that they are in sync; write nothing"
+    )
+    p.set_defaults(func=_build_exercises)
+
+    p = sub.add_parser("grade", help="grade submitted exercise notebooks into a gradebook CSV")
+    p.add_argument(
+        "submissions",
+        nargs="+",
+        help="a submissions/ folder (<student>/…/<notebook>.ipynb) or notebooks",
+    )
+    p.add_argument("--out", default="gradebook.csv", help="gradebook CSV (default gradebook.csv)")
+    p.add_argument("--exercise", help="only accept this exercise number, e.g. 03")
+    p.add_argument("--cell-timeout", type=int, default=30, help="seconds per cell (default 30)")
+    p.add_argument("--notebook-timeout", type=int, default=180, help="seconds per notebook")
+    p.add_argument("--jobs", type=int, default=2, help="submissions graded at once (default 2)")
+    p.add_argument("--memory-mb", type=int, default=1536,
+                   help="address space of each kernel in MB (default 1536)")  # fmt: skip
+    p.add_argument("--output-mb", type=int, default=20,
+                   help="cell output kept per notebook in MB (default 20)")  # fmt: skip
+    p.add_argument("--chart", help="also save a chart of the share passing each question")
+    p.set_defaults(func=_grade)
+
+    p = sub.add_parser("links", help="print Binder and JupyterHub (nbgitpuller) links")
+    p.add_argument("--repo", required=True, help="GitHub OWNER/NAME")
+    p.add_argument("--ref", default="main", help="branch, tag or commit (default main)")
+    p.add_argument("--hub", help="JupyterHub URL, for an nbgitpuller link")
+    p.add_argument("--notebook", default="notebooks/00-start-here.ipynb", help="notebook to open")
+    p.set_defaults(func=_links)
+
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the instructors' command line and return its exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except SecondmentError as exc:
+        print(f"secondment-teach: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("secondment-teach: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
