@@ -9,13 +9,12 @@ hook below repeats that set-up (it is idempotent) for runs that replace the conf
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import nbval_course
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOK_FOLDERS = ("notebooks", "exercises", "exercises/solutions")
+from secondment.paths import NOTEBOOK_SETS, notebooks, require_course_root
+
+ROOT = require_course_root()
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -24,6 +23,6 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_report_header(config: pytest.Config) -> str:
     counts = ", ".join(
-        f"{folder}/ {len(list((ROOT / folder).glob('*.ipynb')))}" for folder in NOTEBOOK_FOLDERS
+        f"{folder}/ {len(notebooks(name))}" for name, folder in NOTEBOOK_SETS.items()
     )
     return f"course notebooks: {counts}"

@@ -35,9 +35,11 @@ from pathlib import Path
 import pytest
 from packaging.specifiers import SpecifierSet
 
+from secondment.paths import require_course_root
+
 pytestmark = pytest.mark.binder
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = require_course_root()
 ON_CI = os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
 
 REQUIREMENTS = "binder/requirements.txt"

@@ -25,10 +25,11 @@ from typing import Any
 import nbformat
 import pytest
 
+from secondment.paths import require_course_root
 from secondment.style import FONT_FAMILY, FONT_FILE
 from secondment.teach.exercises import BEGIN, END, PLACEHOLDER, student_name
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = require_course_root()
 LESSON = "notebooks/05-charting-with-matplotlib.ipynb"
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 COPIED = ("notebooks", "exercises", "datasets")

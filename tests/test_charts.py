@@ -43,10 +43,11 @@ from secondment.charts import (  # noqa: E402
     rank_bars,
     timeline,
 )
+from secondment.paths import require_course_root
 from secondment.style import FONT_FILE, PALETTE, save_figure, use_course_style  # noqa: E402
 from secondment.tables import cadres_table, events_table, ranks_table  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = require_course_root()
 LESSON = ROOT / "notebooks" / "05-charting-with-matplotlib.ipynb"
 HAN = re.compile(r"[\u4e00-\u9fff]")
 PALETTE_HEX = {c.lower() for c in PALETTE}

@@ -2,7 +2,6 @@
 
 import re
 import unicodedata
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -10,9 +9,10 @@ from checks_support import given
 
 from secondment.article import article_path, load_article, normalise, read_article_text
 from secondment.checks import evaluate, ex01
+from secondment.paths import require_course_root
 from secondment.teach.exercises import BEGIN
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = require_course_root()
 SOLUTION = ROOT / "exercises" / "solutions" / "01-reading-the-article-solutions.ipynb"
 
 TEXT = normalise(read_article_text())

@@ -2,7 +2,6 @@
 
 import ast
 import re
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -10,8 +9,9 @@ import pytest
 from secondment.article import load_article, normalise, parse_article, read_article_text
 from secondment.checks import evaluate
 from secondment.checks.ex02 import NEW_PAGE
+from secondment.paths import require_course_root
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = require_course_root()
 SOLUTION = ROOT / "exercises" / "solutions" / "02-parsing-structure-solutions.ipynb"
 QUESTIONS = [f"02.{n}" for n in range(1, 9)]
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date, datetime
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -21,8 +20,9 @@ from secondment.checks.ex03 import (
     UNSEEN_REPORTS,
 )
 from secondment.extract import find_cadres, find_events, find_quantities, find_ranks
+from secondment.paths import require_course_root
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = require_course_root()
 SOLUTION = ROOT / "exercises" / "solutions" / "03-extracting-facts-solutions.ipynb"
 
 ARTICLE = load_article()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from pathlib import Path
 
 import nbformat
 import pandas as pd
@@ -14,9 +13,10 @@ from secondment.article import datasets_dir, load_article
 from secondment.checks import evaluate
 from secondment.checks.ex04 import NEW_REPORT
 from secondment.extract import find_cadres
+from secondment.paths import require_course_root
 from secondment.tables import cadres_table, home_level, ranks_table, split_post
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = require_course_root()
 SOLUTION = ROOT / "exercises" / "solutions" / "04-tabulating-with-pandas-solutions.ipynb"
 
 # The lesson's job titles and pattern (question 3 gives TITLES to students).

@@ -18,11 +18,12 @@ from matplotlib import colors
 from secondment.charts import alt_text, font_warnings, rank_bars
 from secondment.checks import evaluate, ex05
 from secondment.extract import find_ranks
+from secondment.paths import require_course_root
 from secondment.style import FONT_FAMILY, PALETTE, save_figure, use_course_style
 from secondment.tables import cadres_table, home_level, ranks_table
 from secondment.teach.exercises import BEGIN
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = require_course_root()
 SOLUTION = ROOT / "exercises" / "solutions" / "05-charting-with-matplotlib-solutions.ipynb"
 QUESTIONS = [f"05.{k}" for k in range(1, 9)]
 

@@ -1,7 +1,6 @@
 """Exercises 06: each check passes the right answer and gives a fitting hint for usual mistakes."""
 
 from collections import Counter
-from pathlib import Path
 
 import matplotlib.pyplot as plt
 import nbformat
@@ -10,6 +9,7 @@ import pytest
 from secondment.article import load_article, read_article_text
 from secondment.checks import evaluate, ex06
 from secondment.extract import find_cadres
+from secondment.paths import require_course_root
 from secondment.words import (
     STOP_WORDS,
     char_counts,
@@ -21,7 +21,7 @@ from secondment.words import (
     words,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = require_course_root()
 SOLUTION = ROOT / "exercises" / "solutions" / "06-words-and-frequencies-solutions.ipynb"
 QUESTIONS = [f"06.{k}" for k in range(1, 9)]
 

@@ -25,7 +25,9 @@ from urllib.parse import quote
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from secondment.paths import require_course_root
+
+ROOT = require_course_root()
 TOKEN = "course-lab-test"
 LINK = re.compile(r"\]\((?!https?://|#|mailto:)([^)\s#]+)(?:#[^)]*)?\)")
 START = "notebooks/00-start-here.ipynb"

@@ -8,6 +8,7 @@ import nbformat
 import pytest
 
 from secondment.checks import MIME, Hint, Verdict, check, evaluate, question, questions
+from secondment.paths import require_course_root
 from secondment.teach.exercises import (
     ExerciseError,
     out_of_sync,
@@ -16,7 +17,7 @@ from secondment.teach.exercises import (
     student_source,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = require_course_root()
 SOLUTIONS = sorted((ROOT / "exercises" / "solutions").glob("*-solutions.ipynb"))
 CHECK_CALL = re.compile(r"""check\(\s*["'](\d\d\.\d+)["']""")
 

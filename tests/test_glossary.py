@@ -10,15 +10,15 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from secondment.article import datasets_dir
+from secondment.paths import require_course_root
 from secondment.tables import cadres_table
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = require_course_root()
 GLOSSARY = datasets_dir() / "glossary.csv"
 LESSON = ROOT / "notebooks" / "04-tabulating-with-pandas.ipynb"
 COLUMNS = ["term", "pinyin", "english", "explanation"]

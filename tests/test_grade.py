@@ -6,11 +6,11 @@ import json
 import os
 import re
 import shutil
-from pathlib import Path
 
 import pytest
 
 from secondment.checks import questions
+from secondment.paths import require_course_root
 from secondment.teach.__main__ import main
 from secondment.teach.grade import (
     Limits,
@@ -23,7 +23,7 @@ from secondment.teach.grade import (
     write_gradebook,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = require_course_root()
 SOLUTIONS = sorted((ROOT / "exercises" / "solutions").glob("*-solutions.ipynb"))
 STUDENTS = sorted((ROOT / "exercises").glob("*-exercises.ipynb"))
 EX01 = ROOT / "exercises" / "solutions" / "01-reading-the-article-solutions.ipynb"

@@ -13,10 +13,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from secondment.paths import require_course_root
 from secondment.teach.exercises import BEGIN, PLACEHOLDER
 from secondment.teach.grade import Limits, find_submissions, grade
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = require_course_root()
 SOLUTION = ROOT / "exercises" / "solutions" / "01-reading-the-article-solutions.ipynb"
 STUDENT = ROOT / "exercises" / "01-reading-the-article-exercises.ipynb"
 QUESTIONS = [f"01.{i}" for i in range(1, 9)]

@@ -1,11 +1,12 @@
 """Session plans add up to their length and agree with the notebooks' own timings."""
 
 import re
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from secondment.paths import require_course_root
+
+ROOT = require_course_root()
 PLANS = sorted((ROOT / "instructors").glob("session-*.md"))
 HEADER = re.compile(r"\*\*Time:\*\*\s*(\d+) min teaching · (\d+) min practice")
 ROW = re.compile(r"^\|\s*(\d+):(\d\d)\s*\|\s*(\d+)\s*\|(.*)\|\s*(.*?)\s*\|\s*$")

@@ -1,13 +1,13 @@
 """The README's promises: two quick-start commands, Binder links that open each lesson, CI calls them."""
 
 import re
-from pathlib import Path
 
 import pytest
 
+from secondment.paths import require_course_root
 from secondment.teach.links import COURSE_REPO, binder_badge, binder_link, hub_link
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = require_course_root()
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 LESSONS = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "notebooks").glob("*.ipynb"))
 

@@ -22,7 +22,9 @@ from types import ModuleType
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from secondment.paths import require_course_root
+
+ROOT = require_course_root()
 
 
 def _load(name: str, path: Path) -> ModuleType:

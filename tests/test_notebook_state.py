@@ -20,8 +20,9 @@ import nbformat.v4 as v4
 import pytest
 
 from secondment.execute import ExecuteError, execute_notebook
+from secondment.paths import require_course_root
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = require_course_root()
 
 
 def _tool(name: str) -> ModuleType:

@@ -19,8 +19,9 @@ import nbformat.v4 as v4
 import pytest
 
 from secondment.execute import execute_notebook
+from secondment.paths import require_course_root
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = require_course_root()
 
 
 def _load_course() -> ModuleType:

@@ -16,9 +16,10 @@ import pytest
 import yaml
 
 from secondment import __main__ as cli
+from secondment.paths import require_course_root
 from secondment.teach import __main__ as teach
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = require_course_root()
 CONFIG = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
 HOOKS = {hook["id"]: hook for repo in CONFIG["repos"] for hook in repo["hooks"]}
 

@@ -35,10 +35,11 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import nbformat
 import pytest
 
+from secondment.paths import require_course_root
 from secondment.teach.exercises import BEGIN, END, solution_lines
 from secondment.teach.links import COURSE_REPO, binder_link, hub_link
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = require_course_root()
 sys.path.insert(0, str(ROOT / "website"))
 
 import site_font  # noqa: E402

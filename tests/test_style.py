@@ -19,6 +19,7 @@ from fontTools.ttLib import TTFont
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties, findfont, fontManager
 
+from secondment.paths import require_course_root
 from secondment.style import (
     FONT_FAMILY,
     PALETTE,
@@ -28,7 +29,7 @@ from secondment.style import (
     use_course_style,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = require_course_root()
 ARTICLE = ROOT / "datasets" / "000_1fbbca7256bb50ad.txt"
 REBUILD = "run `python tools/build_font.py` to rebuild the font"
 # Blocks a Chinese text draws on, plus the general punctuation it uses.

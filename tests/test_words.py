@@ -15,6 +15,7 @@ import pytest
 from secondment import words as words_module
 from secondment.article import load_article, read_article_text, sentences
 from secondment.extract import find_cadres
+from secondment.paths import require_course_root
 from secondment.words import (
     COURSE_TERMS,
     STOP_WORDS,
@@ -28,7 +29,7 @@ from secondment.words import (
     words,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = require_course_root()
 VARIANT = ROOT / "tests" / "data" / "variant_beijing_to_hebei.txt"
 
 

@@ -49,6 +49,7 @@ import nbformat
 import nbformat.v4 as v4
 
 from secondment.execute import KERNEL_ENV, KERNELSPEC
+from secondment.paths import NOTEBOOK_SETS, notebooks
 
 __all__ = [
     "BrowserTiming",
@@ -74,21 +75,17 @@ CHART_MARGIN_TARGET = 5.0  # seconds above the browser floor
 INSTALL_TARGET = 20.0  # seconds for a newcomer's first `course.py` set-up
 LESSON_WITH_CHARTS = "notebooks/05-charting-with-matplotlib.ipynb"
 FLOOR_SOURCE = "import pandas, matplotlib.pyplot, secondment"
-NOTEBOOK_FOLDERS = ("notebooks", "exercises", "exercises/solutions")
 
 
 def course_root() -> Path:
-    from secondment.article import course_root as find_root
+    from secondment.paths import require_course_root
 
-    root = find_root()
-    if root is None:
-        raise SystemExit("bench: error: run it in a clone of the course (`pip install -e .`)")
-    return root
+    return require_course_root()
 
 
 def course_notebooks(root: Path) -> list[Path]:
     """Lessons, exercises and solutions, in the order the course presents them."""
-    return [p for folder in NOTEBOOK_FOLDERS for p in sorted((root / folder).glob("*.ipynb"))]
+    return notebooks(*NOTEBOOK_SETS, root=root)
 
 
 # ---------------------------------------------------------------- (a) and (b): notebooks
@@ -160,7 +157,7 @@ def _one_line(exc: BaseException) -> str:
 
 
 def _course_copy(root: Path, dest: Path) -> Path:
-    for name in ("datasets", *NOTEBOOK_FOLDERS[:2]):
+    for name in ("datasets", NOTEBOOK_SETS["lessons"], NOTEBOOK_SETS["exercises"]):
         if (root / name).is_dir():
             shutil.copytree(root / name, dest / name, ignore=shutil.ignore_patterns(".*"))
     return dest

@@ -26,9 +26,10 @@ from typing import Any
 import nbformat
 
 from secondment.execute import KERNEL_NAME
+from secondment.paths import NOTEBOOK_SETS, notebooks
 
 ROOT = Path(__file__).resolve().parent.parent
-FOLDERS = ("notebooks", "exercises", "exercises/solutions")
+FOLDERS = tuple(NOTEBOOK_SETS.values())
 
 STDERR_NOISE = re.compile(
     r"Glyph \d+ .* missing|findfont|Warning|Building prefix dict|Loading model|Dumping model"
@@ -203,7 +204,7 @@ def notebook_problems(path: Path) -> list[str]:
 
 def course_notebooks(root: Path = ROOT) -> list[Path]:
     """The lessons, the student exercises and the solutions."""
-    return [p for folder in FOLDERS for p in sorted((root / folder).glob("*.ipynb"))]
+    return notebooks(*NOTEBOOK_SETS, root=root)
 
 
 def main(argv: list[str] | None = None) -> int:
