@@ -289,15 +289,15 @@ def q7(answer: Any) -> str:
         raise Hint("answer is text (str); read the file as bytes, with read_bytes()")
     expect_type(answer, bytes, bytearray, what="answer")
     got = bytes(answer)
-    if got.startswith(bom) and len(got) > len(bom):
+    if got == bom:
+        return "EF BB BF: the byte-order mark that tells Excel the file is UTF-8"
+    if got.startswith(bom):
         raise Hint(f"answer has {len(got)} bytes: keep only the first 3 ([:3])")
     if got.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise Hint("that is a UTF-16 mark: write with encoding='utf-8-sig'")
     if got[:1].isalpha():
         raise Hint("these bytes are the header's first letters: the file has no BOM")
-    if got != bom:
-        raise Hint("these are not the first 3 bytes of a file written with utf-8-sig")
-    return "EF BB BF: the byte-order mark that tells Excel the file is UTF-8"
+    raise Hint("these are not the first 3 bytes of a file written with utf-8-sig")
 
 
 @question("04.8")
