@@ -224,7 +224,9 @@ def answer_axes(answer: Any, what: str = "answer", drawn_by: str = "ax.bar()") -
         raise Hint("answer should be the Axes alone: fig, ax = plt.subplots(), then answer = ax")
     if type(answer).__name__ == "BarContainer":
         raise Hint(f"that is the bars {drawn_by} returns; the answer is the Axes: answer = ax")
-    if isinstance(answer, list) and answer and all(type(a).__name__ == "Text" for a in answer):
+    # ax.bar_label() returns Annotations (a kind of Text); by name, as answers are rebuilt.
+    labels = {"Text", "Annotation"}
+    if isinstance(answer, list) and answer and all(type(a).__name__ in labels for a in answer):
         raise Hint("that is what ax.bar_label() returns; the answer is the Axes: answer = ax")
     expect_type(answer, Axes, what=what)
     return answer
