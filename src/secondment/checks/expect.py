@@ -111,9 +111,11 @@ def expect_count(
         raise Hint(f"{what} should be a number, not the text {value!r}: convert it with int()")
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise Hint(not_a_number.format(what=what, value=value, type=_type_name(value)))
+    if isinstance(value, numbers.Integral):  # exactly, however large
+        return int(value)
     if not float(value).is_integer():
         raise Hint(not_whole.format(what=what, value=value, type=_type_name(value)))
-    return int(float(value)) if not isinstance(value, numbers.Integral) else int(value)
+    return int(float(value))
 
 
 def expect_size(got: int, want: int, more: str, fewer: str) -> None:
