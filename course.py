@@ -376,6 +376,9 @@ def cmd_test(args: "list[str]") -> int:
     step("ruff format --check .")
     if run([*ruff, "format", "--check", "."], "ruff") != 0:
         raise CourseError("some files are not formatted (run: .venv/bin/ruff format .)")
+    step("mypy")
+    if run([str(python), "-m", "mypy"], "mypy") != 0:
+        raise CourseError("mypy found type errors in src/ (see above; run: .venv/bin/mypy)")
     step(" ".join(["pytest", *args]))
     return run([str(python), "-m", "pytest", *args], "pytest")
 

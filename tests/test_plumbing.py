@@ -11,6 +11,7 @@ import json
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 from types import ModuleType
 
@@ -407,3 +408,42 @@ def test_nbval_still_has_the_internals_the_course_patches() -> None:
         "True",  # nbval still hides a trailing `;` from IPython: patch 2 still needed
         "True",  # nbval still waits a fixed 5 s per output: patch 3 still needed
     ], "nbval changed: review tools/nbval_course.py against it"
+
+
+def _record_test_steps(monkeypatch: pytest.MonkeyPatch, failing: str = "") -> list[list[str]]:
+    """Run `course.py test` with every command recorded; the one named `failing` exits 1."""
+    calls: list[list[str]] = []
+
+    def record(args: list[str], what: str, cwd: Path | None = None) -> int:
+        calls.append(list(args[1:]))
+        return 1 if what == failing else 0
+
+    monkeypatch.setattr(course, "ensure_venv", lambda requirements: Path("python"))
+    monkeypatch.setattr(course, "run", record)
+    return calls
+
+
+def test_the_test_command_lints_then_type_checks_then_runs_pytest(monkeypatch) -> None:
+    calls = _record_test_steps(monkeypatch)
+    assert course.cmd_test(["-q"]) == 0
+    assert calls == [
+        ["-m", "ruff", "check", "."],
+        ["-m", "ruff", "format", "--check", "."],
+        ["-m", "mypy"],
+        ["-m", "pytest", "-q"],
+    ]
+
+
+def test_a_type_error_stops_the_test_command_before_pytest(monkeypatch) -> None:
+    calls = _record_test_steps(monkeypatch, failing="mypy")
+    with pytest.raises(course.CourseError, match=r"mypy found type errors.*\.venv/bin/mypy"):
+        course.cmd_test([])
+    assert ["-m", "mypy"] in calls
+    assert not any("pytest" in call for call in calls)
+
+
+def test_mypy_checks_the_installed_package_with_a_cache_git_ignores() -> None:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["mypy"]
+    assert config["files"] == ["src/secondment"]
+    assert config["check_untyped_defs"] and config["disallow_incomplete_defs"]
+    assert ".mypy_cache/" in (ROOT / ".gitignore").read_text(encoding="utf-8").split("\n")

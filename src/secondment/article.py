@@ -290,8 +290,8 @@ def parse_article(text: str) -> Article:
             art.caption = line
             art.chrome.append(line)
             continue
-        if (credit := _lede_byline(line)) and not credit[2]:
-            art.reporter = art.reporter or credit[0]  # a line of its own: `(记者 刘杰 通讯员 孙丽)`
+        if (alone := _lede_byline(line)) and not alone[2]:
+            art.reporter = art.reporter or alone[0]  # a line of its own: `(记者 刘杰 通讯员 孙丽)`
             art.chrome.append(line)
             continue
         if (m := _BYLINE.match(line)) and len(line) < 60:

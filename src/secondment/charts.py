@@ -19,6 +19,7 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from itertools import groupby
+from typing import Any, cast
 
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
@@ -249,7 +250,7 @@ def _bar_values(ax: Axes) -> list[tuple[str, float]]:
 
 def _dated_marks(ax: Axes) -> list[tuple[float, float]]:
     """(start, end) in matplotlib date numbers of every dot and bar on a date x axis."""
-    marks = [(x, x) for c in ax.collections for x, _ in c.get_offsets()]
+    marks = [(x, x) for c in ax.collections for x, _ in cast(Any, c.get_offsets())]
     for container in ax.containers:
         if isinstance(container, BarContainer):
             marks += [(bar.get_x(), bar.get_x() + bar.get_width()) for bar in container]

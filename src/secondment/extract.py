@@ -6,6 +6,7 @@ import functools
 import marshal
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, replace
 
 from secondment.article import Article, normalise, sentences
@@ -279,6 +280,7 @@ def _events_of(
     out: list[Event] = []
     seen: set[tuple[str, str, str]] = set()
     previous: str | None = None  # the last date read, as ISO
+    year: int | None
     for index, text in paragraphs:
         for sentence in sentences(text):
             for m in _EVENT.finditer(sentence):
@@ -526,7 +528,7 @@ def _count(body: str, text: str) -> int:
 
 def _resolve_name(raw: str, after: str, body: str) -> tuple[str, str]:
     """Cut a run of hanzi down to a name by what follows it: (name, other reading or "")."""
-    lengths = (3, 4) if raw[:2] in COMPOUND_SURNAMES else (2, 3)
+    lengths: tuple[int, ...] = (3, 4) if raw[:2] in COMPOUND_SURNAMES else (2, 3)
     lengths = tuple(n for n in lengths if n <= len(raw)) or (len(raw),)
     text = raw + after
     viable = [n for n in lengths if _boundary(text[n:]) > 0]
@@ -679,8 +681,8 @@ def _sentence_hits(sentence: str, previous: str, body: str) -> list[_Hit]:
         taken.append(m.span())
     for m in _SHAPE_RESPECTIVELY.finditer(sentence):
         items, hosts = m["items"].split("、"), m["hosts"].split("、")
-        people = [_ONE_ITEM.fullmatch(item) for item in items]
-        if len(items) == len(hosts) and all(people) and free(m):  # pair them in order
+        people = [p for item in items if (p := _ONE_ITEM.fullmatch(item))]
+        if len(items) == len(hosts) == len(people) and free(m):  # pair them in order
             for person, host in zip(people, hosts, strict=True):
                 hits.append(_Hit(m.start(), person["name"], person["home"], host, "respectively"))
             taken.append(m.span())
@@ -688,15 +690,16 @@ def _sentence_hits(sentence: str, previous: str, body: str) -> list[_Hit]:
         if free(m):
             hits.append(_Hit(m.start(), m["name"], m["home"], m["host"], "parenthesis"))
             taken.append(m.span())
-    for m in _SHAPE_APPOSITIVE.finditer(sentence):
-        while m is not None and free(m):
-            name, alt = resolved(m)
-            hits.append(_Hit(m.start(), name, m["home"], m["host"], "appositive", alt))
+    for first in _SHAPE_APPOSITIVE.finditer(sentence):
+        one: re.Match[str] | None = first
+        while one is not None and free(one):
+            name, alt = resolved(one)
+            hits.append(_Hit(one.start(), name, one["home"], one["host"], "appositive", alt))
             # `…的周涛和省农业厅副厅长、挂任…的吴建平`: a second one may follow 和, 与 or 、.
-            after = m.start("name") + len(name)
-            taken.append((m.start(), after))
-            link = next((w for w in _NAME_LINKS if sentence.startswith(w, after)), None)
-            m = _APPOSITIVE_CHAINED.match(sentence, after + len(link)) if link else None
+            end = one.start("name") + len(name)
+            taken.append((one.start(), end))
+            link = next((w for w in _NAME_LINKS if sentence.startswith(w, end)), None)
+            one = _APPOSITIVE_CHAINED.match(sentence, end + len(link)) if link else None
     for m in _SHAPE_HOST_FIRST.finditer(sentence):
         if free(m):
             name, alt = resolved(m)
@@ -799,7 +802,7 @@ def unread_sentences(source: Article | str) -> list[tuple[int, str]]:
 # --------------------------------------------------------------------------- all
 
 
-def _paragraphs(source: Article | str):
+def _paragraphs(source: Article | str) -> Iterator[tuple[int, str]]:
     """Yield (index, text) for the body: an Article's body paragraphs, or plain text's lines."""
     if isinstance(source, Article):
         for p in source.paragraphs:

@@ -12,7 +12,7 @@ import io
 import os
 import unicodedata
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from secondment.files import write_atomically
 
@@ -60,9 +60,9 @@ def _register_font() -> None:
     font_manager.fontManager.addfont(path)
 
 
-def course_rc() -> dict[str, object]:
+def course_rc() -> dict[str, Any]:
     """The rcParams that use_course_style() applies, for use with matplotlib.rc_context()."""
-    from matplotlib import cycler
+    from cycler import cycler  # matplotlib's own dependency
 
     return {
         # DejaVu Sans (matplotlib's own) takes the few glyphs the subset lacks, such as ✓.
@@ -90,7 +90,8 @@ def use_course_style() -> None:
     import matplotlib as mpl
 
     _register_font()
-    mpl.rcParams.update(course_rc())
+    # rcParams' stubs list its keys as literals; these keys are checked by matplotlib itself.
+    mpl.rcParams.update(cast(Any, course_rc()))
 
 
 def save_figure(fig: Figure, path: str | os.PathLike[str]) -> Path:

@@ -18,6 +18,7 @@ import warnings
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from secondment.article import Article, normalise
@@ -84,7 +85,7 @@ def cache_dir() -> Path:
     return Path(tempfile.mkdtemp(prefix="secondment-"))
 
 
-def _jieba():
+def _jieba() -> ModuleType:
     """Import jieba quietly, on first use rather than when this module is imported."""
     with warnings.catch_warnings():
         # jieba 0.42.1's source has invalid escape sequences (`"\s"`) that warn when its

@@ -140,9 +140,10 @@ def record(qid: str, answer: Any, problem: str = "") -> dict[str, Any]:
         return {"question": qid, "problem": "no answer yet: run the answer cell above first"}
     try:
         probes = _PROBES.get(qid, ())
-        if callable(answer) and callable(probes):
-            probes = probes()
-        return {"question": qid, "answer": describe(answer, probes if callable(answer) else ())}
+        given: Iterable[tuple[Any, ...]] = ()
+        if callable(answer):
+            given = probes() if callable(probes) else probes
+        return {"question": qid, "answer": describe(answer, given)}
     except AnswerTooBig as exc:
         return {"question": qid, "problem": f"{exc}: keep it to what the question asks"}
     except Exception as exc:  # an odd object must give a verdict, never a traceback
@@ -226,7 +227,7 @@ def check(qid: str, answer: Any = NOT_DEFINED) -> None:
         from IPython import get_ipython
         from IPython.display import display
     except ImportError:  # plain Python: the line is enough
-        get_ipython = None  # type: ignore[assignment]
+        get_ipython = None
     if get_ipython is not None and get_ipython() is not None:
         display({"text/plain": verdict.line, MIME: verdict.record()}, raw=True)
     else:

@@ -16,7 +16,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, cast
 
 __all__ = ["AnswerTooBig", "Described", "Recorded", "describe", "rebuild"]
 
@@ -583,10 +583,10 @@ def _font_properties(record: Any) -> Any:
     try:
         return FontProperties(
             family=family or ["sans-serif"],
-            style=str(font.get("style", "normal")),
+            style=cast(Any, str(font.get("style", "normal"))),
             weight=font.get("weight", "normal"),
             stretch=font.get("stretch", "normal"),
-            variant=str(font.get("variant", "normal")),
+            variant=cast(Any, str(font.get("variant", "normal"))),
             size=float(font.get("size", 10.0)),
         )
     except (TypeError, ValueError):

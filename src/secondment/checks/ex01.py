@@ -12,7 +12,13 @@ import unicodedata
 from typing import Any
 
 from secondment.checks import Hint, question
-from secondment.checks.expect import expect_number, expect_sequence, expect_text, expect_type
+from secondment.checks.expect import (
+    call_answer,
+    expect_number,
+    expect_sequence,
+    expect_text,
+    expect_type,
+)
 
 #: Question 01.3: a sentence from another report, as GBK bytes.
 MYSTERY = (
@@ -87,19 +93,12 @@ def _size_probes() -> list[tuple[bytes]]:
 
 def _run_function(answer: Any, name: str, text: Any, label: str) -> Any:
     """Call a function answer (rebuilt from its results in the kernel), or a hint."""
-    from secondment.checks.answers import RecordedError
-
     if not callable(answer):
         raise Hint(
             f"the answer should be your function itself (answer = {name}), not "
             f"{_a(type(answer).__name__)}: the check runs it on texts you have not seen"
         )
-    try:
-        return answer(text)
-    except RecordedError as exc:
-        raise Hint(f"your function raised {exc} on {label}") from None
-    except LookupError:
-        raise Hint("the check could not run your function on its texts") from None
+    return call_answer(answer, text, label)
 
 
 @question("01.1", probes=_size_probes, decode_hint=ARTICLE_IS_UTF8)

@@ -12,7 +12,7 @@ from numbers import Integral
 from typing import Any
 
 from secondment.checks import Hint, question
-from secondment.checks.expect import expect_number, expect_text, expect_type
+from secondment.checks.expect import course_article, expect_number, expect_text, expect_type
 
 #: The page of question 02.8: another paper's report, the other way round (Beijing → Hebei),
 #: with full-width punctuation. The exercise notebook shows the same text as `new_page`.
@@ -55,19 +55,13 @@ NEW_PAGE = """分享
   • 0"""
 
 
-def _article() -> Any:
-    from secondment.article import load_article
-
-    return load_article()
-
-
 def _raw() -> str:
     from secondment.article import normalise, read_article_text
 
     return normalise(read_article_text())
 
 
-def _new_article() -> Any:
+def _newcourse_article() -> Any:
     from secondment.article import parse_article
 
     return parse_article(NEW_PAGE)
@@ -123,7 +117,7 @@ def _iso_problem(answer: Any, expected: str, what: str) -> None:
 
 @question("02.2")
 def q2(answer: Any) -> str:
-    _iso_problem(answer, _article().published, "the timestamp")
+    _iso_problem(answer, course_article().published, "the timestamp")
     return "right: ISO 8601 text sorts as it should and datetime.fromisoformat reads it"
 
 
@@ -176,8 +170,8 @@ def _byline_cases() -> list[tuple[str, list[str], str]]:
     """(where, the page's lines, its reporter): the article, 02.8's page, BYLINE_PAGES."""
     from secondment.article import read_article_text
 
-    cases = [("the article", _lines(read_article_text()), _article().reporter)]
-    cases.append(("the page of question 8", _lines(NEW_PAGE), _new_article().reporter))
+    cases = [("the article", _lines(read_article_text()), course_article().reporter)]
+    cases.append(("the page of question 8", _lines(NEW_PAGE), _newcourse_article().reporter))
     cases += [
         (f"a page starting {lines[0][:8]}…", list(lines), name) for lines, name in BYLINE_PAGES
     ]
@@ -216,11 +210,11 @@ def q4(answer: Any) -> str:
     if type(answer).__name__ == "Match":
         raise Hint("that is a match object: take the text of the group, e.g. m[1]")
     expect_type(answer, str, what="the caption")
-    expected = _article().caption
+    expected = course_article().caption
     got = answer.strip()
     if got.count(expected) >= 2:
         raise Hint("that is the whole line, with the caption in it twice: keep one copy")
-    if got and got not in expected and got in _article().lede:
+    if got and got not in expected and got in course_article().lede:
         raise Hint("that text comes from the lede, in the body; the caption is a line of chrome")
     expect_text(got, expected, what="the caption")
     return "right: \\1 matches exactly what group 1 matched, so only a doubled line fits"
@@ -231,7 +225,7 @@ def q4(answer: Any) -> str:
 
 @question("02.5")
 def q5(answer: Any) -> str:
-    expected = [(s.label, s.kicker) for s in _article().sections]
+    expected = [(s.label, s.kicker) for s in course_article().sections]
     if isinstance(answer, (str, bytes)) or not isinstance(answer, (list, tuple)):
         expect_type(answer, list, what="the answer")
     if any(isinstance(item, str) for item in answer):
@@ -297,10 +291,10 @@ def q6(answer: Any) -> str:
         found = _labels_found(answer, _raw())
     except re.error as exc:
         raise Hint(f"the pattern does not compile: {exc}") from None
-    expected = [s.label for s in _article().sections]
+    expected = [s.label for s in course_article().sections]
     if found == expected:
         new = _labels_found(answer, _new_article_text())
-        want = [s.label for s in _new_article().sections]
+        want = [s.label for s in _newcourse_article().sections]
         if new != want:
             raise Hint(
                 "it works on this article, but not on another page with such headings: "
@@ -332,7 +326,7 @@ def q6(answer: Any) -> str:
 def q7(answer: Any) -> str:
     from collections import Counter
 
-    paragraphs = _article().paragraphs
+    paragraphs = course_article().paragraphs
     expected = dict(Counter(p.section for p in paragraphs if p.kind in ("lede", "paragraph")))
     if not isinstance(answer, Mapping):
         raise Hint(
@@ -371,7 +365,7 @@ def q7(answer: Any) -> str:
 def q8(answer: Any) -> str:
     from secondment.article import normalise
 
-    art = _new_article()
+    art = _newcourse_article()
     keys = ("reporter", "editor", "published", "body")
     if not isinstance(answer, Mapping):
         raise Hint(f"the answer should be a dict with the keys {', '.join(keys)}")

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import lru_cache
 from typing import Any
 
 from secondment.checks import Hint, question
+from secondment.checks.expect import call_answer, course_article, expect_count, expect_size
 
 #: Question 03.1: a shape-1 sentence of the article, HOME、挂任HOST的NAME.
 SENTENCE = "省交通运输厅副厅长、挂任北京市交通委副主任的王普清说。"
@@ -34,13 +34,6 @@ _PUNCTUATION = re.compile(r"[,，、。;；:：!！?？“”()（）]")
 
 
 # ---------------------------------------------------------------- shared helpers
-
-
-@lru_cache(maxsize=1)
-def _article():
-    from secondment.article import load_article
-
-    return load_article()
 
 
 def _type_name(value: Any) -> str:
@@ -135,11 +128,25 @@ def _compare_cadres(
                 raise Hint(f"{name}: the {label} starts with 在, which frames the phrase")
             if _PUNCTUATION.search(value):
                 raise Hint(f"{name}: the {label} still contains punctuation; cut it there")
-            if right in value:
-                raise Hint(f"{name}: the {label} runs on past the post")
-            if value in right:
-                raise Hint(f"{name}: the {label} is only part of the post")
-            raise Hint(f"{name}: the {label} is not right yet")
+            fault = _post_fault(value, right)
+            raise Hint(f"{name}: the {label} {_POST_FAULTS[fault]}")
+
+
+#: How a post that is not right differs from the right one, as the end of a hint.
+_POST_FAULTS = {
+    "long": "runs on past the post",
+    "short": "is only part of the post",
+    "wrong": "is not right yet",
+}
+
+
+def _post_fault(value: str, right: str) -> str:
+    """Whether a wrong post holds the right one ("long"), lies inside it ("short"), or neither."""
+    if right in value:
+        return "long"
+    if value in right:
+        return "short"
+    return "wrong"
 
 
 def _quantity_rows(answer: Any, texts: tuple[str, ...]) -> list[tuple[Any, str, str]]:
@@ -214,15 +221,27 @@ def _compare_quantities(
             raise Hint(f"{text}: the unit is not right yet")
 
 
+def _try_quantity_parser(answer: Any, name: str, *text_sets: tuple[str, ...]) -> None:
+    """Run a student's quantity parser on each set of texts and compare with the library's."""
+    if isinstance(answer, (list, tuple)):
+        raise Hint(
+            f"answer should be your function itself (answer = {name}), not its results: "
+            "the check runs it on quantities you have not seen"
+        )
+    func = _function(answer, name, "find_quantities")
+    for texts in text_sets:
+        got = _quantity_rows([_call(func, t, t) for t in texts], texts)
+        _compare_quantities(got, _expected_quantities(texts), texts)
+
+
 def _count(value: Any, what: str) -> int:
-    """A whole number given as int or float, else a hint."""
-    if isinstance(value, str):
-        raise Hint(f"{what} should be a number, not the text {value!r}: convert it with int()")
-    if not _is_number(value):
-        raise Hint(f"{what} should be a number, but it is a {_type_name(value)}")
-    if value != int(value):
-        raise Hint(f"{what} should be a whole number")
-    return int(value)
+    return expect_count(
+        value,
+        what,
+        text_hint=True,
+        not_a_number="{what} should be a number, but it is a {type}",
+        not_whole="{what} should be a whole number",
+    )
 
 
 def _leading_unit(text: str) -> int:
@@ -233,7 +252,7 @@ def _leading_unit(text: str) -> int:
 
 
 @question("03.1")
-def q1(answer):
+def q1(answer: Any) -> str:
     """m.groupdict() of a shape-1 pattern with groups home, host and name on SENTENCE."""
     from secondment.extract import find_cadres
 
@@ -276,25 +295,24 @@ def q1(answer):
             raise Hint(f"the {key} group captured nothing (None)")
         if _PUNCTUATION.search(value) or value.endswith("的"):
             raise Hint(f"{key} still contains punctuation or 的: stop the group before it")
-        if right in value:
+        fault = _post_fault(value, right)
+        if fault == "long":
             raise Hint(f"{key} runs on past the post: make it non-greedy, or stop at punctuation")
-        if value in right:
-            raise Hint(f"{key} is only part of the post")
-        raise Hint(f"{key} is not right yet")
+        raise Hint(f"{key} {_POST_FAULTS[fault]}")
     return "three named groups, read at once with .groupdict()"
 
 
 @question("03.2")
-def q2(answer):
+def q2(answer: Any) -> str:
     """The article's seconded officials as (name, home_post, host_post), each once."""
     from secondment.extract import find_cadres
 
-    cadres = find_cadres(_article())
+    cadres = find_cadres(course_article())
     want = [(c.name, c.home_post, c.host_post) for c in cadres]
     got = _cadre_rows(answer)
     if not got:
         raise Hint("the list is empty: did your patterns find anything in the body's sentences?")
-    _compare_cadres(got, want, _article().body, "the article")
+    _compare_cadres(got, want, course_article().body, "the article")
     shapes = len({c.shape for c in cadres})
     return f"the {len(want)} officials, {shapes} sentence shapes, each person once"
 
@@ -304,17 +322,9 @@ UNSEEN_DIGIT_QUANTITIES = ("30余次", "12个多月", "8家", "40多个", "7项"
 
 
 @question("03.3", probes=[(t,) for t in DIGIT_QUANTITIES + UNSEEN_DIGIT_QUANTITIES])
-def q3(answer):
+def q3(answer: Any) -> str:
     """The function parse_quantity, tried on DIGIT_QUANTITIES and on quantities not seen."""
-    if isinstance(answer, (list, tuple)):
-        raise Hint(
-            "answer should be your function itself (answer = parse_quantity), not its results: "
-            "the check runs it on quantities you have not seen"
-        )
-    func = _function(answer, "parse_quantity", "find_quantities")
-    for texts in (DIGIT_QUANTITIES, UNSEEN_DIGIT_QUANTITIES):
-        got = _quantity_rows([_call(func, t, t) for t in texts], texts)
-        _compare_quantities(got, _expected_quantities(texts), texts)
+    _try_quantity_parser(answer, "parse_quantity", DIGIT_QUANTITIES, UNSEEN_DIGIT_QUANTITIES)
     return "number, then 多 or 余, then an optional 个, then the measure word"
 
 
@@ -323,27 +333,21 @@ UNSEEN_NUMERAL_QUANTITIES = ("二十名", "一千零八家", "两个小时左右
 
 
 @question("03.4", probes=[(t,) for t in NUMERAL_QUANTITIES + UNSEEN_NUMERAL_QUANTITIES])
-def q4(answer):
+def q4(answer: Any) -> str:
     """The function parse_any_quantity, tried on NUMERAL_QUANTITIES and on numerals not seen."""
-    if isinstance(answer, (list, tuple)):
-        raise Hint(
-            "answer should be your function itself (answer = parse_any_quantity), not its "
-            "results: the check runs it on quantities you have not seen"
-        )
-    func = _function(answer, "parse_any_quantity", "find_quantities")
-    for texts in (NUMERAL_QUANTITIES, UNSEEN_NUMERAL_QUANTITIES):
-        got = _quantity_rows([_call(func, t, t) for t in texts], texts)
-        _compare_quantities(got, _expected_quantities(texts), texts)
+    _try_quantity_parser(
+        answer, "parse_any_quantity", NUMERAL_QUANTITIES, UNSEEN_NUMERAL_QUANTITIES
+    )
     return "numerals in characters become numbers, and 左右 makes a figure approximate"
 
 
 @question("03.5")
-def q5(answer):
+def q5(answer: Any) -> str:
     """(mentions, facts): quantities in the body, and distinct figures as written."""
     from secondment.article import read_article_text
     from secondment.extract import find_quantities
 
-    found = find_quantities(_article())
+    found = find_quantities(course_article())
     mentions, facts = len(found), len({q.text for q in found})
     on_page = find_quantities(read_article_text())
     by_value = len({q.value for q in found})
@@ -380,7 +384,7 @@ UNSEEN_DATED = (
 
 
 def _date_probes() -> list[tuple[str]]:
-    return [(t,) for t in (_article().body, *UNSEEN_DATED)]
+    return [(t,) for t in (course_article().body, *UNSEEN_DATED)]
 
 
 def _spans_of(text: str) -> list[tuple[Any, Any]]:
@@ -401,7 +405,7 @@ def _spans_of(text: str) -> list[tuple[Any, Any]]:
 
 
 @question("03.6", probes=_date_probes)
-def q6(answer):
+def q6(answer: Any) -> str:
     """The function date_spans(text): each dated event as (first day, last day), in order,
     tried on the article's body and on texts not seen."""
     if isinstance(answer, (list, tuple)):
@@ -413,7 +417,7 @@ def q6(answer):
     for index, (text,) in enumerate(_date_probes()):
         where = "the body" if index == 0 else f"the text {text[:14]}…"
         _compare_spans(_call(func, text, where), _spans_of(text), where)
-    want = _spans_of(_article().body)
+    want = _spans_of(course_article().body)
     days = sum(first == last for first, last in want)
     return f"{days} days and {len(want) - days} month range(s), as dates you can subtract"
 
@@ -441,16 +445,14 @@ def _compare_spans(answer: Any, want: list[tuple[Any, Any]], where: str) -> None
             if not isinstance(day, date):
                 raise Hint(f"the days should be datetime.date objects, not {_type_name(day)}")
         got.append(tuple(item))
-    if len(got) > len(want):
-        raise Hint(
-            f"{len(got)} events, more than the {len(want)} in {where}: a range 自…至… is "
-            "one event, not two, and each date counts once"
-        )
-    if len(got) < len(want):
-        raise Hint(
-            f"{len(got)} events; {where} has {len(want)}: does your pattern find a date "
-            "without a day, and a range?"
-        )
+    expect_size(
+        len(got),
+        len(want),
+        more=f"{len(got)} events, more than the {len(want)} in {where}: a range 自…至… is "
+        "one event, not two, and each date counts once",
+        fewer=f"{len(got)} events; {where} has {len(want)}: does your pattern find a date "
+        "without a day, and a range?",
+    )
     if any(first > last for first, last in got):
         raise Hint("a pair ends before it starts: (first day, last day)")
     got_sorted, want_sorted = sorted(got), sorted(want)
@@ -482,7 +484,7 @@ RANK_SENTENCES = (
 def _rank_sentence() -> str:
     from secondment.extract import find_ranks
 
-    return find_ranks(_article())[0].sentence
+    return find_ranks(course_article())[0].sentence
 
 
 def _rank_probes() -> list[tuple[str]]:
@@ -502,18 +504,11 @@ def _function(answer: Any, name: str, library: str) -> Any:
 
 
 def _call(func: Any, text: str, what: str) -> Any:
-    from secondment.checks.answers import RecordedError
-
-    try:
-        return func(text)
-    except RecordedError as exc:
-        raise Hint(f"your function raised {exc} on {what}") from None
-    except LookupError:
-        raise Hint("the check could not run your function on its sentences") from None
+    return call_answer(func, text, what, inputs="sentences")
 
 
 @question("03.7", probes=_rank_probes)
-def q7(answer):
+def q7(answer: Any) -> str:
     """A function: a rank sentence → {rank: count}, tried on the article and unseen sentences."""
     from secondment.article import normalise
     from secondment.extract import find_ranks
@@ -551,7 +546,7 @@ def q7(answer):
         if extra:
             raise Hint(f"in {what} {extra[0]!r} is not a rank label as written; check the group")
         raise Hint(f"in {what} some counts are not right")
-    counts = [r.count for r in find_ranks(_article())]
+    counts = [r.count for r in find_ranks(course_article())]
     total = sum(counts)
     return (
         f"{' + '.join(map(str, counts))} = {total}: the parts add up to the whole (百名), "
@@ -570,7 +565,7 @@ UNSEEN_REPORTS = (
 
 
 @question("03.8", probes=[(t,) for t in (NEW_REPORT, *UNSEEN_REPORTS)])
-def q8(answer):
+def q8(answer: Any) -> str:
     """A function: a report → its officials as (name, home_post, host_post), tried on
     NEW_REPORT and on reports the student has not seen."""
     from secondment.extract import find_cadres

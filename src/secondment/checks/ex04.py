@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from secondment.checks import Hint, question
-from secondment.checks.expect import expect_frame, expect_type
+from secondment.checks.expect import expect_frame, expect_size, expect_type
 
 #: The report of question 04.8, exactly as the exercise notebook gives it to students.
 NEW_REPORT = """\
@@ -23,13 +23,13 @@ NEW_REPORT = """\
 # ---------------------------------------------------------------- shared helpers
 
 
-def _pd():
+def _pd() -> Any:
     import pandas as pd
 
     return pd
 
 
-def _cadres():
+def _cadres() -> Any:
     """The course's cadres table with the lesson's derived columns (library versions)."""
     from secondment.tables import cadres_table, home_level, split_post
 
@@ -73,7 +73,12 @@ def _counts(answer: Any, what: str) -> dict[str, int]:
     return counts
 
 
-def _report_cadres():
+def _tally(column: Any, answer: Any) -> tuple[dict[str, int], dict[str, int]]:
+    """The counts of a column's values, and the answer's counts, both as {label: count}."""
+    return _counts(column.value_counts(), "expected"), _counts(answer, "answer")
+
+
+def _report_cadres() -> Any:
     """The officials of NEW_REPORT with host_org and host_role, as the lesson would build them."""
     from dataclasses import asdict
 
@@ -90,7 +95,7 @@ def _report_cadres():
 
 
 @question("04.1")
-def q1(answer):
+def q1(answer: Any) -> str:
     """The cadres DataFrame: name, home_post, host_post, one row per official."""
     from secondment.tables import cadres_table
 
@@ -105,7 +110,7 @@ def q1(answer):
 
 
 @question("04.2")
-def q2(answer):
+def q2(answer: Any) -> str:
     """ranks with count converted from text such as 15名 to an integer dtype."""
     pd = _pd()
     from secondment.tables import ranks_table
@@ -133,7 +138,7 @@ def q2(answer):
 
 
 @question("04.3")
-def q3(answer):
+def q3(answer: Any) -> str:
     """host_org and host_role split from host_post at the longest job-title suffix."""
     pd = _pd()
     cadres = _cadres()
@@ -170,11 +175,10 @@ def q3(answer):
 
 
 @question("04.4")
-def q4(answer):
+def q4(answer: Any) -> str:
     """Officials per home level (省级, 市级, 县级), by the first of 省, 市, 县."""
     cadres = _cadres()
-    expected = _counts(cadres["home_level"].value_counts(), "expected")
-    got = _counts(answer, "answer")
+    expected, got = _tally(cadres["home_level"], answer)
     levels = set(expected) | {"省级", "市级", "县级"}
     if set(got) <= {"省", "市", "县"}:
         raise Hint("label the levels 省级, 市级 and 县级, not 省, 市 and 县")
@@ -194,7 +198,7 @@ def q4(answer):
 
 
 @question("04.5")
-def q5(answer):
+def q5(answer: Any) -> str:
     """Left merge with the glossary: host_org_en for every official, no row lost or doubled."""
     pd = _pd()
     from secondment.tables import glossary_table
@@ -208,16 +212,14 @@ def q5(answer):
     expect_type(answer, pd.DataFrame, what="answer")
     if "host_org_en" not in answer.columns and "english" in answer.columns:
         raise Hint("answer has 'english' but no 'host_org_en': rename the glossary's column")
-    if len(answer) > len(expected):
-        raise Hint(
-            f"answer has {len(answer)} rows, more than the {len(expected)} officials: a key "
-            "appears twice on the right; validate='many_to_one' would have said so"
-        )
-    if len(answer) < len(expected):
-        raise Hint(
-            f"answer has {len(answer)} rows instead of {len(expected)}: the merge dropped "
-            "officials; how='left' keeps them all"
-        )
+    expect_size(
+        len(answer),
+        len(expected),
+        more=f"answer has {len(answer)} rows, more than the {len(expected)} officials: a key "
+        "appears twice on the right; validate='many_to_one' would have said so",
+        fewer=f"answer has {len(answer)} rows instead of {len(expected)}: the merge dropped "
+        "officials; how='left' keeps them all",
+    )
     missing = [c for c in expected.columns if c not in answer.columns]
     if missing:
         raise Hint(f"answer is missing the column(s) {', '.join(missing)}")
@@ -232,7 +234,7 @@ def q5(answer):
 
 
 @question("04.6")
-def q6(answer):
+def q6(answer: Any) -> str:
     """Pivot table: home levels in the rows, host roles in the columns, officials counted."""
     pd = _pd()
     cadres = _cadres()
@@ -278,7 +280,7 @@ def q6(answer):
 
 
 @question("04.7")
-def q7(answer):
+def q7(answer: Any) -> str:
     """The first three bytes of a CSV file written with encoding='utf-8-sig': the BOM."""
     import codecs
 
@@ -287,23 +289,22 @@ def q7(answer):
         raise Hint("answer is text (str); read the file as bytes, with read_bytes()")
     expect_type(answer, bytes, bytearray, what="answer")
     got = bytes(answer)
-    if got.startswith(bom) and len(got) > len(bom):
+    if got == bom:
+        return "EF BB BF: the byte-order mark that tells Excel the file is UTF-8"
+    if got.startswith(bom):
         raise Hint(f"answer has {len(got)} bytes: keep only the first 3 ([:3])")
     if got.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise Hint("that is a UTF-16 mark: write with encoding='utf-8-sig'")
     if got[:1].isalpha():
         raise Hint("these bytes are the header's first letters: the file has no BOM")
-    if got != bom:
-        raise Hint("these are not the first 3 bytes of a file written with utf-8-sig")
-    return "EF BB BF: the byte-order mark that tells Excel the file is UTF-8"
+    raise Hint("these are not the first 3 bytes of a file written with utf-8-sig")
 
 
 @question("04.8")
-def q8(answer):
+def q8(answer: Any) -> str:
     """Officials per host organisation in NEW_REPORT (Beijing → Hebei)."""
     cadres = _report_cadres()
-    expected = _counts(cadres["host_org"].value_counts(), "expected")
-    got = _counts(answer, "answer")
+    expected, got = _tally(cadres["host_org"], answer)
     total, want_total = sum(got.values()), sum(expected.values())
     if set(got) <= set(cadres["host_post"]):
         raise Hint("the labels are whole posts: split off the role and count organisations")

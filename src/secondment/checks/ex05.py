@@ -9,13 +9,20 @@ from the texts and numbers the exercise notebook gives (the constants below, the
 from __future__ import annotations
 
 import functools
-import numbers
 import re
 from collections.abc import Sequence
 from typing import Any
 
 from secondment.checks import Hint, question
-from secondment.checks.expect import expect_axes_bars, expect_type
+from secondment.checks.expect import (
+    answer_axes,
+    bars_lying,
+    bars_of,
+    bars_upright,
+    expect_axes_bars,
+    expect_count,
+    expect_type,
+)
 
 # Question 2's chart title, drawn in DejaVu Sans (the notebook gives the same string).
 TITLE_2 = "河北赴京挂职干部: 厅局级15名, 县处级45名"
@@ -71,52 +78,16 @@ def dejavu_missing(text: str = TITLE_2) -> tuple[str, ...]:
 
 
 def _count(value: Any, what: str = "answer") -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise Hint(f"{what} should be a whole number (an int), not a {type(value).__name__}")
-    if not float(value).is_integer():
-        raise Hint(f"{what} should be a whole number (a count), not {value!r}")
-    return int(value)
-
-
-def _axes(answer: Any) -> Any:
-    """The Axes of an answer; a hint for the usual near misses (figure pair, the bars)."""
-    from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
-
-    if isinstance(answer, Figure):
-        if len(answer.axes) == 1:
-            return answer.axes[0]
-        raise Hint("answer should be the Axes you drew on (answer = ax), not the figure")
-    if isinstance(answer, tuple) and answer and isinstance(answer[-1], Axes):
-        raise Hint("answer should be the Axes alone: fig, ax = plt.subplots(), then answer = ax")
-    if type(answer).__name__ == "BarContainer":
-        raise Hint("that is the bars ax.bar() returns; the answer is the Axes: answer = ax")
-    if isinstance(answer, list) and answer and all(type(a).__name__ == "Text" for a in answer):
-        raise Hint("that is what ax.bar_label() returns; the answer is the Axes: answer = ax")
-    expect_type(answer, Axes, what="answer")
-    return answer
-
-
-def _bars(ax: Any) -> list[Any]:
-    from matplotlib.patches import Rectangle
-
-    return [p for p in ax.patches if isinstance(p, Rectangle)]
-
-
-def _upright(ax: Any) -> bool:
-    """True when the bars stand on the x axis (several bars, one common bottom)."""
-    bars = _bars(ax)
-    return len(bars) > 1 and len({round(b.get_y(), 6) for b in bars}) == 1
-
-
-def _lying(ax: Any) -> bool:
-    """True when the bars start at the y axis (several bars, one common left edge)."""
-    bars = _bars(ax)
-    return len(bars) > 1 and len({round(b.get_x(), 6) for b in bars}) == 1
+    return expect_count(
+        value,
+        what,
+        not_a_number="{what} should be a whole number (an int), not a {type}",
+        not_whole="{what} should be a whole number (a count), not {value!r}",
+    )
 
 
 def _values(ax: Any, horizontal: bool = False) -> list[float]:
-    bars = _bars(ax)
+    bars = bars_of(ax)
     return sorted(b.get_width() if horizontal else b.get_height() for b in bars)
 
 
@@ -175,7 +146,7 @@ def _expect_total(ax: Any, total: int, what: str = "the chart") -> None:
 
 
 @question("05.1")
-def q1(answer):
+def q1(answer: Any) -> str:
     from secondment.style import FONT_FAMILY
 
     if isinstance(answer, (list, tuple)):
@@ -203,7 +174,7 @@ def q1(answer):
 
 
 @question("05.2")
-def q2(answer):
+def q2(answer: Any) -> str:
     got = _count(answer)
     missing = dejavu_missing(TITLE_2)
     want = len(missing)
@@ -222,11 +193,11 @@ def q2(answer):
 
 
 @question("05.3")
-def q3(answer):
-    ax = _axes(answer)
+def q3(answer: Any) -> str:
+    ax = answer_axes(answer)
     labels = [r for r, _ in _ranks()]
     counts = [c for _, c in _ranks()]
-    if _lying(ax):
+    if bars_lying(ax):
         raise Hint("the bars lie down: this chart has upright bars, ax.bar(ranks, counts)")
     expect_axes_bars(ax, labels, counts, what="the chart")
     _expect_unit(ax, "y")
@@ -237,12 +208,12 @@ def q3(answer):
 
 
 @question("05.4")
-def q4(answer):
-    ax = _axes(answer)
+def q4(answer: Any) -> str:
+    ax = answer_axes(answer)
     levels = [level for level, _ in _levels()]
     counts = [n for _, n in _levels()]
-    bars = _bars(ax)
-    if _upright(ax):
+    bars = bars_of(ax)
+    if bars_upright(ax):
         raise Hint("the bars stand upright: draw horizontal bars with ax.barh(levels, counts)")
     if len(bars) > len(levels) and len(bars) == sum(counts):
         raise Hint(f"{len(bars)} bars, one per cadre: count the cadres of each level first")
@@ -257,7 +228,7 @@ def q4(answer):
 
 
 @question("05.5")
-def q5(answer):
+def q5(answer: Any) -> str:
     from matplotlib import colors
 
     from secondment.style import PALETTE
@@ -297,7 +268,7 @@ def q5(answer):
 
 
 @question("05.6")
-def q6(answer):
+def q6(answer: Any) -> str:
     expect_type(answer, str, what="answer")
     text = " ".join(answer.split())
     if "\n" in answer.strip():
@@ -330,7 +301,7 @@ def q6(answer):
 
 
 @question("05.7")
-def q7(answer):
+def q7(answer: Any) -> str:
     if not isinstance(answer, dict):
         if isinstance(answer, (bool, list, tuple, set)):
             raise Hint("answer should be a dict: {file name: True or False}, one item per file")
@@ -355,14 +326,14 @@ def q7(answer):
 
 
 @question("05.8")
-def q8(answer):
-    ax = _axes(answer)
+def q8(answer: Any) -> str:
+    ax = answer_axes(answer)
     labels = list(BEIJING_RANKS)
     counts = list(BEIJING_RANKS.values())
     article = [c for _, c in _ranks()]
-    if _lying(ax):
+    if bars_lying(ax):
         raise Hint("the bars lie down: draw upright bars, as for the article's ranks")
-    if len(_bars(ax)) == len(article) and _same_values(ax, article):
+    if len(bars_of(ax)) == len(article) and _same_values(ax, article):
         raise Hint("these are the article's counts: chart the new report's numbers")
     expect_axes_bars(ax, labels, counts, what="the chart")
     if ARTICLE_DIRECTION in ax.get_title():

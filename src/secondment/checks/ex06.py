@@ -9,14 +9,21 @@ instead of body, punctuation counted) so that a wrong answer gets the hint that 
 from __future__ import annotations
 
 import functools
-import numbers
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from secondment.checks import Hint, question
-from secondment.checks.expect import expect_axes_bars, expect_sequence, expect_type
+from secondment.checks.expect import (
+    answer_axes,
+    bars_upright,
+    course_article,
+    expect_axes_bars,
+    expect_count,
+    expect_sequence,
+    expect_type,
+)
 
 # The new text of questions 3 and 8 (not from the article); the notebook gives the same strings.
 SENTENCE_3 = "省发改委副主任常春林挂任北京市发改委副主任，分管京冀协同发展工作。"
@@ -40,28 +47,21 @@ MIN_COUNT_7 = 3
 
 
 @functools.cache
-def _article():
-    from secondment.article import load_article
-
-    return load_article()
-
-
-@functools.cache
-def _tokenizer(user_words: tuple[str, ...] = ()):
+def _tokenizer(user_words: tuple[str, ...] = ()) -> Any:
     from secondment.words import tokenizer
 
     return tokenizer(user_words)
 
 
-def _plain():
+def _plain() -> Any:
     return _tokenizer(())
 
 
-def _tok():
+def _tok() -> Any:
     """The lesson's tokenizer: the article's user dictionary."""
     from secondment.words import user_dictionary
 
-    return _tokenizer(tuple(user_dictionary(_article())))
+    return _tokenizer(tuple(user_dictionary(course_article())))
 
 
 @functools.cache
@@ -69,21 +69,21 @@ def _body_words(user_words: tuple[str, ...] | None = None) -> tuple[str, ...]:
     from secondment.words import words
 
     tok = _tok() if user_words is None else _tokenizer(user_words)
-    return tuple(words(_article().body, tok))
+    return tuple(words(course_article().body, tok))
 
 
 def lede_sentence() -> str:
     """Question 2's sentence: the sentence of the lede that reports the 60多次 activities."""
     from secondment.article import sentences
 
-    return next(s for s in sentences(_article().lede) if "60多次" in s)
+    return next(s for s in sentences(course_article().lede) if "60多次" in s)
 
 
 def sections() -> dict[str, list[str]]:
     """The lesson's sections: one token list per section, with the article's dictionary."""
     from secondment.words import words
 
-    return {s.label: words("\n".join(s.paragraphs), _tok()) for s in _article().sections}
+    return {s.label: words("\n".join(s.paragraphs), _tok()) for s in course_article().sections}
 
 
 def paragraph_dictionaries(paragraph: str = PARAGRAPH_8) -> list[list[str]]:
@@ -109,14 +109,6 @@ def _is_hanzi(ch: str) -> bool:
     from secondment.extract import HAN
 
     return bool(re.fullmatch(HAN, ch))
-
-
-def _count(value: Any, what: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise Hint(f"{what} should be a whole number, but it is {value!r}")
-    if not float(value).is_integer():
-        raise Hint(f"{what} should be a whole number (a count), but it is {value!r}")
-    return int(value)
 
 
 def _words_list(answer: Any, what: str = "answer") -> list[str]:
@@ -151,7 +143,7 @@ def _pairs(answer: Any, n: int, item: str, what: str = "answer") -> list[tuple[s
         key, count = pair
         if not isinstance(key, str):
             raise Hint(f"each pair should start with the {item} (a str), then its count")
-        out.append((key.strip(), _count(count, f"the count of {key!r}")))
+        out.append((key.strip(), expect_count(count, f"the count of {key!r}")))
     if len(out) != n:
         raise Hint(f"{what} has {len(out)} pairs; it should have {n}")
     return out
@@ -193,7 +185,7 @@ def _diagnose(got: Any, mistakes: Iterable[tuple[Callable[[], Any], str]]) -> No
             raise Hint(hint)
 
 
-def _top(tokens: Iterable[str], n: int, stop: Iterable[str] | None = None):
+def _top(tokens: Iterable[str], n: int, stop: Iterable[str] | None = None) -> list[tuple[str, int]]:
     from secondment.words import STOP_WORDS, top_words
 
     return top_words(tokens, n, STOP_WORDS if stop is None else stop)
@@ -221,7 +213,7 @@ def _punctuation_in(keys: Sequence[str]) -> None:
 
 
 @question("06.1")
-def q1(answer):
+def q1(answer: Any) -> str:
     from secondment.article import read_article_text
     from secondment.words import char_counts
 
@@ -232,7 +224,7 @@ def q1(answer):
     other = [k for k, _ in got if not _is_hanzi(k)]
     if other:
         raise Hint(f"{other[0]!r} is not a Chinese character: keep only hanzi, no punctuation")
-    counts = char_counts(_article().body)
+    counts = char_counts(course_article().body)
     whole = char_counts(read_article_text())
     if any(counts[k] != c for k, c in got) and all(whole[k] == c for k, c in got):
         raise Hint("these are counts of the whole file, page chrome included: count article.body")
@@ -242,7 +234,7 @@ def q1(answer):
 
 
 @question("06.2")
-def q2(answer):
+def q2(answer: Any) -> str | None:
     from secondment.words import words
 
     got = _words_list(answer)
@@ -263,10 +255,11 @@ def q2(answer):
     if "".join(got) != "".join(want):
         raise Hint("joined together, the words should give back the sentence without punctuation")
     expect_sequence(got, want, what="answer")
+    return None  # every check above passed: decide() reports plain "correct"
 
 
 @question("06.3")
-def q3(answer):
+def q3(answer: Any) -> str:
     from secondment.words import words
 
     got = _words_list(answer)
@@ -289,7 +282,7 @@ def q3(answer):
 
 
 @question("06.4")
-def q4(answer):
+def q4(answer: Any) -> str:
     from secondment.article import read_article_text
 
     if isinstance(answer, (str, dict)) or not isinstance(answer, (tuple, list)):
@@ -298,7 +291,7 @@ def q4(answer):
         )
     if len(answer) != 2:
         raise Hint(f"answer has {len(answer)} items; it should have 2: (before, after)")
-    got = tuple(_count(v, "each count") for v in answer)
+    got = tuple(expect_count(v, "each count") for v in answer)
     before = Counter(_body_words(()))[TERM]
     after_words = Counter(_body_words((COMPOUND,)))
     want = (before, after_words[TERM])
@@ -321,7 +314,7 @@ def q4(answer):
                 f"the second number counts {COMPOUND}; the question asks how often {TERM} is left",
             ),
             (
-                lambda: (_article().body.count(TERM),) * 2,
+                lambda: (course_article().body.count(TERM),) * 2,
                 f"str.count finds {TERM} inside {COMPOUND} too: count tokens, not substrings",
             ),
         ],
@@ -334,7 +327,7 @@ def q4(answer):
 
 
 @question("06.5")
-def q5(answer):
+def q5(answer: Any) -> str:
     from secondment.words import STOP_WORDS
 
     got = _pairs(answer, 10, "word")
@@ -362,24 +355,12 @@ def q5(answer):
 
 
 @question("06.6")
-def q6(answer):
-    from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
-    from matplotlib.patches import Rectangle
-
-    ax = answer
-    if isinstance(ax, Figure) and ax.axes:
-        ax = ax.axes[0]
-    if isinstance(ax, (list, tuple)) and ax and isinstance(ax[-1], Axes):
-        raise Hint("answer should be the Axes alone: fig, ax = plt.subplots(), then answer = ax")
-    if type(ax).__name__ == "BarContainer":
-        raise Hint("that is the bars ax.barh() returns; the answer is the Axes: answer = ax")
-    expect_type(ax, Axes, what="answer")
+def q6(answer: Any) -> str:
+    ax = answer_axes(answer, drawn_by="ax.barh()")
     want = _top(_body_words(), 5)
     labels = [w for w, _ in want]
     counts = [c for _, c in want]
-    bars = [p for p in ax.patches if isinstance(p, Rectangle)]
-    if len(bars) > 1 and len({round(b.get_y(), 6) for b in bars}) == 1:
+    if bars_upright(ax):
         raise Hint("the bars stand upright: draw horizontal bars with ax.barh(words, counts)")
     ticks = [t.get_text() for t in ax.get_yticklabels()]
     _stop_word_in(ticks)
@@ -388,7 +369,7 @@ def q6(answer):
 
 
 @question("06.7")
-def q7(answer):
+def q7(answer: Any) -> str | None:
     from secondment.words import distinctive_words
 
     if isinstance(answer, dict):
@@ -414,10 +395,11 @@ def q7(answer):
             )
     _stop_word_in(got)
     expect_sequence(got, want, what="answer")
+    return None  # every check above passed: decide() reports plain "correct"
 
 
 @question("06.8")
-def q8(answer):
+def q8(answer: Any) -> str | None:
     from secondment.words import words
 
     got = _pairs(answer, 5, "word")
@@ -436,3 +418,4 @@ def q8(answer):
         raise Hint("these are the article's top words: count the words of the new paragraph")
     counts = Counter(words(PARAGRAPH_8, _tokenizer(tuple(paragraph_dictionaries()[0]))))
     _expect_ranking(got, rights[0], counts)
+    return None  # every check above passed: decide() reports plain "correct"

@@ -2,17 +2,33 @@
 
 from __future__ import annotations
 
+import functools
 import math
+import numbers
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from secondment.checks import Hint
 
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.patches import Rectangle
+
+    from secondment.article import Article
+
 __all__ = [
+    "answer_axes",
+    "bars_lying",
+    "bars_of",
+    "bars_upright",
+    "call_answer",
+    "course_article",
     "expect_axes_bars",
+    "expect_count",
     "expect_frame",
     "expect_number",
     "expect_sequence",
+    "expect_size",
     "expect_text",
     "expect_type",
     "tidy",
@@ -75,6 +91,51 @@ def expect_number(
     if not math.isclose(float(answer), float(expected), rel_tol=tol, abs_tol=tol):
         direction = "too big" if float(answer) > float(expected) else "too small"
         raise Hint(f"{what} is {direction}")
+
+
+def expect_count(
+    value: Any,
+    what: str = "answer",
+    *,
+    not_a_number: str = "{what} should be a whole number, but it is {value!r}",
+    not_whole: str = "{what} should be a whole number (a count), but it is {value!r}",
+    text_hint: bool = False,
+) -> int:
+    """A count given as an int or a whole float, else a hint.
+
+    The two messages are templates with {what}, {value} and {type} (the value's type name),
+    so that each exercise keeps the wording its students see; `text_hint` adds the hint to
+    convert a string with int().
+    """
+    if text_hint and isinstance(value, str):
+        raise Hint(f"{what} should be a number, not the text {value!r}: convert it with int()")
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise Hint(not_a_number.format(what=what, value=value, type=_type_name(value)))
+    if isinstance(value, numbers.Integral):  # exactly, however large
+        return int(value)
+    if not float(value).is_integer():
+        raise Hint(not_whole.format(what=what, value=value, type=_type_name(value)))
+    return int(float(value))
+
+
+def expect_size(got: int, want: int, more: str, fewer: str) -> None:
+    """Hint `more` when got is above want and `fewer` when it is below."""
+    if got > want:
+        raise Hint(more)
+    if got < want:
+        raise Hint(fewer)
+
+
+def call_answer(func: Any, arg: Any, label: str, inputs: str = "texts") -> Any:
+    """Call a function answer (rebuilt in the kernel from its results) on one input, or a hint."""
+    from secondment.checks.answers import RecordedError
+
+    try:
+        return func(arg)
+    except RecordedError as exc:
+        raise Hint(f"your function raised {exc} on {label}") from None
+    except LookupError:
+        raise Hint(f"the check could not run your function on its {inputs}") from None
 
 
 def expect_sequence(
@@ -141,6 +202,57 @@ def expect_frame(
             raise Hint(f"column {c!r} has {len(bad)} value(s) that are not right yet")
 
 
+@functools.cache
+def course_article() -> Article:
+    """The course article, parsed once per process (checkers only read it)."""
+    from secondment.article import load_article
+
+    return load_article()
+
+
+def answer_axes(answer: Any, what: str = "answer", drawn_by: str = "ax.bar()") -> Axes:
+    """The Axes of an answer; a hint for the usual near misses (figure, pair, bars, labels).
+
+    `drawn_by` names the call whose bars a student may hand in instead of the Axes.
+    """
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    if isinstance(answer, Figure):
+        if len(answer.axes) == 1:
+            return answer.axes[0]
+        raise Hint("answer should be the Axes you drew on (answer = ax), not the figure")
+    if isinstance(answer, (list, tuple)) and answer and isinstance(answer[-1], Axes):
+        raise Hint("answer should be the Axes alone: fig, ax = plt.subplots(), then answer = ax")
+    if type(answer).__name__ == "BarContainer":
+        raise Hint(f"that is the bars {drawn_by} returns; the answer is the Axes: answer = ax")
+    # ax.bar_label() returns Annotations (a kind of Text); by name, as answers are rebuilt.
+    labels = {"Text", "Annotation"}
+    if isinstance(answer, list) and answer and all(type(a).__name__ in labels for a in answer):
+        raise Hint("that is what ax.bar_label() returns; the answer is the Axes: answer = ax")
+    expect_type(answer, Axes, what=what)
+    return answer
+
+
+def bars_of(ax: Axes) -> list[Rectangle]:
+    """The bars (rectangles) drawn on an Axes, in the order they were drawn."""
+    from matplotlib.patches import Rectangle
+
+    return [p for p in ax.patches if isinstance(p, Rectangle)]
+
+
+def bars_upright(ax: Axes) -> bool:
+    """True when the bars stand on the x axis (several bars, one common bottom)."""
+    bars = bars_of(ax)
+    return len(bars) > 1 and len({round(b.get_y(), 6) for b in bars}) == 1
+
+
+def bars_lying(ax: Axes) -> bool:
+    """True when the bars start at the y axis (several bars, one common left edge)."""
+    bars = bars_of(ax)
+    return len(bars) > 1 and len({round(b.get_x(), 6) for b in bars}) == 1
+
+
 def expect_axes_bars(
     ax: Any,
     labels: Sequence[str],
@@ -151,13 +263,8 @@ def expect_axes_bars(
     need_axis_labels: bool = True,
 ) -> None:
     """Hint unless an Axes shows bars with these labels and heights, with title and labels."""
-    from matplotlib.axes import Axes
-    from matplotlib.patches import Rectangle
-
-    if hasattr(ax, "axes") and not isinstance(ax, Axes) and getattr(ax, "axes", None):
-        ax = ax.axes[0] if isinstance(ax.axes, list) else ax.axes  # a Figure was given
-    expect_type(ax, Axes, what=what)
-    bars = [p for p in ax.patches if isinstance(p, Rectangle)]
+    ax = answer_axes(ax, what=what)
+    bars = bars_of(ax)
     if not bars:
         raise Hint(f"{what} has no bars: use ax.bar(...) or ax.barh(...)")
     if len(bars) != len(heights):

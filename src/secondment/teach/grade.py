@@ -41,10 +41,13 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from secondment.errors import SecondmentError
 from secondment.files import write_atomically
+
+if TYPE_CHECKING:
+    from jupyter_client.manager import AsyncKernelManager
 
 __all__ = [
     "GradeError",
@@ -378,7 +381,9 @@ def _wrapper(box: Path, limits: Limits, hidden: list[Path], mode: str) -> list[s
     return cmd
 
 
-def _sandboxed_manager(box: Path, wrapper: list[str], owner: int | None = None) -> type:
+def _sandboxed_manager(
+    box: Path, wrapper: list[str], owner: int | None = None
+) -> type[AsyncKernelManager]:
     """A kernel manager whose kernel starts under `wrapper` and talks over sockets in the box
     (a Unix socket crosses into the sandbox, which has no network of its own)."""
     from secondment.execute import _KernelManager
@@ -468,8 +473,9 @@ def _run(
             except (ProcessLookupError, PermissionError):
                 pass
 
-    client.output = output
-    client._async_handle_timeout = handle_timeout
+    # Wrapped on this one client, not its class: other clients in the process stay unchanged.
+    client.output = output  # type: ignore[method-assign]
+    client._async_handle_timeout = handle_timeout  # type: ignore[method-assign]
     watchdog = threading.Timer(limits.notebook_timeout, stop)
     watchdog.start()
     try:
