@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from secondment.errors import SecondmentError
+from secondment.cli import run
 from secondment.paths import require_course_root
 
 
@@ -123,15 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the instructors' command line and return its exit code."""
-    args = build_parser().parse_args(argv)
-    try:
-        return args.func(args)
-    except SecondmentError as exc:
-        print(f"secondment-teach: error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("secondment-teach: interrupted", file=sys.stderr)
-        return 130
+    return run(build_parser(), argv)
 
 
 if __name__ == "__main__":
