@@ -63,11 +63,12 @@ def _notebooks(root: Path, folder: str) -> list[Path]:
 
 
 def sessions(root: Path) -> list[str]:
-    """The instructor pages, guide first, then the session plans in order."""
+    """The instructor pages: guide first, the session plans in order, then the question answers."""
     folder = root / INSTRUCTORS
     plans = sorted(folder.glob("session-*.md"), key=lambda p: int(re.sub(r"\D", "", p.stem)))
     guide = [folder / "README.md"] if (folder / "README.md").is_file() else []
-    return [p.relative_to(root).with_suffix("").as_posix() for p in guide + plans]
+    answers = [folder / "questions.md"] if (folder / "questions.md").is_file() else []
+    return [p.relative_to(root).with_suffix("").as_posix() for p in guide + plans + answers]
 
 
 def course_order(root: Path) -> list[str]:
