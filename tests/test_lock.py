@@ -10,7 +10,6 @@ tests/test_binder.py.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import shutil
@@ -18,25 +17,13 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
-from types import ModuleType
 
+import lock
 import pytest
 
 from secondment.paths import require_course_root
 
 ROOT = require_course_root()
-
-
-def _load(name: str, path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
-lock = _load("lock", ROOT / "tools" / "lock.py")
 
 
 @pytest.fixture

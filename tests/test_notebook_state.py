@@ -7,16 +7,14 @@ bottom prove that each one fails on a notebook that has the problem.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import nbformat
 import nbformat.v4 as v4
+import notebook_state as state
 import pytest
 
 from secondment.execute import ExecuteError, execute_notebook
@@ -25,16 +23,6 @@ from secondment.paths import require_course_root
 ROOT = require_course_root()
 
 
-def _tool(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-state = _tool("notebook_state")
 FOLDERS = state.FOLDERS
 NB_CHECKS = state.NB_CHECKS
 format_problems = state.format_problems

@@ -8,15 +8,14 @@ to what the course needs: one CI script, the supported Pythons, artefacts, cance
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import shutil
 import subprocess
-import sys
 import tomllib
 from pathlib import Path
-from types import ModuleType
 
+import binder_warmup
+import check_schemas
 import pytest
 import yaml
 
@@ -26,19 +25,6 @@ ROOT = require_course_root()
 WORKFLOWS = ROOT / ".github" / "workflows"
 FORMS = ROOT / ".github" / "ISSUE_TEMPLATE"
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-
-
-def _tool(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-check_schemas = _tool("check_schemas")
-binder_warmup = _tool("binder_warmup")
 
 
 def _yaml(path: Path) -> dict:
