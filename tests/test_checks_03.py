@@ -509,3 +509,49 @@ def test_q8_wrong_answers_get_hints():
         "03.8", lambda text: [(c.name, c.home_post, c.host_post) for c in find_cadres(text)]
     )
     assert "library's find_cadres" in library
+
+
+# ---------------------------------------------------------------- 03.9: widen a pattern
+
+_HAN = r"[\u4e00-\u9fff]"
+_POST = "[^,，、。;；:：!！?？“”()（）]"
+
+
+def _dash(names: str = "{2,4}", verb: str = "挂(?:职担)?任", host: str = f"{_POST}+"):
+    return re.compile(
+        rf"——(?P<name>{_HAN}{names})[,，](?P<home>{_POST}+)[,，]{verb}(?P<host>{host})"
+    )
+
+
+def test_03_9_the_widened_pattern_passes():
+    passes("03.9", _dash())
+
+
+def test_03_9_the_lessons_pattern_misses_the_four_character_names():
+    message = hint("03.9", _dash(names="{2,3}", verb="挂任"))
+    assert message == (
+        "a four-character name is still missed: let the name group take 2 to 4 characters "
+        "(复姓 such as 司马, 欧阳)"
+    )
+
+
+def test_03_9_only_the_longer_names_still_misses_the_other_verb():
+    assert hint("03.9", _dash(verb="挂任")) == (
+        "it still misses 王磊: does the verb accept 挂职担任 as well as 挂任?"
+    )
+
+
+def test_03_9_a_host_group_that_runs_on_is_named():
+    assert hint("03.9", _dash(host=".+")) == (
+        "it finds 司马文静、欧阳志远、王磊、高岩, but not the posts as written: "
+        "check where the home and host groups end"
+    )
+
+
+def test_03_9_a_string_or_a_pattern_without_groups_gets_a_hint():
+    assert hint("03.9", _dash().pattern) == (
+        "compile the pattern: the answer is re.compile(...), the WIDE_DASH itself"
+    )
+    assert hint("03.9", re.compile("——(.+)")) == (
+        "the pattern needs the named groups name, home and host (missing: home, host, name)"
+    )

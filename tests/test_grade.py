@@ -107,7 +107,7 @@ def test_gradebook_summary_and_feedback(graded):
     assert {p.name for p in paths} >= {"leo.md", "sol-03.md", "stu-03.md"}
     text = (feedback_folder(out) / "stu-03.md").read_text(encoding="utf-8")
     assert text.startswith("# Feedback for stu-03")
-    assert "## Exercise 03: 0/8" in text
+    assert "## Exercise 03: 0/9" in text
     assert "| 03.2 | ❌ unanswered | not answered yet: replace `...` with your answer |" in text
     assert "| 05.3 | ✅ passed |" in (feedback_folder(out) / "sol-05.md").read_text("utf-8")
 

@@ -586,3 +586,73 @@ def q8(answer: Any) -> str:
         f"{len(find_cadres(NEW_REPORT))} officials sent from Beijing to Hebei, and your "
         "function reads other reports, either way and in either width"
     )
+
+
+# ---------------------------------------------------------------- 03.9: extend a pattern
+
+
+#: The report of question 9, with a gold file of the people a careful reader finds in it.
+WIDE_REPORT = "r03_hebei_dash_list"
+#: Who the lesson's own dash pattern finds in the course article: a wider one must keep them.
+ARTICLE_DASH_NAMES = {"张健", "奚献军"}
+
+
+def _dash_finds(pattern: re.Pattern[str], text_sentences: list[str]) -> set[tuple[str, str, str]]:
+    return {(m["name"], m["home"], m["host"]) for s in text_sentences for m in pattern.finditer(s)}
+
+
+def _sentences_of(article: Any) -> list[str]:
+    from secondment.article import sentences
+
+    return [s for p in article.paragraphs for s in sentences(p.text)]
+
+
+@question("03.9")
+def q9(answer: Any) -> str:
+    from secondment.article import parse_article, read_article_text
+    from secondment.evaluate import corpus_dir, load_gold
+
+    if isinstance(answer, str):
+        raise Hint("compile the pattern: the answer is re.compile(...), the WIDE_DASH itself")
+    if not isinstance(answer, re.Pattern):
+        raise Hint(
+            f"the answer should be the compiled pattern WIDE_DASH, not a {type(answer).__name__}"
+        )
+    missing = {"name", "home", "host"} - set(answer.groupindex)
+    if missing:
+        raise Hint(
+            "the pattern needs the named groups name, home and host "
+            f"(missing: {', '.join(sorted(missing))})"
+        )
+    gold = load_gold(corpus_dir() / f"{WIDE_REPORT}.json")
+    report = parse_article(read_article_text(gold.report, gold.encoding))
+    want = gold.items["cadres"]
+    found = _dash_finds(answer, _sentences_of(report))
+    missed, extra = want - found, found - want
+    found_names = {name for name, _, _ in found}
+    misread = sorted(name for name, _, _ in missed if name in found_names)
+    if misread:
+        raise Hint(
+            f"it finds {'、'.join(misread)}, but not the posts as written: "
+            "check where the home and host groups end"
+        )
+    if any(len(name) == 4 for name, _, _ in missed):
+        raise Hint(
+            "a four-character name is still missed: let the name group take 2 to 4 characters "
+            "(复姓 such as 司马, 欧阳)"
+        )
+    if missed:
+        names = "、".join(sorted(name for name, _, _ in missed))
+        raise Hint(f"it still misses {names}: does the verb accept 挂职担任 as well as 挂任?")
+    if extra:
+        shown = "; ".join(f"{n} / {h} / {t}" for n, h, t in sorted(extra))
+        raise Hint(
+            f"it also finds what the report does not say: {shown}; check where each group ends"
+        )
+    on_article = {m[0] for m in _dash_finds(answer, _sentences_of(course_article()))}
+    if on_article != ARTICLE_DASH_NAMES:
+        raise Hint(
+            "on the course article it should still find exactly 张健 and 奚献军, not "
+            f"{'、'.join(sorted(on_article)) or 'nobody'}"
+        )
+    return "recall 0.25 → 1.00 at precision 1.00: three more people, none of them wrong"
