@@ -231,15 +231,10 @@ class BinderEnv:
 
 
 def lock_pins(lock: Path) -> set[str]:
-    """`name==version` of every pin of a lock that applies to this machine."""
-    from packaging.markers import Marker
+    """`name==version` of every pin of a lock that applies to this machine (as doctor reads it)."""
+    from secondment.doctor import locked_versions
 
-    pins = set()
-    for line in lock.read_text(encoding="utf-8").splitlines():
-        m = re.match(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;]+)(?:\s*;\s*(.+?))?\s*$", line)
-        if m and (m[3] is None or Marker(m[3]).evaluate()):
-            pins.add(f"{re.sub(r'[-_.]+', '-', m[1]).lower()}=={m[2]}")
-    return pins
+    return {f"{name}=={version}" for name, version in locked_versions(lock).items()}
 
 
 @pytest.fixture(scope="module")

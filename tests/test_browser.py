@@ -25,7 +25,7 @@ from typing import Any
 import nbformat
 import pytest
 
-from secondment.paths import require_course_root
+from secondment.paths import notebooks, require_course_root
 from secondment.style import FONT_FAMILY, FONT_FILE
 from secondment.teach.exercises import BEGIN, END, PLACEHOLDER, student_name
 
@@ -211,7 +211,7 @@ def _first_answer(student: Path, solution: Path) -> tuple[int, str, int]:
 
 def _exercise_pairs() -> list[tuple[Path, Path]]:
     """(student notebook, its solutions notebook), for each exercise that has both."""
-    solutions = sorted((ROOT / "exercises" / "solutions").glob("*-solutions.ipynb"))
+    solutions = notebooks("solutions")
     return [(student_name(s), s) for s in solutions if student_name(s).exists()]
 
 

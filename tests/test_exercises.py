@@ -8,7 +8,7 @@ import nbformat
 import pytest
 
 from secondment.checks import MIME, Hint, Verdict, check, evaluate, question, questions
-from secondment.paths import require_course_root
+from secondment.paths import notebooks, require_course_root
 from secondment.teach.exercises import (
     ExerciseError,
     out_of_sync,
@@ -18,7 +18,7 @@ from secondment.teach.exercises import (
 )
 
 ROOT = require_course_root()
-SOLUTIONS = sorted((ROOT / "exercises" / "solutions").glob("*-solutions.ipynb"))
+SOLUTIONS = notebooks("solutions")
 CHECK_CALL = re.compile(r"""check\(\s*["'](\d\d\.\d+)["']""")
 
 

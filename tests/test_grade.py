@@ -10,7 +10,7 @@ import shutil
 import pytest
 
 from secondment.checks import questions
-from secondment.paths import require_course_root
+from secondment.paths import notebooks, require_course_root
 from secondment.teach.__main__ import main
 from secondment.teach.grade import (
     Limits,
@@ -24,8 +24,8 @@ from secondment.teach.grade import (
 )
 
 ROOT = require_course_root()
-SOLUTIONS = sorted((ROOT / "exercises" / "solutions").glob("*-solutions.ipynb"))
-STUDENTS = sorted((ROOT / "exercises").glob("*-exercises.ipynb"))
+SOLUTIONS = notebooks("solutions")
+STUDENTS = notebooks("exercises")
 EX01 = ROOT / "exercises" / "solutions" / "01-reading-the-article-solutions.ipynb"
 EX01_STUDENT = ROOT / "exercises" / "01-reading-the-article-exercises.ipynb"
 

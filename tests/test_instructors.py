@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from secondment.paths import require_course_root
+from secondment.paths import notebooks, require_course_root
 
 ROOT = require_course_root()
 PLANS = sorted((ROOT / "instructors").glob("session-*.md"))
@@ -14,7 +14,7 @@ ROW = re.compile(r"^\|\s*(\d+):(\d\d)\s*\|\s*(\d+)\s*\|(.*)\|\s*(.*?)\s*\|\s*$")
 
 def notebook_times():
     out = {}
-    for nb in sorted((ROOT / "notebooks").glob("*.ipynb")):
+    for nb in notebooks("lessons"):
         m = HEADER.search(nb.read_text(encoding="utf-8"))
         assert m, f"{nb.name} has no `**Time:** N min teaching · M min practice` line"
         out[nb.name[:2]] = {"teaching": int(m[1]), "practice": int(m[2])}

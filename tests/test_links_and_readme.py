@@ -4,12 +4,12 @@ import re
 
 import pytest
 
-from secondment.paths import require_course_root
+from secondment.paths import notebooks, require_course_root
 from secondment.teach.links import COURSE_REPO, binder_badge, binder_link, hub_link
 
 ROOT = require_course_root()
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-LESSONS = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "notebooks").glob("*.ipynb"))
+LESSONS = sorted(p.relative_to(ROOT).as_posix() for p in notebooks("lessons"))
 
 
 def test_binder_link_opens_a_notebook_in_lab():

@@ -35,7 +35,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import nbformat
 import pytest
 
-from secondment.paths import require_course_root
+from secondment.paths import notebooks, require_course_root
 from secondment.teach.exercises import BEGIN, END, solution_lines
 from secondment.teach.links import COURSE_REPO, binder_link, hub_link
 
@@ -329,7 +329,7 @@ def test_no_page_contains_solution_code(site: Site) -> None:
         for cell in _nb_cells(root / rel):
             public.update(line.strip() for line in cell.source.split("\n"))
     secrets = set()
-    for path in sorted((root / "exercises" / "solutions").glob("*-solutions.ipynb")):
+    for path in notebooks("solutions", root=root):
         secrets.update(
             line for line in solution_lines(nbformat.read(path, as_version=4)) if line not in public
         )

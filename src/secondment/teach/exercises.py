@@ -20,6 +20,7 @@ from pathlib import Path
 import nbformat
 
 from secondment.errors import SecondmentError
+from secondment.paths import notebooks
 
 __all__ = [
     "BEGIN",
@@ -133,7 +134,7 @@ def _sources(nb: nbformat.NotebookNode) -> list[tuple[str, str]]:
 def out_of_sync(root: Path) -> list[str]:
     """Solution notebooks whose student version is missing or differs in any cell's source."""
     problems = []
-    for solution in sorted((root / "exercises" / "solutions").glob("*-solutions.ipynb")):
+    for solution in notebooks("solutions", root=root):
         student = student_name(solution)
         if not student.exists():
             problems.append(f"{student.name} is missing")
@@ -150,7 +151,7 @@ def build_exercises(root: Path, execute: bool = True) -> list[tuple[Path, bool]]
     from secondment.execute import execute_notebook
 
     results = []
-    for solution in sorted((root / "exercises" / "solutions").glob("*-solutions.ipynb")):
+    for solution in notebooks("solutions", root=root):
         student = student_name(solution)
         nb = student_version(nbformat.read(solution, as_version=4), solution.name)
         # Not named *.ipynb, so that tests globbing the folder never see a half-built file.
