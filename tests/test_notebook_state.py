@@ -18,7 +18,7 @@ import notebook_state as state
 import pytest
 
 from secondment.execute import ExecuteError, execute_notebook
-from secondment.paths import require_course_root
+from secondment.paths import NOTEBOOK_SETS, require_course_root
 
 ROOT = require_course_root()
 
@@ -42,12 +42,16 @@ def _notebook_params() -> list[Any]:
 
 def test_every_notebook_of_the_course_is_there() -> None:
     # A deleted notebook must fail here, not quietly drop out of the checks below.
-    lessons, exercises, solutions = (sorted((ROOT / f).glob("*.ipynb")) for f in FOLDERS)
+    sets = {name: sorted((ROOT / f).glob("*.ipynb")) for name, f in NOTEBOOK_SETS.items()}
+    lessons, exercises, solutions = sets["lessons"], sets["exercises"], sets["solutions"]
     assert [p.name[:2] for p in lessons] == [f"{i:02d}" for i in range(8)]
     assert [p.name.replace("-exercises", "") for p in exercises] == [
         p.name.replace("-solutions", "") for p in solutions
     ]
     assert len(solutions) == 7
+    # The Chinese edition has every lesson and every student exercise, by the same names.
+    assert [p.name for p in sets["lessons-zh-CN"]] == [p.name for p in lessons]
+    assert [p.name for p in sets["exercises-zh-CN"]] == [p.name for p in exercises]
 
 
 NOTEBOOKS = _notebook_params()

@@ -459,6 +459,61 @@ def test_glossary_page_has_every_term(site: Site) -> None:
         assert row["term"] in text and row["pinyin"] in text, row["term"]
 
 
+# ---------------------------------------------------------------- the Chinese edition
+
+_SWITCH = re.compile(r'<p class="language-switch"><a href="([^"]+)" hreflang="([^"]+)"')
+_LANG = re.compile(r"<html[^>]*\blang=\"([^\"]+)\"")
+
+
+def test_the_chinese_edition_is_there_and_every_page_switches_language(site: Site) -> None:
+    edition = site.checkout / "zh-CN"
+    twins = [p.removesuffix(".ipynb") for p in _lesson_and_exercise_paths(edition)]
+    assert len(twins) == 8 + 7
+    for rel in [*twins, "index", "glossary", "setup", "README"]:
+        text = site.page(f"zh-CN/{rel}.html")
+        assert _LANG.search(text)[1] == "zh-CN", rel
+        href, lang = _SWITCH.search(text).groups()
+        assert lang == "en"
+        # A lesson or an exercise switches to itself in English.
+        expected = rel if rel in twins else ("index" if rel == "index" else None)
+        if expected is not None:
+            target = (site.out / "zh-CN" / rel).parent / href
+            assert target.resolve() == (site.out / f"{expected}.html").resolve(), (rel, href)
+    switched = 0
+    for page in site.pages():
+        rel = page.relative_to(site.out).as_posix()
+        if rel in ("search.html", "genindex.html"):
+            continue
+        text = page.read_text(encoding="utf-8")
+        found = _SWITCH.search(text)
+        assert found, f"{rel}: no language switch"
+        assert (page.parent / found[1]).is_file(), f"{rel}: the switch goes to {found[1]}"
+        chinese = rel.startswith("zh-CN/")
+        assert found[2] == ("en" if chinese else "zh-CN") and _LANG.search(text)[1] == (
+            "zh-CN" if chinese else "en"
+        ), rel
+        switched += 1
+    assert switched >= 2 * len(twins)
+    lesson = site.page("notebooks/05-charting-with-matplotlib.html")
+    assert _SWITCH.search(lesson)[1] == "../zh-CN/notebooks/05-charting-with-matplotlib.html"
+
+
+def test_the_chinese_pages_speak_chinese(site: Site) -> None:
+    home = site.page("zh-CN/index.html")
+    assert "课程地图" in home and "讲授" in home and "练习" in home
+    assert 'href="notebooks/05-charting-with-matplotlib.html"' in home
+    lesson = site.page("zh-CN/notebooks/05-charting-with-matplotlib.html")
+    assert "用 matplotlib 绘制中文图表" in lesson and "在 Binder 中启动" in lesson
+    exercise = site.page("zh-CN/exercises/01-reading-the-article-exercises.html")
+    assert "自检 01.1" in exercise and "Self-check" not in exercise
+    sys.path.insert(0, str(site.checkout / "tools"))
+    import translate
+
+    glossary = html.unescape("".join(_parse(site.out / "zh-CN" / "glossary.html").text))
+    for row in translate.glossary_rows(site.checkout):
+        assert row["term"] in glossary and row["explanation"] in glossary, row["term"]
+
+
 # ---------------------------------------------------------------- search and font
 
 
@@ -620,6 +675,17 @@ def test_the_site_in_chromium(site: Site) -> None:
         page.wait_for_url(f"{HUB}/**")
         lesson_path = "notebooks/05-charting-with-matplotlib.ipynb"
         assert hub_requests == [hub_link(HUB, COURSE_REPO, "main", lesson_path)]
+
+        # The switch at the top leads to the same lesson in Chinese, and back.
+        page.goto(f"{base}/notebooks/05-charting-with-matplotlib.html", wait_until="load")
+        page.click("p.language-switch a")
+        page.wait_for_url("**/zh-CN/notebooks/05-charting-with-matplotlib.html")
+        assert page.evaluate("document.documentElement.lang") == "zh-CN"
+        assert "用 matplotlib 绘制中文图表" in page.inner_text("main")
+        page.screenshot(path=str(SCREENSHOTS / "site-lesson-05-zh-CN.png"))
+        page.click("p.language-switch a")
+        page.wait_for_url("**/notebooks/05-charting-with-matplotlib.html")
+        assert "/zh-CN/" not in page.url
 
         visit("glossary.html", "glossary")
         assert "挂职" in page.inner_text("main")

@@ -46,6 +46,11 @@ TEXT_GLOBS = (
     "instructors/*.md",
     "README.md",
     "src/secondment/**/*.py",
+    # The Chinese edition: its notebooks and pages, and the self-checks' Chinese hints.
+    "zh-CN/**/*.ipynb",
+    "zh-CN/*.md",
+    "src/secondment/checks/*.json",
+    "translations/**/*.po",
 )
 
 # Upstream's LICENSE names 'Source' as Reserved Font Name; the renamed subset does not use it.

@@ -8,6 +8,8 @@ The setting is two lines of src/secondment/teach/links.py, `COURSE_REPO` (GitHub
 from there; these files are written from them, and this script (and a test) checks them:
 
 - README.md: the Binder badge, the launch link of every lesson, the website's address;
+- zh-CN/README.md and its catalogue translations/zh_CN/README.po: the same links, in the
+  Chinese edition;
 - CITATION.cff: `repository-code` and `url`;
 - pyproject.toml: `[project.urls]`;
 - .github/ISSUE_TEMPLATE/config.yml: the link to the website;
@@ -42,6 +44,8 @@ SETTING = re.compile(r'^(COURSE_REPO|COURSE_BRANCH) = "([^"]*)"$', re.MULTILINE)
 WORKFLOWS = (".github/workflows/site.yml", ".github/workflows/binder.yml")
 #: Files whose links to the course's website, repository or Binder follow the setting.
 PAGES_LINKED = ("README.md", "CITATION.cff", "pyproject.toml", ".github/ISSUE_TEMPLATE/config.yml")
+#: The Chinese edition's README, and the catalogue it is made from: its links are the README's.
+EDITION_README = ("translations/zh_CN/README.po", "zh-CN/README.md")
 GATE = re.compile(r"github\.repository == '([^']*)'")
 BRANCHES = re.compile(r"^\s+branches: \[([^\]]*)\]$", re.MULTILINE)
 BINDER_LINK = re.compile(r"https://mybinder\.org/v2/gh/([^/\s)]+/[^/\s)]+)/([^?\s)]+)")
@@ -71,12 +75,17 @@ def disagreements(root: Path = ROOT) -> list[str]:
     for nb in _lessons(root):
         if binder_link(repo, branch, nb) not in readme:
             found.append(f"README.md: no Binder launch link for {nb}")
-    for where, ref in BINDER_LINK.findall(readme):
-        if (where, ref) != (repo, branch):
-            found.append(f"README.md: a Binder link opens {where} at {ref}, not {repo} at {branch}")
+    for name in ("README.md", *EDITION_README):
+        if not (root / name).is_file():
+            continue
+        for where, ref in BINDER_LINK.findall((root / name).read_text(encoding="utf-8")):
+            if (where, ref) != (repo, branch):
+                found.append(
+                    f"{name}: a Binder link opens {where} at {ref}, not {repo} at {branch}"
+                )
     if site_url(repo) not in readme:
         found.append(f"README.md: no link to the website, {site_url(repo)}")
-    for name in PAGES_LINKED:
+    for name in (*PAGES_LINKED, *(n for n in EDITION_README if (root / n).is_file())):
         for url in PAGES_LINK.findall((root / name).read_text(encoding="utf-8")):
             if not url.startswith(site_url(repo)):
                 found.append(f"{name}: {url} is not on the website, {site_url(repo)}")
@@ -128,7 +137,7 @@ def set_repository(repo: str, branch: str, root: Path = ROOT) -> list[str]:
         (site_url(old_repo), site_url(repo)),
         (repository_url(old_repo), repository_url(repo)),
     ]
-    for name in PAGES_LINKED:
+    for name in (*PAGES_LINKED, *(n for n in EDITION_README if (root / n).is_file())):
         _rewrite(root / name, urls)
     for name in WORKFLOWS:
         _rewrite(

@@ -27,13 +27,16 @@ import argparse
 import ast
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
+import os
 import re
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
@@ -117,6 +120,9 @@ def _cells_of(row: str) -> list[tuple[int, int]]:
     return [(a + 1, b) for a, b in zip(bars, bars[1:], strict=False)]
 
 
+_BLOCK_PREFIX = re.compile(r"^(?:[ \t]*(?:>[ \t]?|[-*+][ \t]+|\d+[.)][ \t]+|#{1,6}[ \t]+))*[ \t]*")
+
+
 def _continuation(prefix: str) -> str:
     """The prefix of a paragraph's further lines: list markers become indentation."""
     return re.sub(r"(?:[-*+]|\d+[.)])[ \t]", lambda m: " " * len(m[0]), prefix)
@@ -142,16 +148,11 @@ def translate_markdown(text: str, lookup: Callable[[str], str | None]) -> str:
             new = lookup(unit.text)
             if new is None:
                 continue
-            first = lines[unit.start]
-            head = _join(first)[:12]
-            at = first.find(head) if head else -1
-            if at < 0:
-                raise TranslationError(f"cannot find the start of {unit.text[:40]!r}")
-            prefix = first[:at]
+            prefix = _BLOCK_PREFIX.match(lines[unit.start])[0]  # type: ignore[index]
             rest = _continuation(prefix)
             out = [prefix + new.split("\n")[0]] + [rest + line for line in new.split("\n")[1:]]
             edits.append((unit.start, unit.end, out))
-    for start, cells in rows.items():
+    for start in rows:
         row = lines[start]
         spans = _cells_of(row)
         texts = [row[a:b].strip() for a, b in spans]
@@ -187,7 +188,9 @@ class Source:
             return CHECKS_TABLE
         if self.kind == "glossary":
             return Path(EDITION) / "datasets" / "glossary.csv"
-        return Path(EDITION) / self.path.name if self.kind == "markdown" else Path(EDITION) / self.path
+        return (
+            Path(EDITION) / self.path.name if self.kind == "markdown" else Path(EDITION) / self.path
+        )
 
 
 def sources(root: Path = ROOT) -> list[Source]:
@@ -276,15 +279,69 @@ def _template(node: ast.expr) -> str | None:
 
 
 def _is_prose(text: str) -> bool:
-    """A string with words and a space: a message or a fragment of one, not a key or a name."""
-    return bool(re.search(r"[A-Za-z]{2}", text)) and " " in text.strip()
+    """Words and a space: a message, a fragment of one ("a {name}") or a message made of others
+    ("{key} {fault}"), not a key or a name."""
+    return bool(re.search(r"[A-Za-z]", text)) and " " in text.strip()
+
+
+#: Parameters whose values are put into a message: a single word given for one is shown too.
+FRAGMENT_PARAMS = frozenset({"what", "item", "inputs", "label"})
+
+
+def _signatures(trees: list[ast.Module]) -> dict[str, list[str]]:
+    """The parameter names of every function the checks define, by function name."""
+    found: dict[str, list[str]] = {}
+    for tree in trees:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef):
+                args = node.args
+                found[node.name] = [
+                    a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]
+                ]
+    return found
+
+
+def _fragments(tree: ast.Module, signatures: dict[str, list[str]]) -> set[int]:
+    """The string constants given for a fragment parameter, by default, keyword or position."""
+    found: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef):
+            args = node.args
+            positional = [*args.posonlyargs, *args.args]
+            pairs = list(
+                zip(positional[len(positional) - len(args.defaults) :], args.defaults, strict=True)
+            )
+            pairs += [
+                (a, d)
+                for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True)
+                if d is not None
+            ]
+            found |= {id(d) for a, d in pairs if a.arg in FRAGMENT_PARAMS}
+        elif isinstance(node, ast.Call):
+            found |= {id(k.value) for k in node.keywords if k.arg in FRAGMENT_PARAMS}
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            if name == "Verdict" and len(node.args) > 2:  # Verdict(question, passed, message, …)
+                shown = node.args[2]
+                parts = shown.values if isinstance(shown, ast.BoolOp) else [shown]
+                found |= {id(p) for p in parts if isinstance(p, ast.Constant)}
+            params = signatures.get(str(name), [])
+            found |= {
+                id(arg)
+                for param, arg in zip(params, node.args, strict=False)
+                if param in FRAGMENT_PARAMS and isinstance(arg, ast.Constant)
+            }
+    return found
 
 
 def check_messages(package: Path) -> list[tuple[str, str]]:
     """(template, location) of every message string in the checks package, in file order."""
     found: list[tuple[str, str]] = []
-    for path in sorted(package.glob("*.py")):
-        tree = ast.parse(path.read_text("utf-8"))
+    # language.py shows these messages; its own are for the notebook's author, in English.
+    paths = sorted(p for p in package.glob("*.py") if p.name != "language.py")
+    trees = [ast.parse(path.read_text("utf-8")) for path in paths]
+    signatures = _signatures(trees)
+    for path, tree in zip(paths, trees, strict=True):
+        fragments = _fragments(tree, signatures)
         skip: set[int] = set()
         for node in ast.walk(tree):
             body = getattr(node, "body", None)
@@ -301,7 +358,8 @@ def check_messages(package: Path) -> list[tuple[str, str]]:
             if id(node) in skip or not isinstance(node, ast.expr):
                 continue
             text = _template(node)
-            if text is not None and _is_prose(text):
+            fragment = id(node) in fragments and bool(re.search(r"[A-Za-z]{2}", text or ""))
+            if text is not None and (_is_prose(text) or fragment):
                 spots.append((node.lineno, node.col_offset, text))
         location = (CHECKS_PACKAGE / path.name).as_posix()
         found += [(text, f"{location}:{line}") for line, _, text in sorted(spots)]
@@ -379,11 +437,18 @@ def template_catalogue(source: Source, root: Path = ROOT) -> Catalog:
         path, _, where = location.rpartition(":")
         # A line number is a location; a cell id or a glossary term is a note for translators.
         place = [(path, int(where))] if where.isdigit() else [(path, None)]
-        notes = [] if where.isdigit() else [f"{'term' if source.kind == 'glossary' else 'cell'} {where}"]
+        notes = (
+            []
+            if where.isdigit()
+            else [f"{'term' if source.kind == 'glossary' else 'cell'} {where}"]
+        )
         if msgid in cat:
             known = cat[msgid]
             known.locations = [*known.locations, *(p for p in place if p not in known.locations)]
-            known.auto_comments = [*known.auto_comments, *(n for n in notes if n not in known.auto_comments)]
+            known.auto_comments = [
+                *known.auto_comments,
+                *(n for n in notes if n not in known.auto_comments),
+            ]
         else:
             cat.add(msgid, locations=place, auto_comments=notes)
     return cat
@@ -395,7 +460,9 @@ def read_catalogue(path: Path) -> Catalog:
         with path.open("rb") as f:
             return read_po(f, locale=LOCALE)
     except FileNotFoundError:
-        raise TranslationError(f"{path}: no catalogue; run python tools/translate.py extract")
+        raise TranslationError(
+            f"{path}: no catalogue; run python tools/translate.py extract"
+        ) from None
     except Exception as exc:
         raise TranslationError(f"{path}: not a readable PO file ({exc})") from None
 
@@ -417,7 +484,9 @@ def _memory(root: Path) -> dict[str, str]:
     return memory
 
 
-def updated_catalogue(source: Source, root: Path = ROOT, memory: dict[str, str] | None = None) -> Catalog:
+def updated_catalogue(
+    source: Source, root: Path = ROOT, memory: dict[str, str] | None = None
+) -> Catalog:
     """The source's catalogue merged with its current English (what extract writes)."""
     template = template_catalogue(source, root)
     path = root / source.catalogue
@@ -447,16 +516,232 @@ def extract(root: Path = ROOT) -> list[Path]:
     return written
 
 
+# ---------------------------------------------------------------- the edition
+
+#: An exercise's setup cell, and what it becomes in the edition: the hints in Chinese.
+CHECK_IMPORT = "from secondment.checks import check\n"
+CHECK_IMPORT_ZH = "from secondment.checks import check, use_language\n"
+USE_LANGUAGE = '\nuse_language("zh-CN")  # 自检的结果和提示用中文显示\n'
+_LINK = re.compile(r"(\]\()([^)\s]+)((?:\s+\"[^\"]*\")?\))")
+_BINDER_PATH = re.compile(r"(urlpath=lab/tree/)([\w./-]+)")
+
+
+def lookup(cat: Catalog) -> Callable[[str], str | None]:
+    """The translation of an English message, or None when it has none (or only a fuzzy one)."""
+    table = {str(m.id): str(m.string) for m in cat if m.id and m.string and not m.fuzzy}
+    return table.get
+
+
+def relink(text: str, source: Path, root: Path = ROOT) -> str:
+    """The links of a translated text, made right for where the edition keeps it.
+
+    A relative link goes to the edition's twin of what the English links to, or to the English
+    file when it has no twin (instructors' guides, datasets); a link from the English to the
+    edition is the language switch, so in the edition it goes back to the English. A Binder link
+    that opens a translated notebook opens its twin.
+    """
+    twins = {
+        s.path.as_posix(): s.target.as_posix()
+        for s in sources(root)
+        if s.kind in ("notebook", "markdown")
+    }
+    english = {v: k for k, v in twins.items()}
+    here = _target_of(source, root).parent
+
+    def fix(m: re.Match[str]) -> str:
+        href = m[2]
+        if re.match(r"[a-z][\w+.-]*:|#|/", href):  # a URL, an anchor or an absolute path
+            return m[0]
+        path, _, anchor = href.partition("#")
+        rel = os.path.normpath((source.parent / path).as_posix()).replace(os.sep, "/")
+        if rel in english:
+            new = english[rel]
+        elif rel in twins and not anchor:  # the edition's headings have their own anchors
+            new = twins[rel]
+        else:
+            new = rel
+        out = os.path.relpath(root / new, root / here).replace(os.sep, "/")
+        return m[1] + out + ("#" + anchor if anchor else "") + m[3]
+
+    text = _LINK.sub(fix, text)
+    return _BINDER_PATH.sub(lambda m: m[1] + twins.get(m[2], m[2]), text)
+
+
+def _target_of(path: Path, root: Path) -> Path:
+    for s in sources(root):
+        if s.path == path:
+            return s.target
+    return path
+
+
+def _translated_markdown(
+    text: str, source: Path, find: Callable[[str], str | None], root: Path
+) -> str:
+    return relink(translate_markdown(text, find), source, root)
+
+
+def build_notebook(source: Source, root: Path = ROOT) -> tuple[str, bool]:
+    """The edition's notebook as text, and whether some code cell has no stored outputs yet.
+
+    Outputs come from the edition's existing notebook, for every code cell whose source is
+    unchanged; the others are left empty for `build` to execute.
+    """
+    import nbformat
+
+    find = lookup(read_catalogue(root / source.catalogue))
+    nb = nbformat.reads((root / source.path).read_text("utf-8"), as_version=4)
+    target = root / source.target
+    stored: dict[str, Any] = {}
+    old_meta: dict[str, Any] = {}
+    if target.exists():
+        old = nbformat.reads(target.read_text("utf-8"), as_version=4)
+        stored = {c.get("id"): c for c in old.cells if c.cell_type == "code"}
+        old_meta = dict(old.metadata.get("secondment", {}))
+    missing = False
+    first_code = True
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = _translated_markdown(cell.source, source.path, find, root)
+            continue
+        if cell.cell_type != "code":
+            continue
+        if (
+            first_code
+            and source.path.parts[0] == "exercises"
+            and CHECK_IMPORT in cell.source + "\n"
+        ):
+            cell.source = (
+                (cell.source + "\n").replace(CHECK_IMPORT, CHECK_IMPORT_ZH, 1).rstrip("\n")
+            )
+            cell.source += "\n" + USE_LANGUAGE.rstrip("\n")
+        first_code = False
+        old_cell = stored.get(cell.get("id"))
+        ran = old_cell is not None and old_cell.get("execution_count") is not None
+        if ran and old_cell.source == cell.source:
+            cell.outputs = old_cell.outputs
+            cell.execution_count = old_cell.execution_count
+        else:
+            cell.outputs = []
+            cell.execution_count = None
+            missing = missing or bool(cell.source.strip())
+    meta = nb.metadata.setdefault("secondment", {})
+    if source.path.parts[0] == "exercises":
+        # The verdicts the exercise stores are in the checks' words: new words, a new run.
+        digest = hashlib.sha256(checks_table(root).encode()).hexdigest()[:16]
+        had = old_meta.get("checks_messages") if target.exists() else None
+        meta["checks_messages"] = digest
+        missing = missing or had != digest
+    meta["translated_from"] = os.path.relpath(root / source.path, target.parent).replace(
+        os.sep, "/"
+    )
+    meta["language"] = EDITION
+    text = nbformat.writes(nb, version=4)
+    return (text if text.endswith("\n") else text + "\n"), missing
+
+
+def build_markdown(source: Source, root: Path = ROOT) -> str:
+    """The edition's page: the translated markdown, with a note that it is generated."""
+    find = lookup(read_catalogue(root / source.catalogue))
+    text = (root / source.path).read_text("utf-8")
+    if source.path.name == "README.md":
+        text = _readme_part(text)
+    note = (
+        f"<!-- Generated by `python tools/translate.py build` from {source.path.as_posix()} and "
+        f"{source.catalogue.as_posix()}: edit those, not this file. -->\n\n"
+    )
+    return note + _translated_markdown(text, source.path, find, root)
+
+
+def glossary_rows(root: Path = ROOT) -> list[dict[str, str]]:
+    """The course glossary with its explanations in Chinese (English where not yet translated)."""
+    source = next(s for s in sources(root) if s.kind == "glossary")
+    find = lookup(read_catalogue(root / source.catalogue))
+    with (root / source.path).open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    for row in rows:
+        for col in GLOSSARY_COLUMNS:
+            row[col] = find(row[col]) or row[col]
+    return rows
+
+
+def checks_table(root: Path = ROOT) -> str:
+    """The checks' message table the package reads: {English template: Chinese template}."""
+    source = next(s for s in sources(root) if s.kind == "checks")
+    cat = read_catalogue(root / source.catalogue)
+    table = {str(m.id): str(m.string) for m in cat if m.id and m.string and not m.fuzzy}
+    return json.dumps(table, ensure_ascii=False, indent=0, sort_keys=True) + "\n"
+
+
+def planned(root: Path = ROOT) -> list[tuple[Path, str, bool]]:
+    """(path, text, needs executing) of every file of the edition, as build writes it."""
+    out = []
+    # The checks' table first: the exercises' kernels read it when build executes them.
+    for source in sorted(sources(root), key=lambda s: s.kind != "checks"):
+        if source.kind == "notebook":
+            text, missing = build_notebook(source, root)
+            out.append((source.target, text, missing))
+        elif source.kind == "markdown":
+            out.append((source.target, build_markdown(source, root), False))
+        elif source.kind == "checks":
+            out.append((source.target, checks_table(root), False))
+    return out
+
+
+def build(root: Path = ROOT, execute: bool = True, everything: bool = False) -> list[Path]:
+    """Write the edition's files that differ from what the sources make; execute the notebooks
+    that have code without outputs (every notebook, with `everything`: after a change of the
+    library that changes what the English notebooks print). Return the paths written."""
+    from secondment.execute import ExecuteError, execute_notebook
+
+    written = []
+    for rel, text, missing in planned(root):
+        path = root / rel
+        missing = missing or (everything and rel.suffix == ".ipynb")
+        if path.exists() and path.read_text("utf-8") == text and not missing:
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, "utf-8")
+        if missing and execute:
+            try:
+                execute_notebook(path)
+            except ExecuteError as exc:
+                raise TranslationError(str(exc)) from None
+        written.append(path)
+    return written
+
+
+def out_of_date(root: Path = ROOT) -> list[str]:
+    """What extract or build would change, one line each (empty: all up to date)."""
+    stale = []
+    memory = _memory(root)
+    for source in sources(root):
+        path = root / source.catalogue
+        if not path.exists() or path.read_bytes() != catalogue_bytes(
+            updated_catalogue(source, root, memory)
+        ):
+            stale.append(f"{source.catalogue}: not up to date with {source.path}; run extract")
+    for rel, text, missing in planned(root):
+        path = root / rel
+        if not path.exists() or path.read_text("utf-8") != text or missing:
+            stale.append(f"{rel}: not what build makes; run python tools/translate.py build")
+    return stale
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("command", choices=["extract", "build", "check"])
+    parser.add_argument(
+        "--all",
+        action="store_true",
+        help="build: execute every notebook of the edition again, not only the changed ones",
+    )
     args = parser.parse_args(argv)
     try:
         if args.command == "extract":
             for path in extract():
                 print(f"translate: wrote {path.relative_to(ROOT)}")
         elif args.command == "build":
-            for path in build():
+            for path in build(everything=args.all):
                 print(f"translate: wrote {path.relative_to(ROOT)}")
         else:
             stale = out_of_date()

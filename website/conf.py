@@ -66,6 +66,11 @@ myst_substitutions = {
             site_pages.toctree("Lessons and exercises", site_pages.course_order(ROOT)[1:]),
             site_pages.toctree("For instructors", site_pages.sessions(ROOT)),
             site_pages.toctree("Reference", site_pages.reference_pages(ROOT)),
+            *(
+                [site_pages.toctree("简体中文版", [f"{site_pages.EDITION}/index"])]
+                if (ROOT / site_pages.EDITION / "README.md").is_file()
+                else []
+            ),
         ]
     ),
 }

@@ -38,6 +38,7 @@ LINKED = (
     "LICENSE",
     *site_pages.ABOUT_PAGES,
     "CITATION.cff",  # the README links to it: a download on the site
+    site_pages.EDITION,  # the Chinese edition, laid out as the course is
 )
 PAGES = ("index.md", "setup.md", "licence.md")
 FONTS = Path("src/secondment/fonts")
@@ -84,8 +85,21 @@ def stage(root: Path = ROOT) -> Path:
         _link(HERE / name, src / name)
     _link(root / FONT_LICENCE, src / "_licences" / FONT_LICENCE.name)
     (src / "glossary.md").write_text(site_pages.glossary_page(root), encoding="utf-8")
+    if (root / site_pages.EDITION / "README.md").is_file():
+        edition = src / site_pages.EDITION
+        (edition / "index.md").write_text(site_pages.edition_index(root), encoding="utf-8")
+        glossary = site_pages.glossary_page(root, site_pages.EDITION, _edition_glossary(root))
+        (edition / "glossary.md").write_text(glossary, encoding="utf-8")
     (src / SEARCH_DICT).write_text(site_pages.search_dictionary(root), encoding="utf-8")
     return src
+
+
+def _edition_glossary(root: Path) -> list[dict[str, str]]:
+    """The glossary with its explanations from the Chinese catalogue."""
+    sys.path.insert(0, str(root / "tools"))
+    import translate
+
+    return translate.glossary_rows(root)
 
 
 def _check_replaceable(out: Path) -> None:

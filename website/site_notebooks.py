@@ -10,6 +10,8 @@ Sphinx reads (`source-read`), and the launch bar is added to the page's document
   answer when the notebook runs.
 - Images from other hosts (the README's Binder badge) become their alt text: the site loads
   nothing from elsewhere.
+- Language switch, at the top of every page: the same page in the other language (the
+  Chinese edition's pages are under zh-CN/ and say `lang="zh-CN"`), else the other home page.
 - Launch bar, under the title: Binder and JupyterHub (nbgitpuller) links made by
   `secondment.teach.links`, and the `.ipynb` to download (copied next to the page).
 """
@@ -20,6 +22,7 @@ import html
 import json
 import re
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,7 +34,35 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
 CHECK_MIME = "application/vnd.secondment.check+json"
-_ALT = re.compile(r"\*Alt text:\s*(.+?)\*\s*$", re.DOTALL | re.IGNORECASE | re.MULTILINE)
+_ALT = re.compile(
+    r"\*(?:Alt text:|替代文本[:：])\s*(.+?)\*\s*$", re.DOTALL | re.IGNORECASE | re.MULTILINE
+)
+#: The Chinese edition's pages, and the words their notes and buttons use.
+EDITION = "zh-CN"
+WORDS = {
+    "en": {
+        "check": "Self-check {q}: run this notebook and this cell marks your answer, "
+        "✅ or ❌ with a hint.",
+        "run": "Run this notebook",
+        "binder": "Launch on Binder",
+        "hub": "Open on a JupyterHub (nbgitpuller)",
+        "download": "Download {name}",
+    },
+    "zh-CN": {
+        "check": "自检 {q}：运行这个笔记本时，这个单元格会批改你的答案，显示 ✅，或 ❌ 和提示。",
+        "run": "运行这个笔记本",
+        "binder": "在 Binder 中启动",
+        "hub": "在 JupyterHub 中打开（nbgitpuller）",
+        "download": "下载 {name}",
+    },
+}
+
+
+def language_of(docname: str) -> str:
+    """The language of a page: the edition's folder holds the Chinese ones."""
+    return EDITION if docname.split("/", 1)[0] == EDITION else "en"
+
+
 _REMOTE_IMAGE = re.compile(r"!\[([^\]]*)\]\((?:https?:)?//[^)\s]+\)")
 # A placeholder hub: the page asks the reader for theirs (launch.js) unless the site has one.
 HUB_PLACEHOLDER = "https://jupyterhub.invalid"
@@ -60,12 +91,9 @@ def _has_chart(cell: dict[str, Any]) -> bool:
     )
 
 
-def check_note(question: str) -> dict[str, Any]:
+def check_note(question: str, language: str = "en") -> dict[str, Any]:
     """The output the site shows for a self-check: what the cell does when it runs."""
-    text = (
-        f"Self-check {question}: run this notebook and this cell marks your answer, "
-        "✅ or ❌ with a hint."
-    )
+    text = WORDS[language]["check"].format(q=question)
     return {
         "output_type": "display_data",
         "metadata": {},
@@ -76,7 +104,7 @@ def check_note(question: str) -> dict[str, Any]:
     }
 
 
-def rewrite(nb: dict[str, Any]) -> dict[str, Any]:
+def rewrite(nb: dict[str, Any], language: str = "en") -> dict[str, Any]:
     """The notebook as the site shows it: alt text set on charts, self-checks as notes."""
     cells = nb.get("cells", [])
     for index, cell in enumerate(cells):
@@ -89,7 +117,7 @@ def rewrite(nb: dict[str, Any]) -> dict[str, Any]:
             data = out.get("data", {})
             if CHECK_MIME in data:
                 question = str(data[CHECK_MIME].get("question", "")).strip()
-                outputs.append(check_note(question))
+                outputs.append(check_note(question, language))
             else:
                 outputs.append(out)
         cell["outputs"] = outputs
@@ -104,19 +132,19 @@ def rewrite(nb: dict[str, Any]) -> dict[str, Any]:
     return nb
 
 
-def launch_bar(notebook: str, repo: str, ref: str, hub: str) -> str:
+def launch_bar(notebook: str, repo: str, ref: str, hub: str, language: str = "en") -> str:
     """The HTML of a notebook page's launch bar; `notebook` is its path in the repository."""
     binder = binder_link(repo, ref, notebook)
     puller = hub_link(hub or HUB_PLACEHOLDER, repo, ref, notebook)
     name = Path(notebook).name
     ask = "" if hub else ' data-ask-hub="1"'
+    words = WORDS[language]
     return (
-        '<nav class="launch-bar" aria-label="Run this notebook">'
-        f'<a class="launch binder" href="{html.escape(binder)}">Launch on Binder</a>'
-        f'<a class="launch hub" href="{html.escape(puller)}"{ask}>'
-        "Open on a JupyterHub (nbgitpuller)</a>"
+        f'<nav class="launch-bar" aria-label="{words["run"]}">'
+        f'<a class="launch binder" href="{html.escape(binder)}">{words["binder"]}</a>'
+        f'<a class="launch hub" href="{html.escape(puller)}"{ask}>{words["hub"]}</a>'
         f'<a class="launch download" href="{html.escape(name)}" download>'
-        f"Download {html.escape(name)}</a>"
+        f"{words['download'].format(name=html.escape(name))}</a>"
         "</nav>"
     )
 
@@ -130,7 +158,8 @@ def _is_notebook(app: Sphinx, docname: str) -> bool:
 
 def _on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
     if _is_notebook(app, docname):
-        source[0] = json.dumps(rewrite(json.loads(source[0])), ensure_ascii=False)
+        nb = rewrite(json.loads(source[0]), language_of(docname))
+        source[0] = json.dumps(nb, ensure_ascii=False)
     else:
         source[0] = local_images_only(source[0])
 
@@ -142,7 +171,13 @@ def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     cfg = app.config
     bar = nodes.raw(
         "",
-        launch_bar(f"{docname}.ipynb", cfg.launch_repo, cfg.launch_ref, cfg.launch_hub),
+        launch_bar(
+            f"{docname}.ipynb",
+            cfg.launch_repo,
+            cfg.launch_ref,
+            cfg.launch_hub,
+            language_of(docname),
+        ),
         format="html",
     )
     section = next(iter(doctree.findall(nodes.section)), None)
@@ -163,12 +198,49 @@ def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
             shutil.copyfile(app.env.doc2path(docname), target)
 
 
+def twin(docname: str, found: set[str] | Iterable[str]) -> str:
+    """The same page in the other language, or the other edition's home page."""
+    found = set(found)
+    if language_of(docname) == EDITION:
+        other = docname.split("/", 1)[1]
+        return other if other in found else "index"
+    other = f"{EDITION}/{docname}"
+    return other if other in found else f"{EDITION}/index"
+
+
+def language_switch(docname: str, found: Iterable[str]) -> str:
+    """The HTML of the switch at the top of every page: a link to the page in the other language."""
+    target = twin(docname, found)
+    depth = docname.count("/")
+    href = "../" * depth + target + ".html"
+    if language_of(docname) == EDITION:
+        label, lang = "English", "en"
+    else:
+        label, lang = "简体中文", EDITION
+    return (
+        f'<p class="language-switch"><a href="{html.escape(href)}" hreflang="{lang}" '
+        f'lang="{lang}">{label}</a></p>'
+    )
+
+
+def _on_html_page_context(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Every page gets the language switch; the edition's pages say they are Chinese."""
+    if doctree is None or "body" not in context:
+        return
+    context["body"] = language_switch(pagename, app.env.found_docs) + context["body"]
+    if language_of(pagename) == EDITION:
+        context["language"] = EDITION
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
-    """Register the notebook rewrites, the launch bar and the downloads."""
+    """Register the notebook rewrites, the launch bar, the language switch and the downloads."""
     app.add_config_value("launch_repo", "", "env")
     app.add_config_value("launch_ref", "main", "env")
     app.add_config_value("launch_hub", "", "env")
     app.connect("source-read", _on_source_read)
     app.connect("doctree-read", _on_doctree_read)
     app.connect("build-finished", _on_build_finished)
+    app.connect("html-page-context", _on_html_page_context)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -21,7 +21,31 @@ INSTRUCTORS = "instructors"
 ABOUT_PAGES = ("CONTRIBUTING.md", "CODE_OF_CONDUCT.md", "CHANGELOG.md")
 
 _TITLE = re.compile(r"^#\s+(.+?)\s*$", re.MULTILINE)
-_TIME = re.compile(r"^\*\*Time:\*\*\s*(.+?)\s*$", re.MULTILINE)
+_TIME = re.compile(r"^\*\*(?:Time:|时间：)\*\*\s*(.+?)\s*$", re.MULTILINE)
+#: The Chinese edition: its folder (a copy of the course's layout) and the words of its pages.
+EDITION = "zh-CN"
+LABELS = {
+    "en": {
+        "map": "| # | lesson | time | practice | practice time |",
+        "all": "| | **in all** | **{teach} min teaching · {practise} min practice** | | |",
+        "exercises": "exercises",
+        "capstone": "capstone brief",
+        "glossary": "# Glossary",
+        "glossary intro": "The {n} Chinese terms of the course, with pinyin and English. "
+        "The same list is `datasets/glossary.csv`, which the notebooks can load.",
+        "glossary head": "| term | pinyin | English | explanation |",
+    },
+    EDITION: {
+        "map": "| # | 课 | 时间 | 练习 | 练习时间 |",
+        "all": "| | **合计** | **讲授 {teach} 分钟 · 练习 {practise} 分钟** | | |",
+        "exercises": "练习",
+        "capstone": "综合项目任务书",
+        "glossary": "# 术语表",
+        "glossary intro": "课程中的 {n} 个中文术语，附拼音、英文和释义。同一份列表是 "
+        "`datasets/glossary.csv`，笔记本可以直接读取。",
+        "glossary head": "| 术语 | 拼音 | 英文 | 释义 |",
+    },
+}
 
 
 @dataclass(frozen=True)
@@ -93,16 +117,16 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ").strip()
 
 
-def course_map(root: Path) -> str:
-    """The course map as a Markdown table: lesson, its time, its exercises and their time."""
-    rows = [
-        "| # | lesson | time | practice | practice time |",
-        "|---|---|---|---|---|",
-    ]
+def course_map(root: Path, language: str = "en") -> str:
+    """The course map as a Markdown table: lesson, its time, its exercises and their time.
+
+    For the Chinese edition, `root` is its folder (zh-CN/, laid out as the course is)."""
+    words = LABELS[language]
+    rows = [words["map"], "|---|---|---|---|---|"]
     for lesson in lessons(root):
         number, _, name = lesson.title.partition(" · ")
         exercise = exercise_for(root, lesson)
-        practice = f"[{_practice_label(exercise)}]({exercise.path})" if exercise else "—"
+        practice = f"[{_practice_label(exercise, words)}]({exercise.path})" if exercise else "—"
         practice_time = _short_time(exercise.time) if exercise else ""
         rows.append(
             f"| {_cell(number)} | [{_cell(name or lesson.title)}]({lesson.path}) "
@@ -110,7 +134,7 @@ def course_map(root: Path) -> str:
         )
     teach, practise = _total_minutes(lesson.time for lesson in lessons(root))
     if teach or practise:
-        rows.append(f"| | **in all** | **{teach} min teaching · {practise} min practice** | | |")
+        rows.append(words["all"].format(teach=teach, practise=practise))
     return "\n".join(rows)
 
 
@@ -118,20 +142,23 @@ def _total_minutes(times: Iterable[str]) -> tuple[int, int]:
     """Teaching and practice minutes added up over "N min teaching · M min practice" lines."""
     teach = practise = 0
     for time in times:
-        if m := re.search(r"(\d+)\s*min teaching", time):
-            teach += int(m[1])
-        if m := re.search(r"(\d+)\s*min practi[cs]e", time):
-            practise += int(m[1])
+        if m := re.search(r"(\d+)\s*min teaching|讲授\s*(\d+)\s*分钟", time):
+            teach += int(m[1] or m[2])
+        if m := re.search(r"(\d+)\s*min practi[cs]e|练习\s*(\d+)\s*分钟", time):
+            practise += int(m[1] or m[2])
     return teach, practise
 
 
 def _short_time(time: str) -> str:
     """The first clause of a time line: "about 40 min: questions 1–4 …" gives "about 40 min"."""
-    return re.split(r"[.:;](?:\s|$)", time, maxsplit=1)[0].strip()
+    return re.split(r"[.:;](?:\s|$)|[。：；]", time, maxsplit=1)[0].strip()
 
 
-def _practice_label(exercise: Notebook) -> str:
-    return "capstone brief" if "capstone" in exercise.title.lower() else "exercises"
+def _practice_label(exercise: Notebook, words: dict[str, str]) -> str:
+    capstone = (
+        exercise.path.split("/")[-1].startswith("07-") or "capstone" in exercise.title.lower()
+    )
+    return words["capstone"] if capstone else words["exercises"]
 
 
 def readme_intro(root: Path) -> str:
@@ -149,17 +176,20 @@ def toctree(caption: str, entries: list[str]) -> str:
     return "\n".join(lines) + "\n```\n"
 
 
-def glossary_page(root: Path) -> str:
-    """datasets/glossary.csv as a page: one row per term, each with an anchor of its own."""
-    with (root / "datasets" / "glossary.csv").open(encoding="utf-8", newline="") as f:
-        terms = list(csv.DictReader(f))
+def glossary_page(
+    root: Path, language: str = "en", terms: list[dict[str, str]] | None = None
+) -> str:
+    """datasets/glossary.csv as a page: one row per term (the given rows, for a translation)."""
+    if terms is None:
+        with (root / "datasets" / "glossary.csv").open(encoding="utf-8", newline="") as f:
+            terms = list(csv.DictReader(f))
+    words = LABELS[language]
     lines = [
-        "# Glossary",
+        words["glossary"],
         "",
-        f"The {len(terms)} Chinese terms of the course, with pinyin and English. "
-        "The same list is `datasets/glossary.csv`, which the notebooks can load.",
+        words["glossary intro"].format(n=len(terms)),
         "",
-        "| term | pinyin | English | explanation |",
+        words["glossary head"],
         "|---|---|---|---|",
     ]
     for row in terms:
@@ -168,6 +198,36 @@ def glossary_page(root: Path) -> str:
             f"| {_cell(row['explanation'])} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def edition_index(root: Path) -> str:
+    """The home page of the Chinese edition: its README's opening, its course map, its pages."""
+    edition = root / EDITION
+    text = (edition / "README.md").read_text(encoding="utf-8")
+    text = re.sub(r"<!--.*?-->\s*", "", text, flags=re.DOTALL)
+    title = _TITLE.search(text)
+    body = text.split("\n## ", 1)[0]
+    intro = [p for p in body.split("\n\n")[1:] if p.strip() and not p.startswith("[![")]
+    order = [f"{EDITION}/{d}" for d in course_order(edition)]
+    return "\n".join(
+        [
+            f"# {title[1] if title else EDITION}",
+            "",
+            "\n\n".join(intro).strip(),
+            "",
+            "## 课程地图",
+            "",
+            "时间为每一课的*讲授 · 练习*时间，以及练习所需的时间。",
+            "",
+            course_map(edition, EDITION),
+            "",
+            "代码与英文版完全相同，只有文字是中文；练习中的自检也用中文给出结果和提示。",
+            "",
+            toctree("开始", [f"{EDITION}/notebooks/00-start-here", f"{EDITION}/setup"]),
+            toctree("课程与练习", order[1:]),
+            toctree("参考", [f"{EDITION}/glossary", f"{EDITION}/README"]),
+        ]
+    )
 
 
 def search_dictionary(root: Path) -> str:

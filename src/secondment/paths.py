@@ -23,6 +23,9 @@ NOTEBOOK_SETS: dict[str, str] = {
     "lessons": "notebooks",
     "exercises": "exercises",  # the student versions, generated from the solutions
     "solutions": "exercises/solutions",
+    # The Simplified Chinese edition, generated from the English (tools/translate.py).
+    "lessons-zh-CN": "zh-CN/notebooks",
+    "exercises-zh-CN": "zh-CN/exercises",
 }
 
 

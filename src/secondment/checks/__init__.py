@@ -11,6 +11,9 @@ from that data and runs the checker. When the grader runs a notebook (`SECONDMEN
 to a folder) each record is saved there as JSON, so marks come from answers, not from printed
 text, and nothing from a submission is ever unpickled or evaluated.
 
+The Chinese edition's exercises call `use_language("zh-CN")` in their setup cell: the verdicts
+are decided as before and shown in Chinese (`secondment.checks.language`).
+
 In IPython, importing this module also watches the cells that assign `answer`: a check judges
 only the answer its own answer cell gave, and says so in one line when that cell raised or
 has not run since another question was checked (`secondment.checks.cells`).
@@ -28,6 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from secondment.checks.language import translate, use_language
+
 __all__ = [
     "MIME",
     "NOT_DEFINED",
@@ -39,6 +44,7 @@ __all__ = [
     "question",
     "questions",
     "record",
+    "use_language",
 ]
 
 MIME = "application/vnd.secondment.check+json"
@@ -76,9 +82,9 @@ class Verdict:
 
     @property
     def line(self) -> str:
-        """The line a student sees."""
+        """The line a student sees, in the language chosen with `use_language`."""
         mark = "✅" if self.passed else "❌"
-        return f"{mark} {self.question}: {self.message}"
+        return f"{mark} {self.question}: {translate(self.message)}"
 
     def record(self) -> dict[str, Any]:
         """The machine-readable record kept in the cell output."""

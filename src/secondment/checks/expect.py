@@ -46,7 +46,9 @@ def _a(noun: str) -> str:
 def expect_type(answer: Any, *types: type, what: str = "the answer") -> None:
     """Hint when the answer is not one of the given types."""
     if not isinstance(answer, types):
-        names = " or ".join(_a(t.__name__) for t in types)
+        names = _a(types[0].__name__)
+        for other in types[1:]:
+            names = f"{names} or {_a(other.__name__)}"
         raise Hint(f"{what} should be {names}, but it is {_a(_type_name(answer))}")
 
 
