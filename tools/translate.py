@@ -502,10 +502,19 @@ def updated_catalogue(
     return cat
 
 
+def orphan_catalogues(root: Path = ROOT) -> list[Path]:
+    """Catalogues whose English source is gone (a lesson renamed or split)."""
+    wanted = {root / s.catalogue for s in sources(root)}
+    return sorted(p for p in (root / CATALOGUES).rglob("*.po") if p not in wanted)
+
+
 def extract(root: Path = ROOT) -> list[Path]:
-    """Write every catalogue that the English has changed; return the paths written."""
+    """Write every catalogue that the English has changed, and remove those of sources that are
+    gone (their translations live on where the same English moved); return the paths changed."""
     memory = _memory(root)
-    written = []
+    written = orphan_catalogues(root)
+    for path in written:
+        path.unlink()
     for source in sources(root):
         path = root / source.catalogue
         data = catalogue_bytes(updated_catalogue(source, root, memory))
@@ -693,7 +702,9 @@ def build(root: Path = ROOT, execute: bool = True, everything: bool = False) -> 
     library that changes what the English notebooks print). Return the paths written."""
     from secondment.execute import ExecuteError, execute_notebook
 
-    written = []
+    written = orphan_files(root)
+    for path in written:
+        path.unlink()
     for rel, text, missing in planned(root):
         path = root / rel
         missing = missing or (everything and rel.suffix == ".ipynb")
@@ -710,9 +721,20 @@ def build(root: Path = ROOT, execute: bool = True, everything: bool = False) -> 
     return written
 
 
+def orphan_files(root: Path = ROOT) -> list[Path]:
+    """Files of the edition that no English source makes any more."""
+    wanted = {root / s.target for s in sources(root)}
+    edition = root / EDITION
+    found = [*edition.glob("*/*.ipynb"), *edition.glob("*.md")] if edition.is_dir() else []
+    return sorted(p for p in found if p not in wanted)
+
+
 def out_of_date(root: Path = ROOT) -> list[str]:
     """What extract or build would change, one line each (empty: all up to date)."""
-    stale = []
+    stale = [
+        f"{p.relative_to(root)}: its source is gone; run extract and build"
+        for p in [*orphan_catalogues(root), *orphan_files(root)]
+    ]
     memory = _memory(root)
     for source in sources(root):
         path = root / source.catalogue
