@@ -28,6 +28,17 @@ SOLUTIONS = notebooks("solutions")
 STUDENTS = notebooks("exercises")
 EX01 = ROOT / "exercises" / "solutions" / "01-reading-the-article-solutions.ipynb"
 EX01_STUDENT = ROOT / "exercises" / "01-reading-the-article-exercises.ipynb"
+EX01_ZH = ROOT / "zh-CN" / "exercises" / "01-reading-the-article-exercises.ipynb"
+
+
+def _answer_with_solutions(path, solution):
+    """Put the solution's answer cells into a student notebook, keeping its setup cell."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    answers = {c["id"]: c for c in json.loads(solution.read_text(encoding="utf-8"))["cells"]}
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    for cell in code[1:]:
+        cell["source"] = answers[cell["id"]]["source"]
+    path.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
 
 
 def _put(subs, rel, source, mtime=None):
@@ -48,6 +59,9 @@ def graded(tmp_path_factory):
         _put(subs, f"sol-{sol.name[:2]}/{sol.name}", sol)
     for stu in STUDENTS:
         _put(subs, f"stu-{stu.name[:2]}/{stu.name}", stu)
+    # A student of the Chinese edition who answered everything: its prose and hints are Chinese.
+    zh = _put(subs, "zh/01-reading-the-article-exercises.ipynb", EX01_ZH)
+    _answer_with_solutions(zh, EX01)
     # An LMS export: attempts in nested folders, one under a name of the student's choosing.
     _put(subs, "leo/attempt-1/01-reading-the-article-exercises.ipynb", EX01_STUDENT, 1_000_000)
     _put(subs, "leo/attempt-2/week 1/homework (1).ipynb", EX01, 2_000_000)
@@ -76,6 +90,12 @@ def test_every_solution_gets_full_marks_on_every_question(graded, solution):
 def test_every_untouched_student_notebook_gets_zero(graded, student):
     rows = _of(graded[0], f"stu-{student.name[:2]}")
     assert rows and all(not r.passed and r.status == "unanswered" for r in rows)
+
+
+def test_a_chinese_edition_submission_is_graded_like_an_english_one(graded):
+    rows = _of(graded[0], "zh")
+    assert [r.question for r in rows] == [q for q in questions() if q.startswith("01.")]
+    assert [(r.question, r.status) for r in rows if not r.passed] == []
 
 
 def test_the_student_is_the_top_folder_and_the_later_attempt_is_graded(graded):

@@ -164,7 +164,7 @@ def _nb_cells(path: Path) -> list[Any]:
 
 
 def _lesson_and_exercise_paths(root: Path) -> list[str]:
-    found = sorted((root / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+    found = sorted((root / "notebooks").glob("[0-9][0-9]*-*.ipynb"))
     found += sorted((root / "exercises").glob("[0-9][0-9]-*-exercises.ipynb"))
     return [p.relative_to(root).as_posix() for p in found]
 
@@ -416,7 +416,7 @@ def test_self_checks_show_what_they_do_not_a_stored_cross(site: Site) -> None:
 def test_home_page_has_the_course_map_with_times(site: Site) -> None:
     home = site.page("index.html")
     teach = practise = 0
-    for path in sorted((site.checkout / "notebooks").glob("[0-9][0-9]-*.ipynb")):
+    for path in sorted((site.checkout / "notebooks").glob("[0-9][0-9]*-*.ipynb")):
         first = _nb_cells(path)[0].source
         time_line = re.search(r"^\*\*Time:\*\*\s*(.+?)\s*$", first, re.MULTILINE)[1]
         assert f'href="notebooks/{path.stem}.html"' in home

@@ -76,14 +76,24 @@ def lessons(root: Path) -> list[Notebook]:
 
 
 def exercise_for(root: Path, lesson: Notebook) -> Notebook | None:
-    """The student exercise notebook of a lesson (never its solutions), if it has one."""
-    stem = Path(lesson.path).stem
-    found = root / EXERCISES / f"{stem}-exercises.ipynb"
-    return read_header(root, found.relative_to(root).as_posix()) if found.is_file() else None
+    """The student exercise notebook of a lesson (never its solutions), if it has one.
+
+    A lesson taught in parts (03a, 03b) has one exercise notebook, 03, after its last part."""
+    number = Path(lesson.path).name[:2]
+    parts = [p.name for p in _notebooks(root, LESSONS) if p.name[:2] == number]
+    if parts and Path(lesson.path).name != parts[-1]:
+        return None
+    found = sorted((root / EXERCISES).glob(f"{number}-*-exercises.ipynb"))
+    return read_header(root, found[0].relative_to(root).as_posix()) if found else None
+
+
+#: A course notebook's name: its lesson number, a letter for a part of a lesson, a hyphen.
+COURSE_NOTEBOOK = re.compile(r"\d\d[a-z]?-.+\.ipynb")
 
 
 def _notebooks(root: Path, folder: str) -> list[Path]:
-    return sorted(p for p in (root / folder).glob("[0-9][0-9]-*.ipynb") if p.is_file())
+    found = (root / folder).glob("[0-9][0-9]*.ipynb")
+    return sorted(p for p in found if p.is_file() and COURSE_NOTEBOOK.fullmatch(p.name))
 
 
 def sessions(root: Path) -> list[str]:
