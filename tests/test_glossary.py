@@ -20,7 +20,7 @@ from secondment.tables import cadres_table
 
 ROOT = require_course_root()
 GLOSSARY = datasets_dir() / "glossary.csv"
-LESSON = ROOT / "notebooks" / "04-tabulating-with-pandas.ipynb"
+LESSON = ROOT / "notebooks" / "04a-dataframes-and-dtypes.ipynb"
 COLUMNS = ["term", "pinyin", "english", "explanation"]
 REQUIRED = ["挂职", "厅局级", "县处级", "乡科级", "发改委", "京津冀"]
 

@@ -174,14 +174,14 @@ def _lesson_and_exercise_paths(root: Path) -> list[str]:
 
 def test_a_fork_gets_its_own_launch_links() -> None:
     bar = site_notebooks.launch_bar(
-        "notebooks/03-extracting-facts.ipynb",
+        "notebooks/03a-people-and-posts.ipynb",
         "a-college/chinese-news",
         "spring",
         "https://hub.a.edu",
     )
     assert (
         html.escape(
-            binder_link("a-college/chinese-news", "spring", "notebooks/03-extracting-facts.ipynb")
+            binder_link("a-college/chinese-news", "spring", "notebooks/03a-people-and-posts.ipynb")
         )
         in bar
     )
@@ -190,7 +190,7 @@ def test_a_fork_gets_its_own_launch_links() -> None:
         in bar
     )
     assert "data-ask-hub" not in bar  # a site built with a hub links to it directly
-    assert 'href="03-extracting-facts.ipynb" download' in bar
+    assert 'href="03a-people-and-posts.ipynb" download' in bar
     assert COURSE_REPO not in bar
     assert "data-ask-hub" in site_notebooks.launch_bar("notebooks/x.ipynb", COURSE_REPO, "main", "")
 
