@@ -99,7 +99,9 @@ def test_a_lesson_fits_its_stated_minutes(path: Path) -> None:
     """About a minute per code cell to teach, two or three per "Try it" to practise."""
     cells = _cells(path)
     code = sum(c["cell_type"] == "code" for c in cells)
-    tries = sum("".join(c["source"]).count("**Try it") for c in cells if c["cell_type"] == "markdown")
+    tries = sum(
+        "".join(c["source"]).count("**Try it") for c in cells if c["cell_type"] == "markdown"
+    )
     teach, practise = lesson_times()[lesson_id(path)]
     assert len(cells) <= CELL_LIMIT, f"{len(cells)} cells: split the lesson"
     assert code <= teach <= code + 20, f"{teach} min teaching for {code} code cells"

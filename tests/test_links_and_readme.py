@@ -36,7 +36,7 @@ def test_readme_badge_opens_start_here():
 
 
 def test_readme_launch_links_cover_every_lesson():
-    assert len(LESSONS) == 8
+    assert len(LESSONS) == 10  # eight steps, 03 and 04 in two parts each
     for nb in LESSONS:
         assert binder_link(COURSE_REPO, "main", nb) in README, nb
         assert f"]({nb})" in README, nb

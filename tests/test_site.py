@@ -246,10 +246,18 @@ def test_unicode_ranges_merge_runs() -> None:
 def test_course_order_puts_each_exercise_after_its_lesson() -> None:
     order = site_pages.course_order(ROOT)
     lessons = [p for p in order if p.startswith("notebooks/")]
-    assert lessons == sorted(lessons) and len(lessons) == 8
+    assert lessons == sorted(lessons) and len(lessons) == 10
     for index, name in enumerate(order):
         if name.startswith("exercises/"):
-            assert order[index - 1] == "notebooks/" + name.split("/")[1].removesuffix("-exercises")
+            # After its lesson, or after the second part of a lesson in two (03b for 03).
+            before = order[index - 1].split("/")[1]
+            assert (
+                order[index - 1].startswith("notebooks/") and before[:2] == name.split("/")[1][:2]
+            )
+            assert index + 1 == len(order) or order[index + 1].split("/")[1][:2] != before[:2]
+    assert [p.split("/")[1][:2] for p in order if p.startswith("exercises/")] == [
+        f"{n:02d}" for n in range(1, 8)
+    ]
     assert not [p for p in order if "solutions" in p]
 
 
@@ -279,7 +287,7 @@ def test_every_page_of_the_course_is_there_and_no_solutions(site: Site) -> None:
     ]
     missing = [name for name in wanted if not (site.out / f"{name}.html").is_file()]
     assert not missing
-    assert len(wanted) >= 8 + 7 + 7 + 6
+    assert len(wanted) >= 10 + 7 + 7 + 6
     assert not (site.out / "exercises" / "solutions").exists()
     assert not [p for p in site.out.rglob("*solutions*")], "a solution file reached the site"
 
@@ -468,7 +476,7 @@ _LANG = re.compile(r"<html[^>]*\blang=\"([^\"]+)\"")
 def test_the_chinese_edition_is_there_and_every_page_switches_language(site: Site) -> None:
     edition = site.checkout / "zh-CN"
     twins = [p.removesuffix(".ipynb") for p in _lesson_and_exercise_paths(edition)]
-    assert len(twins) == 8 + 7
+    assert len(twins) == 10 + 7
     for rel in [*twins, "index", "glossary", "setup", "README"]:
         text = site.page(f"zh-CN/{rel}.html")
         assert _LANG.search(text)[1] == "zh-CN", rel

@@ -470,7 +470,7 @@ def read_catalogue(path: Path) -> Catalog:
 def catalogue_bytes(cat: Catalog) -> bytes:
     """The .po text of a catalogue, as extract writes it."""
     out = io.BytesIO()
-    write_po(out, cat, width=100, sort_output=False, include_previous=True, ignore_obsolete=True)
+    write_po(out, cat, width=100, sort_output=False, include_previous=False, ignore_obsolete=True)
     return out.getvalue()
 
 
