@@ -171,6 +171,7 @@ def test_the_table_holds_the_ranks_with_column_headers(page):
         ("河北百名干部挂职北京 5个多月干成了什么?", ["河北百名干部挂职北京 5个多月干成了什么"]),
         ("15 bureau level (厅局级), 45 county (县处级)", ["厅局级", "县处级"]),
         ("a “桥” here", ["“桥”"]),
+        ("15 厅局级, 45 县处级", ["厅局级", "县处级"]),
         ("no Chinese at all", []),
     ],
 )
