@@ -1,5 +1,7 @@
 """The capstone brief's checks: each piece passes when present and backed by data, fails otherwise."""
 
+import re
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -7,9 +9,11 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
+from secondment.article import load_article, second_report_path  # noqa: E402
 from secondment.checks import evaluate  # noqa: E402
+from secondment.story import Section, chart_of, story_page  # noqa: E402
 from secondment.style import use_course_style  # noqa: E402
-from secondment.tables import ranks_table  # noqa: E402
+from secondment.tables import cadres_table, ranks_table  # noqa: E402
 
 
 def _wrong(qid, answer, fragment):
@@ -17,7 +21,7 @@ def _wrong(qid, answer, fragment):
     assert not verdict.passed and fragment in verdict.message, verdict.message
 
 
-@pytest.mark.parametrize("qid", [f"07.{i}" for i in range(1, 7)])
+@pytest.mark.parametrize("qid", [f"07.{i}" for i in range(1, 9)])
 def test_placeholder_is_unanswered(qid):
     assert evaluate(qid, ...).status == "unanswered"
 
@@ -111,4 +115,69 @@ def test_caveats():
 def test_questions_are_registered():
     from secondment.checks import questions
 
-    assert [q for q in questions() if q.startswith("07.")] == [f"07.{i}" for i in range(1, 7)]
+    assert [q for q in questions() if q.startswith("07.")] == [f"07.{i}" for i in range(1, 9)]
+
+
+def test_comparison_needs_a_figure_from_each_report():
+    ours, theirs = ranks_table(), ranks_table(load_article(second_report_path()))
+    senior = [int(t.loc[t["rank"] == "厅局级", "count"].iloc[0]) for t in (ours, theirs)]
+    named = [len(cadres_table()), len(cadres_table(load_article(second_report_path())))]
+    good = [
+        f"Hebei's report counts {senior[0]} bureau-level officials, Beijing's {senior[1]}.",
+        f"Hebei's names {named[0]} officials, Beijing's {named[1]}.",
+    ]
+    assert evaluate("07.7", good).passed
+    _wrong("07.7", good[:1], "at least two")
+    _wrong("07.7", [good[0], "Beijing's names more."], "sentence 2 has no figure")
+    _wrong("07.7", [f"Hebei: {senior[0]}.", f"Hebei: {int(ours['count'].max())}."], "second")
+    _wrong("07.7", ["Both count 100.", "Both sent 100."], "different figure")
+    _wrong("07.7", ["There were 61 and 73.", "And 99."], "course article's tables")
+    _wrong("07.7", " ".join(good), "list of sentences")
+
+
+@pytest.fixture
+def page(axes):
+    ranks = ranks_table()
+    axes.bar(ranks["rank"], ranks["count"])
+    alt = "A bar chart of the 100 officials by rank: 45 were 县处级 (county level)."
+    section = Section("Who went?", ["The largest group: 县处级."], chart=chart_of(axes.figure, alt))
+    return story_page("河北百名干部挂职北京", [section])
+
+
+def test_accessible_page(page):
+    assert evaluate("07.8", page).passed
+    assert "captioned figure" in evaluate("07.8", page).message
+
+
+def test_page_without_figures_captions_role_or_label(page):
+    bare = page.replace("<figure", "<div").replace("</figure>", "</div>")
+    _wrong("07.8", bare, "not inside a <figure>")
+    no_caption = re.sub(r"<figcaption>.*?</figcaption>", "", page, flags=re.DOTALL)
+    _wrong("07.8", no_caption, "no <figcaption>")
+    _wrong("07.8", page.replace(' role="img"', ""), 'role="img"')
+    _wrong("07.8", re.sub(r'aria-label="[^"]*"', 'aria-label="a chart"', page), "aria-label")
+    _wrong("07.8", page.replace('<html lang="en">', "<html>"), 'lang="en"')
+    _wrong(
+        "07.8", page.replace("<svg", "<!-- no chart --><x").replace("</svg>", "</x>"), "no chart"
+    )
+
+
+def test_page_with_unmarked_chinese(page):
+    unmarked = page.replace('<span lang="zh-CN">县处级</span>.</p>', "县处级.</p>")
+    _wrong("07.8", unmarked, "zh-CN")
+    # Chinese in the <title> cannot be marked up, and is not asked to be.
+    assert "<title>河北百名干部挂职北京</title>" in page
+
+
+def test_an_img_chart_is_named_by_its_alt():
+    caption = "A bar chart of the 100 officials by rank."
+    img = f'<html lang="en"><body><figure><img src="c.svg" alt="{caption}"><figcaption>{caption}</figcaption></figure></body></html>'
+    assert evaluate("07.8", img).passed
+    _wrong("07.8", img.replace(f'alt="{caption}"', 'alt=""'), "alt")
+
+
+def test_the_page_is_parsed_never_run():
+    hostile = '<html lang="en"><body><script>raise SystemExit</script><svg role="img"></svg></body></html>'
+    _wrong("07.8", hostile, "not inside a <figure>")
+    _wrong("07.8", "print('hi')", "whole page")
+    _wrong("07.8", b"<html></html>", "str")

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from secondment.errors import SecondmentError
-from secondment.paths import ARTICLE_FILE, course_root, datasets_dir
+from secondment.paths import ARTICLE_FILE, SECOND_REPORT_FILE, course_root, datasets_dir
 
 __all__ = [
     "ARTICLE_FILE",
@@ -24,6 +24,7 @@ __all__ = [
     "normalise",
     "parse_article",
     "read_article_text",
+    "second_report_path",
     "sentences",
 ]
 
@@ -35,6 +36,11 @@ class ArticleError(SecondmentError, ValueError):
 def article_path() -> Path:
     """Return the path of the course article shipped in `datasets/`."""
     return datasets_dir() / ARTICLE_FILE
+
+
+def second_report_path() -> Path:
+    """Return the path of the capstone's second report (Beijing officials in Hebei)."""
+    return datasets_dir() / SECOND_REPORT_FILE
 
 
 def _looks_binary(data: bytes) -> bool:

@@ -10,6 +10,7 @@ __all__ = [
     "ARTICLE_FILE",
     "NOTEBOOK_SETS",
     "PathsError",
+    "SECOND_REPORT_FILE",
     "course_root",
     "datasets_dir",
     "notebooks",
@@ -17,6 +18,8 @@ __all__ = [
 ]
 
 ARTICLE_FILE = "000_1fbbca7256bb50ad.txt"
+#: The capstone's second report: the exchange the other way, Beijing officials in Hebei.
+SECOND_REPORT_FILE = "beijing_to_hebei.txt"
 
 #: The course's notebooks by role, as folders of the course (each set is `FOLDER/*.ipynb`).
 NOTEBOOK_SETS: dict[str, str] = {

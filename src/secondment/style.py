@@ -102,9 +102,20 @@ def save_figure(fig: Figure, path: str | os.PathLike[str]) -> Path:
         raise ValueError(
             f"{target}: save_figure writes .png or .svg, not {suffix or 'no suffix'!r}"
         )
+    return write_atomically(target, figure_bytes(fig, suffix[1:]))
+
+
+def figure_bytes(fig: Figure, fmt: str) -> bytes:
+    """A figure as PNG or SVG bytes ("png", "svg"), the same on every call."""
+    if f".{fmt}" not in _SAVE_METADATA:
+        raise ValueError(f"figure_bytes makes 'png' or 'svg', not {fmt!r}")
+    import matplotlib as mpl
+
     buffer = io.BytesIO()
-    fig.savefig(buffer, format=suffix[1:], metadata=_SAVE_METADATA[suffix])
-    return write_atomically(target, buffer.getvalue())
+    # The salt fixes the SVG's clip-path ids even when use_course_style() was not called.
+    with mpl.rc_context({"svg.hashsalt": course_rc()["svg.hashsalt"]}):
+        fig.savefig(buffer, format=fmt, metadata=_SAVE_METADATA[f".{fmt}"])
+    return buffer.getvalue()
 
 
 @functools.cache
