@@ -39,6 +39,7 @@ from secondment.charts import (  # noqa: E402
     event_span,
     font_warnings,
     host_bars,
+    host_kind,
     host_organisation,
     rank_bars,
     timeline,
@@ -251,6 +252,35 @@ def test_host_bars_one_bar_per_organisation(cadres: pd.DataFrame) -> None:
     assert ax.yaxis_inverted()  # first organisation on top
 
 
+@pytest.mark.parametrize(
+    ("post", "kind"),
+    [
+        ("北京市发改委副主任", "市级部门"),
+        ("北京市中关村科技园区管理委员会副主任", "市级部门"),  # 园区 inside, not at the end
+        ("北京市顺义区南彩镇镇长助理", "乡镇"),  # names 市 and 区 before the town
+        ("北京市丰台区副区长", "区"),
+        ("北京市环保局副总工程师", "市级部门"),
+    ],
+)
+def test_host_kind_reads_the_last_unit(post: str, kind: str) -> None:
+    assert host_kind(post) == kind
+
+
+def test_host_bars_by_kind_differ(cadres: pd.DataFrame) -> None:
+    ax = host_bars(cadres, by=host_kind)
+    # Counted here from the posts themselves: a town ends in 镇, a district in 区 (before the
+    # job title), everything else is a city body.
+    orgs = [re.sub(r"(副主任|镇长助理|副区长|副总工程师)$", "", p) for p in cadres["host_post"]]
+    towns = sum(o.endswith("镇") for o in orgs)
+    districts = sum(o.endswith("区") for o in orgs)
+    assert (towns, districts, len(orgs) - towns - districts) == (1, 1, 6)
+    assert [p.get_width() for p in ax.patches] == [6, 1, 1]  # largest on top, ties in order
+    assert _ticks(ax.get_yticklabels()) == ["市级部门", "乡镇", "区"]
+    assert [t.get_text() for t in ax.texts][1:] == ["张健", "杨猛"]
+    assert len(ax.texts[0].get_text().split("、")) == 6
+    assert "Kind" in ax.get_ylabel() and "8" in ax.get_title()
+
+
 def test_host_bars_follow_other_data(cadres: pd.DataFrame) -> None:
     shared = cadres.copy()
     shared.loc[1, "host_post"] = shared.loc[0, "host_post"]  # two officials at one host
@@ -357,7 +387,9 @@ def test_anatomy_follows_other_data(article: Article) -> None:
 
 def test_alt_text_names_the_data(article: Article, ranks: pd.DataFrame) -> None:
     text = alt_text(rank_bars(ranks))
-    assert text.startswith("Bar chart “河北赴京挂职干部的级别 (共100名)”")
+    # The two-line title (Chinese, then English) joined into one line of the sentence.
+    assert text.startswith("Bar chart “河北赴京挂职干部的级别 (共100名) Ranks of the 100 ")
+    assert "\n" not in text
     for rank, count in zip(ranks["rank"], ranks["count"], strict=True):
         assert f"{rank} {count}" in text
     assert "2015-07-24" in alt_text(timeline(events_table(article)))
@@ -417,7 +449,12 @@ def run_lesson() -> dict[str, Any]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(plt, "show", show)
         for index, source in enumerate(_code_cells()):
-            lines = [ln for ln in source.splitlines() if not ln.lstrip().startswith(("%", "!"))]
+            # IPython-only lines: magics, shell commands and `name??` (show the source).
+            lines = [
+                ln
+                for ln in source.splitlines()
+                if not ln.lstrip().startswith(("%", "!")) and not ln.rstrip().endswith("?")
+            ]
             exec(compile("\n".join(lines), f"<lesson cell {index}>", "exec"), namespace)
             after.append(
                 {"source": source, "ax": namespace.get("ax"), "bars": namespace.get("bars")}
@@ -473,7 +510,7 @@ def test_lesson_charts_are_complete(lesson: dict[str, Any]) -> None:
         if cell.cell_type == "code"
         for out in cell.outputs
     )
-    assert len(lesson["shown"]) == stored == 7
+    assert len(lesson["shown"]) == stored == 8
     for fig in lesson["shown"]:
         for ax in fig.axes:
             assert HAN.search(ax.get_title()), ax.get_title()
@@ -494,6 +531,19 @@ def test_lesson_saves_identical_bytes(lesson: dict[str, Any]) -> None:
     namespace = lesson["namespace"]
     assert namespace["first"] == namespace["again"]
     assert namespace["png"].name == "ranks.png" and namespace["svg"].name == "ranks.svg"
+
+
+def test_lesson_builds_each_chart_before_its_function(lesson: dict[str, Any]) -> None:
+    """Build, then reveal: a hand-built chart is shown before the library function is used."""
+    sources = [step["source"] for step in lesson["after"]]
+    for name in ("host_bars", "timeline", "anatomy"):
+        first_call = next(i for i, src in enumerate(sources) if f"{name}(" in src)
+        built = [i for i, src in enumerate(sources[:first_call]) if "plt.subplots(" in src]
+        assert built, f"{name} is used before any chart of its kind is built by hand"
+        assert f"{name}??" in sources, f"the lesson does not show {name}'s code"
+    host = lesson["after"][next(i for i, s in enumerate(sources) if "ax.barh(positions" in s)]
+    widths = [bar.get_width() for bar in host["bars"]]
+    assert len(set(widths)) > 1, widths  # bars that differ
 
 
 def test_lesson_every_chart_has_alt_text_beside_it() -> None:

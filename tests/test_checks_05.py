@@ -10,7 +10,6 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import nbformat
-import pandas as pd
 import pytest
 from checks_support import given
 from matplotlib import colors
@@ -68,8 +67,37 @@ def level_chart(**changes):
 
 
 def beijing_chart(**changes):
+    """One direction only: the new report's ranks as plain bars (the old question's answer)."""
     options = {"title": f"北京赴冀挂职干部的级别 (共{sum(NEW.values())}名)"} | changes
     return bars(NEW, NEW.values(), **options)
+
+
+HEBEI = dict(zip(RANKS["rank"], RANKS["count"], strict=True))
+HEBEI_LABEL, BEIJING_LABEL = (
+    "河北赴京 Hebei officials in Beijing",
+    "北京赴冀 Beijing officials in Hebei",
+)
+
+
+def grouped(*, width=0.4, offset=None, colours=(PALETTE[0], PALETTE[1]),
+            labels=(HEBEI_LABEL, BEIJING_LABEL), legend=True, ticks=True, swap_sides=False,
+            heights=None, title="京冀互派挂职干部的级别", ylabel="人数 (名) Officials"):  # fmt: skip
+    """Question 8's grouped bars, like the solution's, each part switchable to make a wrong one."""
+    ranks = list(NEW)
+    offset = width / 2 if offset is None else offset
+    sides = (offset, -offset) if swap_sides else (-offset, offset)
+    hebei, beijing = heights or ([HEBEI[r] for r in ranks], [NEW[r] for r in ranks])
+    fig, ax = plt.subplots()
+    for side, values, colour, label in zip(sides, (hebei, beijing), colours, labels, strict=True):
+        ax.bar([i + side for i in range(len(ranks))], values, width, color=colour, label=label)
+    if ticks:
+        ax.set_xticks(range(len(ranks)), ranks)
+    if legend:
+        ax.legend()
+    ax.set_title(title)
+    ax.set_xlabel("级别 Rank")
+    ax.set_ylabel(ylabel)
+    return ax
 
 
 def without_course_style(make):
@@ -131,7 +159,7 @@ RIGHT = {
     "05.5": level_colours,
     "05.6": good_alt_text,
     "05.7": {"ranks.png": True, "ranks.svg": True},
-    "05.8": beijing_chart,
+    "05.8": grouped,
 }
 
 ALSO_RIGHT = [
@@ -156,7 +184,10 @@ ALSO_RIGHT = [
         "Bar chart, e.g. for slides: 100 officials, 县处级 45, 乡科级 28, 厅局级 15, 专业技术人才 12.",
     ),
     ("05.7", {"ranks.svg": True, "ranks.png": True}),
-    ("05.8", lambda: beijing_chart(title="北京赴冀挂职干部 (共100名)")),
+    ("05.8", lambda: grouped(swap_sides=True)),  # Beijing on the left: as good
+    ("05.8", lambda: grouped(width=0.3)),  # narrower bars, a gap inside each pair
+    ("05.8", lambda: grouped(labels=("Hebei → Beijing", "Beijing → Hebei"))),
+    ("05.8", lambda: grouped().figure),
 ]
 
 # (question, wrong answer, fragment of the hint it must get)
@@ -230,30 +261,28 @@ WRONG = [
     ("05.7", {"ranks.png": b"\x89PNG", "ranks.svg": b"<?xml"}, "not the bytes"),
     ("05.7", {"ranks.png": True}, "names of the 2 files"),
     ("05.7", {"ranks.png": "yes", "ranks.svg": "yes"}, "True or False"),
-    # 05.8 the new report
+    # 05.8 the two directions as grouped bars
+    ("05.8", beijing_chart, "only one direction"),  # the old question's single chart
+    ("05.8", rank_chart, "only one direction"),  # the article's chart again
+    ("05.8", lambda: grouped(offset=0), "overlap"),  # both directions at the same x
+    ("05.8", lambda: grouped(legend=False), "ax.legend()"),
+    ("05.8", lambda: grouped(labels=(BEIJING_LABEL, HEBEI_LABEL)), "swapped"),
+    ("05.8", lambda: grouped(colours=(PALETTE[0], PALETTE[0])), "one colour of its own"),
+    ("05.8", lambda: grouped(labels=("甲", "甲")), "two entries"),
+    ("05.8", lambda: grouped(ticks=False), "put the ranks"),
     (
         "05.8",
-        lambda: rank_bars(pd.DataFrame({"rank": list(NEW), "count": list(NEW.values())})),
-        "河北赴京",
-    ),  # fmt: skip
-    ("05.8", lambda: rank_chart(title="北京赴冀挂职干部的级别 (共100名)"), "article's counts"),
+        lambda: grouped(heights=([NEW[r] for r in NEW], [HEBEI[r] for r in NEW])),
+        "swapped",
+    ),  # the numbers swapped, the legend kept: the legend now names the wrong bars
+    ("05.8", lambda: grouped(heights=([15, 45, 28, 12], [8, 50, 30, 12])), "do not match"),
+    ("05.8", lambda: grouped(title=""), "needs a title"),
+    ("05.8", lambda: grouped(ylabel="人数"), "unit in brackets"),
+    ("05.8", without_course_style(grouped), "use_course_style()"),
     (
         "05.8",
-        lambda: bars(NEW, [8, 50, 30, 12], title="北京赴冀 (共100名)"),
-        "heights do not match",
-    ),
-    ("05.8", lambda: beijing_chart(title="北京赴冀挂职干部的级别"), "total"),
-    ("05.8", lambda: beijing_chart(value_labels=False), "ax.bar_label"),
-    ("05.8", lambda: beijing_chart(horizontal=True), "lie down"),
-    ("05.8", without_course_style(beijing_chart), "use_course_style()"),
-    (
-        "05.8",
-        lambda: bars(
-            ["department", "county", "township", "experts"],
-            NEW.values(),
-            title="北京赴冀 (共100名)",
-        ),
-        "the 4 categories",
+        lambda: bars(list(NEW) * 2, [*HEBEI.values(), *NEW.values()], horizontal=True),
+        "lie down",
     ),  # fmt: skip
 ]
 
@@ -340,6 +369,14 @@ def test_the_new_report_reads_as_the_dict_says():
     assert {r.rank: r.count for r in ranks} == NEW
     assert list(NEW) == RANKS["rank"].tolist()  # the same ranks, other numbers
     assert list(NEW.values()) != RANKS["count"].tolist()
+    # No rank has the same count both ways, so the check can tell a pair's bars apart.
+    assert all(NEW[rank] != HEBEI[rank] for rank in NEW)
+
+
+def test_grouped_bars_pass_only_when_each_pair_sits_on_its_rank():
+    ax = grouped()
+    ax.set_xticks([i + 0.5 for i in range(len(NEW))], list(NEW))  # labels between the pairs
+    assert "between its two bars" in evaluate("05.8", ax).message
 
 
 def _cells():

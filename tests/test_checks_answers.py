@@ -86,6 +86,25 @@ def test_a_chart_comes_back_as_what_the_checks_read():
     assert matplotlib.colors.to_hex(back.patches[0].get_facecolor()) == "#0072b2"
 
 
+def test_a_chart_keeps_its_legend():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    ax.bar([0, 1], [15, 45], color="#0072B2", label="河北赴京")
+    ax.bar([0.4, 1.4], [12, 50], color="#E69F00", label="北京赴冀")
+    assert _round_trip(ax).get_legend() is None  # labels alone make no legend
+    ax.legend()
+    back = _round_trip(ax)
+    plt.close(fig)
+    legend = back.get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == ["河北赴京", "北京赴冀"]
+    shown = [matplotlib.colors.to_hex(h.get_facecolor()) for h in legend.legend_handles]
+    assert shown == ["#0072b2", "#e69f00"]
+
+
 def test_a_function_crosses_as_its_results_on_the_checks_inputs():
     def count_commas(text):
         if not text:

@@ -23,6 +23,7 @@ from secondment.paths import require_course_root
 from secondment.style import (
     FONT_FAMILY,
     PALETTE,
+    as_deuteranope,
     font_path,
     missing_glyphs,
     save_figure,
@@ -214,3 +215,31 @@ def test_importing_the_style_module_does_not_load_matplotlib() -> None:
         "assert before or 'matplotlib' not in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+@pytest.mark.parametrize(
+    ("colour", "seen"),
+    [
+        # Machado, Oliveira and Fernandes (2009) applied by hand to these sRGB colours.
+        ("tab:red", "#8b7c1f"),
+        ("tab:green", "#968838"),
+        ("#0072B2", "#3b67b1"),
+        ("#E69F00", "#cab411"),
+        ("white", "#ffffff"),  # each row of the matrix adds up to 1: grey stays grey
+        ("black", "#000000"),
+    ],
+)
+def test_as_deuteranope_simulates_the_published_matrix(colour: str, seen: str) -> None:
+    from matplotlib import colors
+
+    simulated = as_deuteranope(colour)
+    assert all(0.0 <= c <= 1.0 for c in simulated)
+    assert colors.to_hex(simulated) == seen
+
+
+def test_as_deuteranope_merges_red_and_green_but_not_the_palette() -> None:
+    def distance(a: str, b: str) -> float:
+        return sum((x - y) ** 2 for x, y in zip(as_deuteranope(a), as_deuteranope(b), strict=True))
+
+    # Squared distance in RGB: red and green end up 50 times closer than blue and orange.
+    assert distance("tab:red", "tab:green") < 0.02 < 0.5 < distance(PALETTE[0], PALETTE[1])

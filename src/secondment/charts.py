@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import re
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from itertools import groupby
 from typing import Any, cast
@@ -40,6 +40,7 @@ __all__ = [
     "event_span",
     "font_warnings",
     "host_bars",
+    "host_kind",
     "host_organisation",
     "rank_bars",
     "timeline",
@@ -71,9 +72,12 @@ def rank_bars(ranks: pd.DataFrame, ax: Axes | None = None) -> Axes:
     ax.set_xticks(positions, labels)
     ax.bar_label(bars, padding=3)
     ax.margins(y=0.12)  # room above the tallest bar for its label
-    ax.set_title(f"河北赴京挂职干部的级别 (共{sum(counts)}名)")
-    ax.set_xlabel("级别")
-    ax.set_ylabel("人数 (名)")
+    total = sum(counts)
+    ax.set_title(
+        f"河北赴京挂职干部的级别 (共{total}名)\nRanks of the {total} Hebei officials in Beijing"
+    )
+    ax.set_xlabel("级别 Rank")
+    ax.set_ylabel("人数 (名) Officials")
     return ax
 
 
@@ -90,16 +94,36 @@ def host_organisation(post: str) -> str:
     return post.strip() if pd.isna(org) else str(org)
 
 
-def host_bars(cadres: pd.DataFrame, ax: Axes | None = None) -> Axes:
-    """Horizontal bars: how many named cadres each host organisation took, names on the bars."""
+def host_kind(post: str) -> str:
+    """The kind of host a post is in: 乡镇 (a town), 区 (a district) or 市级部门 (a city body)."""
+    org = host_organisation(post)
+    # The last unit named decides: 北京市顺义区南彩镇 is a town, though it names 市 and 区 first.
+    if org.endswith(("镇", "乡")):
+        return "乡镇"
+    if org.endswith("区"):
+        return "区"
+    return "市级部门"  # a commission (委), bureau (局) or administrative committee (管委会)
+
+
+# The y axis label for each way of grouping the hosts.
+_HOST_AXIS: dict[Callable[[str], str], str] = {
+    host_organisation: "挂职单位 Host organisation",
+    host_kind: "挂职单位的类别 Kind of host",
+}
+
+
+def host_bars(
+    cadres: pd.DataFrame, ax: Axes | None = None, by: Callable[[str], str] = host_organisation
+) -> Axes:
+    """Horizontal bars: how many named cadres each host (grouped `by`) took, names on the bars."""
     ax = _axes(ax)
     hosts = pd.DataFrame(
         {
-            "org": [host_organisation(str(post)) for post in cadres["host_post"]],
+            "org": [by(str(post)) for post in cadres["host_post"]],
             "name": [str(name) for name in cadres["name"]],
         }
     )
-    # Organisations in order of first mention; the largest on top (a stable sort keeps ties).
+    # Hosts in order of first mention; the largest on top (a stable sort keeps ties).
     table = hosts.groupby("org", sort=False).agg(count=("name", "size"), names=("name", "、".join))
     table = table.sort_values("count", ascending=False, kind="stable")
     positions = list(range(len(table)))
@@ -108,9 +132,10 @@ def host_bars(cadres: pd.DataFrame, ax: Axes | None = None) -> Axes:
     ax.invert_yaxis()  # first row at the top, where reading starts
     ax.bar_label(bars, labels=list(table["names"]), label_type="center", color="white")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # people come in whole numbers
-    ax.set_title(f"文中点名的{len(hosts)}名干部在北京的挂职单位")
-    ax.set_xlabel("人数 (名)")
-    ax.set_ylabel("挂职单位")
+    n = len(hosts)
+    ax.set_title(f"文中点名的{n}名干部在北京的挂职单位\nWhere the {n} named officials were posted")
+    ax.set_xlabel("人数 (名) Officials")
+    ax.set_ylabel(_HOST_AXIS.get(by, "挂职单位 Host"))
     return ax
 
 
@@ -156,10 +181,10 @@ def timeline(events: pd.DataFrame, ax: Axes | None = None) -> Axes:
     spans = [row for row in range(n) if row not in days]
     if days:
         ax.scatter([starts[r] for r in days], days, s=60, color=PALETTE[0], zorder=3,
-                   label="某一天")  # fmt: skip
+                   label="某一天 a single day")  # fmt: skip
     if spans:
         ax.barh(spans, [stops[r] - starts[r] for r in spans], left=[starts[r] for r in spans],
-                height=0.3, color=PALETTE[1], label="一段时间 (按月)")  # fmt: skip
+                height=0.3, color=PALETTE[1], label="一段时间 (按月) a period")  # fmt: skip
 
     texts = events["text"] if "text" in events else [""] * n
     date_texts = events["date_text"] if "date_text" in events else [""] * n
@@ -185,9 +210,12 @@ def timeline(events: pd.DataFrame, ax: Axes | None = None) -> Axes:
     ax.set_ylim(n - 0.4, -1.0)  # inverted: first event on top, with room for its label
     ax.set_yticks([])
     ax.legend(loc="lower left", frameon=False)
-    ax.set_title(f"文中的日期: {first.year}年{first.month}月至{last.year}年{last.month}月")
-    ax.set_xlabel("日期 (月)")
-    ax.set_ylabel("事件 (按文中顺序)")
+    ax.set_title(
+        f"文中的日期: {first.year}年{first.month}月至{last.year}年{last.month}月\n"
+        f"Dates in the article, {first:%B %Y} to {last:%B %Y}"
+    )
+    ax.set_xlabel("日期 (月) Date (month)")
+    ax.set_ylabel("事件 (按文中顺序) Event")
     return ax
 
 
@@ -216,9 +244,10 @@ def anatomy(article: Article, ax: Axes | None = None) -> Axes:
         )
     ax.set_ylim(0, top * 1.18 if top else 1)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_title(f"正文{len(body)}段的长度 (按小节着色)")
-    ax.set_xlabel("段落在文中的位置 (标题为第0段)")
-    ax.set_ylabel("长度 (字符)")
+    n = len(body)
+    ax.set_title(f"正文{n}段的长度 (按小节着色)\nLengths of the {n} body paragraphs, by section")
+    ax.set_xlabel("段落在文中的位置 (标题为第0段) Paragraph position")
+    ax.set_ylabel("长度 (字符) Length (characters)")
     return ax
 
 
@@ -259,7 +288,8 @@ def _dated_marks(ax: Axes) -> list[tuple[float, float]]:
 
 def alt_text(ax: Axes) -> str:
     """A one-sentence draft alt text from what the Axes shows: title, axes and bar values."""
-    title = ax.get_title() or "an untitled chart"
+    # A two-line title (Chinese, then English) reads as one line in a sentence.
+    title = " ".join(ax.get_title().split("\n")) or "an untitled chart"
     axes = f"{ax.get_xlabel() or 'x'} across, {ax.get_ylabel() or 'y'} up"
     if isinstance(ax.xaxis.get_major_locator(), mdates.DateLocator):
         marks = _dated_marks(ax)

@@ -35,6 +35,13 @@ PALETTE: tuple[str, ...] = (
     "#000000",
 )
 
+# Machado, Oliveira and Fernandes (2009), severity 1: how a deuteranope's eye mixes linear RGB.
+_DEUTERANOPIA = (
+    (0.367322, 0.860646, -0.227968),
+    (0.280085, 0.672501, 0.047413),
+    (-0.011820, 0.042940, 0.968881),
+)
+
 _SAVE_METADATA = {
     # Without these, every save stamps the matplotlib version or the date into the file.
     ".png": {"Software": None},
@@ -92,6 +99,24 @@ def use_course_style() -> None:
     _register_font()
     # rcParams' stubs list its keys as literals; these keys are checked by matplotlib itself.
     mpl.rcParams.update(cast(Any, course_rc()))
+
+
+def as_deuteranope(colour: str | tuple[float, float, float]) -> tuple[float, float, float]:
+    """A colour as simulated for deuteranopia (no green cones): an sRGB triple from 0 to 1."""
+    from matplotlib import colors
+
+    # The matrix works on light intensities, so undo the sRGB curve first and redo it after.
+    linear = [
+        c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in colors.to_rgb(colour)
+    ]
+    seen = [
+        min(max(sum(m * c for m, c in zip(row, linear, strict=True)), 0.0), 1.0)
+        for row in _DEUTERANOPIA
+    ]
+    red, green, blue = (
+        12.92 * c if c <= 0.0031308 else 1.055 * c ** (1 / 2.4) - 0.055 for c in seen
+    )
+    return red, green, blue
 
 
 def save_figure(fig: Figure, path: str | os.PathLike[str]) -> Path:

@@ -4,7 +4,7 @@ turns that JSON back into plain, safe objects where the answer is decided.
 Nothing a submission controls is ever unpickled or evaluated: a description holds numbers,
 strings, lists and tagged objects (`{"$": "tuple", ...}`). Richer answers are described by what
 the checks read: a DataFrame by its columns, dtypes and values; a chart by its titles, labels,
-ticks, bars, lines and texts, with the font of each text; a compiled pattern by its pattern
+ticks, bars, lines, texts and legend, with the font of each text; a compiled pattern by its pattern
 and flags; a function by its results on the inputs the check will try. Anything else is
 described by its type name only, so a hint can still say what it is.
 """
@@ -327,7 +327,31 @@ def _describe_axes(ax: Any, sub: Callable) -> dict[str, Any]:
             for line in ax.lines
         ],
         "points": [[[_num(x), _num(y)] for x, y in c.get_offsets()] for c in ax.collections],
+        "legend": _legend_record(ax),
     }
+
+
+def _legend_record(ax: Any) -> list[list[str]]:
+    """[text, colour] of each legend entry: which colour stands for what."""
+    legend = ax.get_legend()
+    if legend is None:
+        return []
+    entries = []
+    for text, handle in zip(legend.get_texts(), legend.legend_handles, strict=False):
+        entries.append([str(text.get_text())[:200], _handle_colour(handle)])
+    return entries[:20]  # a legend, not a data dump
+
+
+def _handle_colour(handle: Any) -> str:
+    # A bar's handle has one face colour, a line one colour, a scatter's an array of them.
+    get = getattr(handle, "get_facecolor", None) or getattr(handle, "get_color", None)
+    try:
+        colour = get() if get else "#000000"
+        if getattr(colour, "ndim", 1) == 2:
+            colour = colour[0] if len(colour) else "#000000"
+        return _colour(colour)
+    except (TypeError, ValueError):
+        return "#000000"
 
 
 def _describe_matplotlib(value: Any, sub: Callable) -> Any:
@@ -528,6 +552,10 @@ class _Rebuilder:
                 str(record.get("text", "")),
                 fontproperties=_font_properties(record),
             )
+        legend = [e for e in data.get("legend", []) if isinstance(e, list) and len(e) == 2]
+        if legend:
+            handles = [Rectangle((0, 0), 1, 1, facecolor=_checked_colour(c)) for _, c in legend]
+            ax.legend(handles, [str(text) for text, _ in legend])
         ax.set_xlim(*[float(v) for v in data.get("xlim", [0, 1])])
         ax.set_ylim(*[float(v) for v in data.get("ylim", [0, 1])])
         title = data.get("title", {})

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from secondment.checks import Hint, question
 from secondment.checks.expect import (
@@ -31,8 +31,6 @@ SAVED_7 = ("ranks.png", "ranks.svg")
 # Question 8: the rank breakdown of a report on the other half of the exchange, Beijing cadres
 # seconded to Hebei (北京赴冀), as the notebook gives it.
 BEIJING_RANKS = {"厅局级": 12, "县处级": 50, "乡科级": 30, "专业技术人才": 8}
-# The lesson's chart title says who is charted: Hebei cadres in Beijing (河北赴京).
-ARTICLE_DIRECTION = "河北赴京"
 
 # matplotlib's first colours before use_course_style() (its `tab10` cycle).
 TAB10 = ("#1f77b4", "#ff7f0e", "#2ca02c")
@@ -325,23 +323,117 @@ def q7(answer: Any) -> str:
     return "right: the same chart gives the same bytes, so git sees no change on a re-run"
 
 
+def _pairs(ax: Any, ranks: Sequence[str]) -> dict[str, list[Any]]:
+    """The bars of a grouped chart, each under the rank whose tick is nearest its centre."""
+    ticks = [
+        (loc, t.get_text()) for loc, t in zip(ax.get_xticks(), ax.get_xticklabels(), strict=False)
+    ]
+    named = [(loc, text) for loc, text in ticks if text in ranks]
+    pairs: dict[str, list[Any]] = {rank: [] for rank in ranks}
+    for bar in bars_of(ax):
+        centre = bar.get_x() + bar.get_width() / 2
+        _, rank = min(named, key=lambda tick: abs(tick[0] - centre))
+        pairs[rank].append(bar)
+    return pairs
+
+
+def _origin(label: str) -> str:
+    """Where a legend label says the officials came from: 河北 or 北京 ('' if it does not say)."""
+    start = re.match(r"\s*(河北|冀|hebei|北京|京|beijing)", label, re.IGNORECASE)
+    if not start:
+        return ""
+    return "河北" if start[1].casefold() in {"河北", "冀", "hebei"} else "北京"
+
+
 @question("05.8")
 def q8(answer: Any) -> str:
     ax = answer_axes(answer)
-    labels = list(BEIJING_RANKS)
-    counts = list(BEIJING_RANKS.values())
-    article = [c for _, c in _ranks()]
+    ranks = list(BEIJING_RANKS)
+    article = dict(_ranks())
+    bars = bars_of(ax)
+    if not bars:
+        raise Hint("the chart has no bars: draw them with ax.bar(...)")
     if bars_lying(ax):
-        raise Hint("the bars lie down: draw upright bars, as for the article's ranks")
-    if len(bars_of(ax)) == len(article) and _same_values(ax, article):
-        raise Hint("these are the article's counts: chart the new report's numbers")
-    expect_axes_bars(ax, labels, counts, what="the chart")
-    if ARTICLE_DIRECTION in ax.get_title():
+        raise Hint("the bars lie down: draw upright bars, two side by side for each rank")
+    if len(bars) == len(ranks) and (
+        _same_values(ax, list(BEIJING_RANKS.values())) or _same_values(ax, list(article.values()))
+    ):
         raise Hint(
-            f"the title still says {ARTICLE_DIRECTION}, the article's direction: this report "
-            "is about Beijing cadres in Hebei"
+            "only one direction is drawn: the chart compares the article's officials with the "
+            "new report's, so it needs one ax.bar() call for each"
         )
-    _expect_value_labels(ax, counts)
-    _expect_total(ax, sum(counts))
+    if len(bars) != 2 * len(ranks):
+        raise Hint(f"the chart has {len(bars)} bars; two per rank makes {2 * len(ranks)}")
+    shown = sorted(t.get_text() for t in ax.get_xticklabels() if t.get_text())
+    if shown != sorted(ranks):
+        raise Hint(
+            "put the ranks, as written, under their pairs of bars: one tick per rank, set with "
+            "ax.set_xticks(positions, labels)"
+        )
+    pairs = _pairs(ax, ranks)
+    if any(len(pair) != 2 for pair in pairs.values()):
+        raise Hint("each rank's label should sit between its two bars: centre the pair on it")
+    for left, right in (sorted(pair, key=lambda b: b.get_x()) for pair in pairs.values()):
+        if left.get_x() + left.get_width() > right.get_x() + 1e-6:
+            raise Hint(
+                "the two bars of a rank overlap: shift one direction left and the other right "
+                "of the rank's position, each by half a bar's width"
+            )
+    hebei, beijing = [], []
+    for rank, pair in pairs.items():
+        want = sorted([float(article[rank]), float(BEIJING_RANKS[rank])])
+        if sorted(b.get_height() for b in pair) != want:
+            raise Hint(
+                f"the bars of {rank} do not match: one is the article's count, the other the "
+                "new report's"
+            )
+        hebei += [b for b in pair if b.get_height() == article[rank]]
+        beijing += [b for b in pair if b.get_height() == BEIJING_RANKS[rank]]
+    hebei_colours = {_hex(b.get_facecolor()) for b in hebei}
+    beijing_colours = {_hex(b.get_facecolor()) for b in beijing}
+    if len(hebei_colours) > 1 or len(beijing_colours) > 1 or hebei_colours == beijing_colours:
+        raise Hint("give each direction one colour of its own, the same in every pair")
+    if len({hebei[i].get_x() < beijing[i].get_x() for i in range(len(ranks))}) > 1:
+        raise Hint("keep each direction on the same side in every pair, so that pairs compare")
+    legend = ax.get_legend()
+    entries = (
+        [
+            (t.get_text().strip(), _hex(cast(Any, h).get_facecolor()))  # rebuilt: Rectangles
+            for t, h in zip(legend.get_texts(), legend.legend_handles, strict=False)
+        ]
+        if legend is not None
+        else []
+    )
+    if not entries:
+        raise Hint(
+            "the reader cannot tell which colour is which direction: give each ax.bar() call "
+            "a label= and add ax.legend()"
+        )
+    if (
+        len(entries) != 2
+        or len({text for text, _ in entries}) != 2
+        or not all(t for t, _ in entries)
+    ):
+        raise Hint("the legend should have two entries with different labels, one per direction")
+    said = {colour: _origin(text) for text, colour in entries}
+    if (
+        said.get(next(iter(hebei_colours))) == "北京"
+        and said.get(next(iter(beijing_colours))) == "河北"
+    ):
+        raise Hint(
+            "the legend's labels are swapped: the article's numbers are the Hebei officials in "
+            "Beijing"
+        )
+    if not ax.get_title():
+        raise Hint("the chart needs a title")
+    if not (ax.get_xlabel() and ax.get_ylabel()):
+        raise Hint("the chart needs labels on both axes")
+    _expect_unit(ax, "y")
     expect_course_font(ax)
-    return "right: the same chart code, a new table: the title follows the data"
+    return "right: side by side, the two directions differ rank by rank, not in their total"
+
+
+def _hex(colour: Any) -> str:
+    from matplotlib import colors
+
+    return colors.to_hex(colour)
