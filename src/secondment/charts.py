@@ -240,7 +240,9 @@ def anatomy(article: Article, ax: Axes | None = None) -> Axes:
             labels.get(section, str(section)),
             ha="center",
             va="bottom",
-            color=colour,
+            # The label names the section; the bars under it carry the colour. Text in the
+            # section colour itself would fall below 4.5:1 contrast on white (orange is 2.3:1).
+            color=plt.rcParams["text.color"],
         )
     ax.set_ylim(0, top * 1.18 if top else 1)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
