@@ -157,7 +157,8 @@ def _one_line(exc: BaseException) -> str:
 
 
 def _course_copy(root: Path, dest: Path) -> Path:
-    for name in ("datasets", NOTEBOOK_SETS["lessons"], NOTEBOOK_SETS["exercises"]):
+    folders = sorted({folder.split("/")[0] for folder in NOTEBOOK_SETS.values()})
+    for name in ("datasets", *folders):
         if (root / name).is_dir():
             shutil.copytree(root / name, dest / name, ignore=shutil.ignore_patterns(".*"))
     return dest
