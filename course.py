@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
 """Set up the course environment in .venv and run the course from it.
 
-    python3 course.py lab [JUPYTER OPTIONS...]  open the course in JupyterLab
+    python3 course.py lab [--zh-CN] [JUPYTER OPTIONS...]
+                                               open the course (or its Chinese edition)
     python3 course.py test [PYTEST ARGS...]     ruff, then every test and notebook check
                                                (paths relative to this folder)
     python3 course.py execute [NOTEBOOKS...]    re-run notebooks and store their outputs
     python3 course.py site [--out DIR]          build the course website into _site/
     python3 course.py setup [--lab]             only set up .venv
 
-`lab` serves this folder and opens notebooks/00-start-here.ipynb; options after it go to
-JupyterLab (`--no-browser`, `--port 8890`). As root it adds `--allow-root` itself. Ctrl-C
+`lab` serves this folder and opens notebooks/00-start-here.ipynb (`lab --zh-CN`: the Chinese
+edition's zh-CN/notebooks/00-start-here.ipynb); other options after it go to JupyterLab
+(`--no-browser`, `--port 8890`). As root it adds `--allow-root` itself. Ctrl-C
 (or SIGTERM) stops JupyterLab and its kernels.
 
 The first run creates .venv with this Python (3.11 or newer) and installs a lock: every
@@ -37,6 +39,9 @@ VENV = ROOT / ".venv"
 MIN_PYTHON = (3, 11)
 STAMP_NAME = "course-stamp.json"
 START_NOTEBOOK = "notebooks/00-start-here.ipynb"
+#: `lab --zh-CN` opens the Simplified Chinese edition's lesson 00 instead.
+EDITION_OPTION = "--zh-CN"
+EDITION_START = "zh-CN/notebooks/00-start-here.ipynb"
 
 # What each command needs installed: the student environment, or that plus the test tools.
 LAB_REQUIREMENTS = "binder/requirements.txt"
@@ -188,9 +193,11 @@ def jupyter_args(args: "list[str]", is_root: bool, root: Path = ROOT) -> "list[s
     links from the lessons to ../exercises would leave it; so the root is the course folder and
     lesson 00 is the page JupyterLab opens.
     """
+    start = EDITION_START if EDITION_OPTION in args else START_NOTEBOOK
+    args = [a for a in args if a != EDITION_OPTION]  # the course's option, not JupyterLab's
     opened = []
-    if (root / START_NOTEBOOK).exists():
-        opened = [f"--LabApp.default_url=/lab/tree/{START_NOTEBOOK}"]
+    if (root / start).exists():
+        opened = [f"--LabApp.default_url=/lab/tree/{start}"]
     extra = ["--allow-root"] if is_root and "--allow-root" not in args else []
     return [f"--ServerApp.root_dir={root}", *opened, *extra, *args]
 

@@ -447,3 +447,24 @@ def test_mypy_checks_the_installed_package_with_a_cache_git_ignores() -> None:
     assert config["files"] == ["src/secondment"]
     assert config["check_untyped_defs"] and config["disallow_incomplete_defs"]
     assert ".mypy_cache/" in (ROOT / ".gitignore").read_text(encoding="utf-8").split("\n")
+
+
+def test_lab_opens_lesson_00_or_with_zh_cn_the_chinese_edition(tmp_path):
+    for start in (course.START_NOTEBOOK, course.EDITION_START):
+        (tmp_path / start).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / start).write_text("{}", encoding="utf-8")
+    english = course.jupyter_args(["--port", "8890"], is_root=False, root=tmp_path)
+    chinese = course.jupyter_args(["--zh-CN", "--port", "8890"], is_root=True, root=tmp_path)
+    assert english == [
+        f"--ServerApp.root_dir={tmp_path}",
+        "--LabApp.default_url=/lab/tree/notebooks/00-start-here.ipynb",
+        "--port",
+        "8890",
+    ]
+    assert chinese == [
+        f"--ServerApp.root_dir={tmp_path}",
+        "--LabApp.default_url=/lab/tree/zh-CN/notebooks/00-start-here.ipynb",
+        "--allow-root",
+        "--port",
+        "8890",
+    ]
