@@ -541,21 +541,27 @@ def lookup(cat: Catalog) -> Callable[[str], str | None]:
     return table.get
 
 
-def relink(text: str, source: Path, root: Path = ROOT) -> str:
+def twins(root: Path = ROOT) -> dict[str, str]:
+    """{English notebook or page: its place in the edition}, as course-relative paths."""
+    return {
+        s.path.as_posix(): s.target.as_posix()
+        for s in sources(root)
+        if s.kind in ("notebook", "markdown")
+    }
+
+
+def relink(text: str, source: Path, root: Path = ROOT, known: dict[str, str] | None = None) -> str:
     """The links of a translated text, made right for where the edition keeps it.
 
     A relative link goes to the edition's twin of what the English links to, or to the English
     file when it has no twin (instructors' guides, datasets); a link from the English to the
     edition is the language switch, so in the edition it goes back to the English. A Binder link
-    that opens a translated notebook opens its twin.
+    that opens a translated notebook opens its twin. `known` is `twins(root)`, when the caller
+    has it already.
     """
-    twins = {
-        s.path.as_posix(): s.target.as_posix()
-        for s in sources(root)
-        if s.kind in ("notebook", "markdown")
-    }
-    english = {v: k for k, v in twins.items()}
-    here = _target_of(source, root).parent
+    known = twins(root) if known is None else known
+    english = {v: k for k, v in known.items()}
+    here = Path(known.get(source.as_posix(), source.as_posix())).parent
 
     def fix(m: re.Match[str]) -> str:
         href = m[2]
@@ -565,37 +571,41 @@ def relink(text: str, source: Path, root: Path = ROOT) -> str:
         rel = os.path.normpath((source.parent / path).as_posix()).replace(os.sep, "/")
         if rel in english:
             new = english[rel]
-        elif rel in twins and not anchor:  # the edition's headings have their own anchors
-            new = twins[rel]
+        elif rel in known and not anchor:  # the edition's headings have their own anchors
+            new = known[rel]
         else:
             new = rel
         out = os.path.relpath(root / new, root / here).replace(os.sep, "/")
         return m[1] + out + ("#" + anchor if anchor else "") + m[3]
 
     text = _LINK.sub(fix, text)
-    return _BINDER_PATH.sub(lambda m: m[1] + twins.get(m[2], m[2]), text)
-
-
-def _target_of(path: Path, root: Path) -> Path:
-    for s in sources(root):
-        if s.path == path:
-            return s.target
-    return path
+    return _BINDER_PATH.sub(lambda m: m[1] + known.get(m[2], m[2]), text)
 
 
 def _translated_markdown(
-    text: str, source: Path, find: Callable[[str], str | None], root: Path
+    text: str,
+    source: Path,
+    find: Callable[[str], str | None],
+    root: Path,
+    known: dict[str, str],
 ) -> str:
-    return relink(translate_markdown(text, find), source, root)
+    return relink(translate_markdown(text, find), source, root, known)
 
 
-def build_notebook(source: Source, root: Path = ROOT) -> tuple[str, bool]:
+def build_notebook(
+    source: Source,
+    root: Path = ROOT,
+    known: dict[str, str] | None = None,
+    checks: str | None = None,
+) -> tuple[str, bool]:
     """The edition's notebook as text, and whether some code cell has no stored outputs yet.
 
     Outputs come from the edition's existing notebook, for every code cell whose source is
     unchanged; the others are left empty for `build` to execute.
     """
     import nbformat
+
+    known = twins(root) if known is None else known
 
     find = lookup(read_catalogue(root / source.catalogue))
     nb = nbformat.reads((root / source.path).read_text("utf-8"), as_version=4)
@@ -610,7 +620,7 @@ def build_notebook(source: Source, root: Path = ROOT) -> tuple[str, bool]:
     first_code = True
     for cell in nb.cells:
         if cell.cell_type == "markdown":
-            cell.source = _translated_markdown(cell.source, source.path, find, root)
+            cell.source = _translated_markdown(cell.source, source.path, find, root, known)
             continue
         if cell.cell_type != "code":
             continue
@@ -636,7 +646,8 @@ def build_notebook(source: Source, root: Path = ROOT) -> tuple[str, bool]:
     meta = nb.metadata.setdefault("secondment", {})
     if source.path.parts[0] == "exercises":
         # The verdicts the exercise stores are in the checks' words: new words, a new run.
-        digest = hashlib.sha256(checks_table(root).encode()).hexdigest()[:16]
+        table = checks_table(root) if checks is None else checks
+        digest = hashlib.sha256(table.encode()).hexdigest()[:16]
         had = old_meta.get("checks_messages") if target.exists() else None
         meta["checks_messages"] = digest
         missing = missing or had != digest
@@ -648,8 +659,9 @@ def build_notebook(source: Source, root: Path = ROOT) -> tuple[str, bool]:
     return (text if text.endswith("\n") else text + "\n"), missing
 
 
-def build_markdown(source: Source, root: Path = ROOT) -> str:
+def build_markdown(source: Source, root: Path = ROOT, known: dict[str, str] | None = None) -> str:
     """The edition's page: the translated markdown, with a note that it is generated."""
+    known = twins(root) if known is None else known
     find = lookup(read_catalogue(root / source.catalogue))
     text = (root / source.path).read_text("utf-8")
     if source.path.name == "README.md":
@@ -658,7 +670,7 @@ def build_markdown(source: Source, root: Path = ROOT) -> str:
         f"<!-- Generated by `python tools/translate.py build` from {source.path.as_posix()} and "
         f"{source.catalogue.as_posix()}: edit those, not this file. -->\n\n"
     )
-    return note + _translated_markdown(text, source.path, find, root)
+    return note + _translated_markdown(text, source.path, find, root, known)
 
 
 def glossary_rows(root: Path = ROOT) -> list[dict[str, str]]:
@@ -684,15 +696,16 @@ def checks_table(root: Path = ROOT) -> str:
 def planned(root: Path = ROOT) -> list[tuple[Path, str, bool]]:
     """(path, text, needs executing) of every file of the edition, as build writes it."""
     out = []
+    known, checks = twins(root), checks_table(root)
     # The checks' table first: the exercises' kernels read it when build executes them.
     for source in sorted(sources(root), key=lambda s: s.kind != "checks"):
         if source.kind == "notebook":
-            text, missing = build_notebook(source, root)
+            text, missing = build_notebook(source, root, known, checks)
             out.append((source.target, text, missing))
         elif source.kind == "markdown":
-            out.append((source.target, build_markdown(source, root), False))
+            out.append((source.target, build_markdown(source, root, known), False))
         elif source.kind == "checks":
-            out.append((source.target, checks_table(root), False))
+            out.append((source.target, checks, False))
     return out
 
 

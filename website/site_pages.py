@@ -165,10 +165,8 @@ def _short_time(time: str) -> str:
 
 
 def _practice_label(exercise: Notebook, words: dict[str, str]) -> str:
-    capstone = (
-        exercise.path.split("/")[-1].startswith("07-") or "capstone" in exercise.title.lower()
-    )
-    return words["capstone"] if capstone else words["exercises"]
+    # From the file name, which is the same in both languages.
+    return words["capstone"] if "capstone" in Path(exercise.path).name else words["exercises"]
 
 
 def readme_intro(root: Path) -> str:

@@ -82,9 +82,7 @@ def _table(tag: str) -> tuple[dict[str, str], tuple[_Template, ...]]:
         if any(m[1] is not None for m in _PLACEHOLDER.finditer(source)):
             templates.append(_compile(source, target))
         else:
-            exact[source.replace("{{", "{").replace("}}", "}")] = target.replace("{{", "{").replace(
-                "}}", "}"
-            )
+            exact[_fill(source, {})] = _fill(target, {})  # only escaped braces to undo
     templates.sort(key=lambda t: -t.literal)
     return exact, tuple(templates)
 
