@@ -57,7 +57,11 @@ def test_render_flags_every_missed_target() -> None:
     validation = bench.ValidationTiming(seconds=30.0, summary="9 passed in 29s", floor=11.0)
     browser = bench.BrowserTiming(floor_server=2, floor_ready=6, server=2, ready=7,
                                   stored_chart=6.5, chart=12.0)  # fmt: skip
-    text = bench.render([fast, slow, broken], floor, [("import pandas", 0.4)], validation, browser)
+    install = bench.InstallTiming(rows=[("first set-up, empty uv cache", 25.0)])
+    grading = bench.GradingTiming(copies=20, jobs=2, seconds=40.0, floor=20.0)
+    text = bench.render(
+        [fast, slow, broken], floor, [("import pandas", 0.4)], validation, browser, install, grading
+    )
 
     def row(start: str) -> str:
         return next(line for line in text.splitlines() if line.startswith(f"| {start}"))
@@ -65,7 +69,23 @@ def test_render_flags_every_missed_target() -> None:
     assert row("notebooks/fast.ipynb").rstrip(" |").endswith("ok")
     assert "**MISS**" in row("notebooks/slow.ipynb")
     assert "**ERROR** NameError: x" in row("notebooks/broken.ipynb")
-    assert "2.73×" in row("ratio") and "**MISS**" in row("ratio")
+    validation_ratio, grading_ratio = (
+        line for line in text.splitlines() if line.startswith("| ratio")
+    )
+    assert "2.73×" in validation_ratio and "**MISS**" in validation_ratio
     assert "≤ 11.0" in row("lesson 05: Run All") and "**MISS**" in row("lesson 05: Run All")
+    assert "**MISS**" in row("first set-up, empty uv cache")
+    assert "2.00×" in grading_ratio and "**MISS**" in grading_ratio
+    assert "20.00" in row("floor: 20 copies of") and "40.00" in row("the same 20 graded")
     assert f"{os.cpu_count()} CPU cores" in text
     assert str(Path.home()) not in text and platform.node() not in text
+
+
+def test_render_passes_grading_within_its_target_and_says_why_it_was_not_measured() -> None:
+    within = bench.GradingTiming(copies=20, jobs=2, seconds=29.0, floor=20.0)
+    text = bench.render([], [], [], grading=within)
+    assert "1.45× ok" in text and "**MISS**" not in text
+    refused = bench.GradingTiming(copies=20, jobs=2, error="GradeError: install bubblewrap")
+    text = bench.render([], [], [], grading=refused)
+    assert "Not measured: GradeError: install bubblewrap." in text
+    assert not refused.ok

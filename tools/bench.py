@@ -23,9 +23,12 @@ In one run, each measured against a floor:
 (e) setting up: `python3 course.py setup --lab` in a fresh clone (a new `.venv`, uv installed
     by pip, then the student lock) with an empty uv cache and with a warm one, and a re-sync
     after the lock changes two large packages. Target: the first install under 20 s.
+(f) grading: 20 copies of exercise 03's solution graded by `secondment.teach.grade` with 2
+    jobs (each kernel sandboxed, each answer decided in the grader's own process), against
+    executing the same 20 notebooks with 2 workers and no sandbox. Target: within 1.5x.
 
 Also measured: what a kernel spends starting the course's libraries (imports, font, jieba's
-dictionary). `--quick` skips (c) and (d). The table is printed and written to
+dictionary). `--quick` skips (c) to (f). The table is printed and written to
 benchmarks/results.md.
 """
 
@@ -53,6 +56,7 @@ from secondment.paths import NOTEBOOK_SETS, notebooks
 
 __all__ = [
     "BrowserTiming",
+    "GradingTiming",
     "InstallTiming",
     "NotebookTiming",
     "ValidationTiming",
@@ -62,6 +66,7 @@ __all__ = [
     "main",
     "render",
     "time_browser",
+    "time_grading",
     "time_install",
     "time_notebook",
     "time_notebooks",
@@ -73,6 +78,8 @@ NOTEBOOK_TARGET = 5.0  # seconds, kernel start included
 VALIDATION_RATIO_TARGET = 2.0
 CHART_MARGIN_TARGET = 5.0  # seconds above the browser floor
 INSTALL_TARGET = 20.0  # seconds for a newcomer's first `course.py` set-up
+GRADING_RATIO_TARGET = 1.5
+GRADED_SOLUTION = "exercises/solutions/03-extracting-facts-solutions.ipynb"
 LESSON_WITH_CHARTS = "notebooks/05-charting-with-matplotlib.ipynb"
 FLOOR_SOURCE = "import pandas, matplotlib.pyplot, secondment"
 
@@ -292,6 +299,61 @@ def time_install(root: Path) -> InstallTiming:
         timing.rows.append(
             ("re-sync after the lock changes pandas and numpy", time.perf_counter() - started)
         )
+    return timing
+
+
+# ---------------------------------------------------------------- (f): grading
+
+
+@dataclass
+class GradingTiming:
+    """(f): copies of one correct submission graded, against executing them unsandboxed."""
+
+    copies: int = 0
+    jobs: int = 0
+    seconds: float = 0.0
+    floor: float = 0.0
+    error: str = ""
+
+    @property
+    def ratio(self) -> float:
+        return self.seconds / self.floor if self.floor else float("nan")
+
+    @property
+    def ok(self) -> bool:
+        return not self.error and self.ratio <= GRADING_RATIO_TARGET
+
+
+def time_grading(root: Path, copies: int = 20, jobs: int = 2) -> GradingTiming:
+    """(f): grade `copies` copies of exercise 03's solution with `jobs` at once; the floor is
+    executing the same copies with as many workers, in the course's ordinary kernels."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from secondment.execute import execute_notebook
+    from secondment.teach.grade import find_submissions, grade
+
+    timing = GradingTiming(copies=copies, jobs=jobs)
+    notebook = root / GRADED_SOLUTION
+    with tempfile.TemporaryDirectory(prefix="secondment-grade-bench-") as tmp:
+        subs, runs = Path(tmp) / "submissions", Path(tmp) / "runs"
+        for i in range(copies):
+            for folder in (subs / f"student-{i:02d}", runs / f"{i:02d}"):
+                folder.mkdir(parents=True)
+                shutil.copyfile(notebook, folder / notebook.name)
+        started = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            list(pool.map(execute_notebook, sorted(runs.rglob("*.ipynb"))))
+        timing.floor = time.perf_counter() - started
+        started = time.perf_counter()
+        try:
+            rows = grade(find_submissions(subs), root=subs, jobs=jobs)
+        except Exception as exc:  # the grader refused to run here (no isolation): say so
+            timing.error = _one_line(exc)
+            return timing
+        timing.seconds = time.perf_counter() - started
+    wrong = sorted({f"{r.student} {r.question}: {r.status}" for r in rows if not r.passed})
+    if wrong:
+        timing.error = f"{len(wrong)} answers of a correct solution failed, e.g. {wrong[0]}"
     return timing
 
 
@@ -582,8 +644,10 @@ def render(
     validation: ValidationTiming | None = None,
     browser_timing: BrowserTiming | None = None,
     install: InstallTiming | None = None,
+    grading: GradingTiming | None = None,
 ) -> str:
-    """The results as Markdown: machine, notebooks, floor, validation, browser, start-up costs."""
+    """The results as Markdown: machine, notebooks, floor, validation, browser, set-up,
+    grading, start-up costs."""
     out = ["# Benchmark results", ""]
     command = "python tools/bench.py" + (" --quick" if validation is None else "")
     out.append(
@@ -670,6 +734,27 @@ def render(
             rows[0][2] = _verdict(install.ok)
             out.append(format_table(["`python3 course.py setup --lab`", "seconds", "target"], rows))
 
+    if grading is not None:
+        g = grading
+        out += ["", f"## (f) Grading (target: within {GRADING_RATIO_TARGET}× its floor)", ""]
+        if g.error:
+            out.append(f"Not measured: {g.error}.")
+        else:
+            out.append(
+                format_table(
+                    ["run", "seconds"],
+                    [
+                        [
+                            f"floor: {g.copies} copies of `{GRADED_SOLUTION}` executed, "
+                            f"{g.jobs} at once",
+                            g.floor,
+                        ],
+                        [f"the same {g.copies} graded as submissions, {g.jobs} at once", g.seconds],
+                        ["ratio", f"{g.ratio:.2f}× {_verdict(g.ok)}"],
+                    ],
+                )
+            )
+
     out += ["", "## Start-up costs in a fresh interpreter, step by step", ""]
     out.append(format_table(["step", "seconds"], [[label, s] for label, s in startup]))
     return "\n".join(out) + "\n"
@@ -685,7 +770,9 @@ def build_parser() -> argparse.ArgumentParser:
         "their floors; print the table and write it to benchmarks/results.md.",
     )
     parser.add_argument(
-        "--quick", action="store_true", help="skip the whole validation and the browser"
+        "--quick",
+        action="store_true",
+        help="skip the whole validation, the browser, the set-up and grading",
     )
     parser.add_argument("--out", help="Markdown file to write (default benchmarks/results.md)")
     return parser
@@ -708,7 +795,7 @@ def main(argv: list[str] | None = None) -> int:
     timed = time_notebooks(root, notebooks)
     say(f"floor: {len(notebooks)} import-only notebooks")
     floor = time_floor(len(notebooks))
-    validation = browser_timing = install = None
+    validation = browser_timing = install = grading = None
     if not args.quick:
         say("the whole validation: python3 course.py test")
         validation = time_validation(root, len(notebooks))
@@ -716,7 +803,9 @@ def main(argv: list[str] | None = None) -> int:
         browser_timing = time_browser(root)
         say("setting up: course.py setup --lab in fresh clones")
         install = time_install(root)
-    text = render(timed, floor, startup, validation, browser_timing, install)
+        say("grading: 20 copies of a correct submission")
+        grading = time_grading(root)
+    text = render(timed, floor, startup, validation, browser_timing, install, grading)
     print(text)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
@@ -728,6 +817,8 @@ def main(argv: list[str] | None = None) -> int:
         met = met and browser_timing.ok
     if install is not None:
         met = met and install.ok
+    if grading is not None:
+        met = met and grading.ok
     return 0 if met else 1
 
 

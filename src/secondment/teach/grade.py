@@ -875,27 +875,3 @@ def main(argv: list[str]) -> None:
 
 if __name__ == "__main__":
     main(sys.argv[1:])
-
-
-def benchmark(notebook: Path, copies: int = 20, jobs: int = 2) -> dict[str, float]:
-    """Seconds to grade `copies` copies of a notebook with `jobs` at once, against the floor of
-    executing it as many times with as many workers; and their ratio."""
-    from secondment.execute import execute_notebook
-
-    with tempfile.TemporaryDirectory(prefix="grade-bench-") as tmp:
-        subs = Path(tmp) / "submissions"
-        runs = Path(tmp) / "runs"
-        for i in range(copies):
-            for folder in (subs / f"student-{i:02d}", runs / f"{i:02d}"):
-                folder.mkdir(parents=True)
-                shutil.copyfile(notebook, folder / Path(notebook).name)
-        start = time.perf_counter()
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            list(pool.map(execute_notebook, sorted(runs.rglob("*.ipynb"))))
-        floor = time.perf_counter() - start
-        start = time.perf_counter()
-        rows = grade(find_submissions(subs), root=subs, jobs=jobs)
-        graded = time.perf_counter() - start
-    if not all(r.passed for r in rows):
-        raise GradeError(f"{notebook}: not every copy got full marks in the benchmark")
-    return {"grade_s": graded, "floor_s": floor, "ratio": graded / floor}
