@@ -72,6 +72,13 @@ def test_the_test_lock_disagreeing_with_the_student_lock_fails(copy: Path) -> No
     assert any(p.startswith("requirements-test.txt pins tornado") for p in lock.problems(copy))
 
 
+def test_a_lock_naming_a_temporary_file_fails(copy: Path) -> None:
+    edit(copy / "requirements-test.txt", "-c binder/requirements.txt", "-c /tmp/tmpab12/c.txt")
+    assert lock.problems(copy) == [
+        "requirements-test.txt names /tmp/tmpab12/c.txt, which is not a file of the course"
+    ]
+
+
 def test_a_missing_lock_fails(copy: Path) -> None:
     (copy / "requirements-test.txt").unlink()
     assert lock.problems(copy) == ["requirements-test.txt is missing"]

@@ -57,6 +57,10 @@ class LockError(Exception):
     """A lock that is missing or out of date; the message says which and what to run."""
 
 
+# `uv pip compile` notes where each constraint came from: `#   -c FILE`.
+CONSTRAINT_NOTE = re.compile(r"^\s*#\s+-c (\S+)", re.M)
+
+
 def pins(path: Path) -> dict[tuple[str, str], str]:
     """The `name==version ; marker` lines of a lock: {(normalised name, marker): version}.
 
@@ -102,6 +106,8 @@ def compile_lock(lock: Lock, upgrade: bool, root: Path = ROOT) -> None:
     if done.returncode != 0:
         raise LockError(f"uv pip compile failed for {lock.path} (see its messages above)")
     body = target.read_text(encoding="utf-8")
+    if lock.constrained_by:  # name the student lock, not the temporary copy of its pins
+        body = body.replace(f"-c {constraints}", f"-c {lock.constrained_by}")
     digest = project_dependencies_digest(root / "pyproject.toml")
     header = (
         f"# The locked {'student' if lock.constrained_by is None else 'test'} environment: "
@@ -128,6 +134,9 @@ def problems(root: Path = ROOT) -> list[str]:
         m = DIGEST_LINE.search(text)
         if not m or m[1] != digest:
             found.append(f"{lock.path} was made from other pyproject.toml dependencies")
+        for named in sorted(set(CONSTRAINT_NOTE.findall(text))):
+            if not (root / named).is_file():  # a temporary file, or a path of one machine
+                found.append(f"{lock.path} names {named}, which is not a file of the course")
         locked[lock.path] = pins(path)
     if found:
         return found
