@@ -194,6 +194,49 @@ def test_the_command_says_which_isolation_and_writes_gradebook_and_feedback(tmp_
     out = tmp_path / "marks" / "gradebook.csv"
     assert main(["grade", str(subs), "--out", str(out), "--memory-mb", "1536"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert re.fullmatch(r"isolation: (bubblewrap|unprivileged user nobody|none) .*", lines[0])
+    assert re.fullmatch(r"isolation: (bubblewrap|unprivileged users|none) .*", lines[0])
     assert re.search(r"^ada +01 +8/8$", "\n".join(lines), re.M)
     assert out.exists() and (feedback_folder(out) / "ada.md").exists()
+
+
+def test_as_root_each_worker_kernel_is_a_user_of_its_own_that_cannot_read_roots_files(tmp_path):
+    import subprocess
+    import sys
+
+    from secondment.teach import grade as grading
+
+    if os.geteuid() != 0 or grading.isolation() != "bubblewrap":
+        pytest.skip("this is about a grader run as root with bubblewrap")
+    # A root-only file outside every folder the sandbox hides: only the user id keeps it safe.
+    secret = ROOT / "artifacts" / "root-only-secret.txt"
+    secret.parent.mkdir(exist_ok=True)
+    secret.write_text("secret", encoding="utf-8")
+    secret.chmod(0o600)
+    probe = (
+        "import os\n"
+        "print(os.getuid(), os.getgroups())\n"
+        f"for path in ({str(secret)!r}, '/etc/shadow'):\n"
+        "    try:\n"
+        "        open(path).read(); print('read', path)\n"
+        "    except OSError as exc:\n"
+        "        print(type(exc).__name__)\n"
+    )
+    try:
+        seen = []
+        for slot in (0, 1):
+            box = tmp_path / f"work-{slot}" / "box"
+            box.mkdir(parents=True)
+            os.chown(box, grading.kernel_uid(slot), grading.kernel_uid(slot))
+            (tmp_path / f"work-{slot}").chmod(0o711)
+            cmd = grading._bwrap_command(box, [], inside=str(box), uid=grading.kernel_uid(slot))
+            done = subprocess.run(
+                [*cmd, sys.executable, "-c", probe], capture_output=True, text=True
+            )
+            seen.append(done.stdout.split())
+    finally:
+        secret.unlink()
+    assert seen == [
+        [str(grading.kernel_uid(0)), "[]", "PermissionError", "PermissionError"],
+        [str(grading.kernel_uid(1)), "[]", "PermissionError", "PermissionError"],
+    ]
+    assert grading.kernel_uid(0) != grading.kernel_uid(1) != 0

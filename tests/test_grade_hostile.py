@@ -43,10 +43,11 @@ def _set_answer(nb, index, source):
 class Kinds:
     """Each hostile kind: (base notebook, edit); the canary paths come from the test folder."""
 
-    def __init__(self, canary: Path, victim: Path, gradebook: Path) -> None:
+    def __init__(self, canary: Path, victim: Path, gradebook: Path, grader_temp: Path) -> None:
         self.canary = canary
         self.victim = victim
         self.gradebook = gradebook
+        self.grader_temp = grader_temp
 
     def pickle_exec(self, nb):
         # Unpickling this object would run code that makes every check pass.
@@ -83,6 +84,43 @@ class Kinds:
             0,
             f"peek = open({str(self.gradebook)!r}).read() + open({str(self.victim)!r}).read()\n"
             "answer = peek",
+        )
+        return nb
+
+    def reads_root_files(self, nb):
+        # The shadow file of passwords, and the grader's home: neither is the kernel's to read.
+        _set_answer(
+            nb,
+            0,
+            "import os\n"
+            "answer = open('/etc/shadow').read() + str(os.listdir(os.path.expanduser('~root')))",
+        )
+        return nb
+
+    def tampers_with_others(self, nb):
+        # While the others are graded, try to overwrite their saved answers and stop their
+        # kernels; then answer nothing.
+        _set_answer(
+            nb,
+            0,
+            "import glob, json, os, signal, time\n"
+            "end = time.time() + 2\n"
+            "while time.time() < end:\n"
+            f"    for f in glob.glob({str(self.grader_temp)!r} + '/**/answers/*.json', recursive=True):\n"
+            "        try:\n"
+            "            open(f, 'w').write(json.dumps({'question': '01.1', 'value': 0}))\n"
+            "        except OSError:\n"
+            "            pass\n"
+            # Every other kernel it can see (and nothing else, should a machine have no sandbox).
+            "    for pid in [int(p) for p in os.listdir('/proc') if p.isdigit()]:\n"
+            "        try:\n"
+            "            line = open(f'/proc/{pid}/cmdline', 'rb').read()\n"
+            "            if pid != os.getpid() and b'ipykernel' in line:\n"
+            "                os.kill(pid, signal.SIGKILL)\n"
+            "        except OSError:\n"
+            "            pass\n"
+            "    time.sleep(0.05)\n"
+            "answer = ...",
         )
         return nb
 
@@ -178,6 +216,8 @@ EXPECTED = {
     "write_outside": ("student", {"01.1": "answer-error"}, QUESTIONS),
     "reads_others": ("student", {"01.1": "answer-error"}, QUESTIONS),
     "os_system": ("student", {"01.1": "unanswered"}, QUESTIONS),
+    "reads_root_files": ("student", {"01.1": "answer-error"}, QUESTIONS),
+    "tampers_with_others": ("student", {"01.1": "unanswered"}, QUESTIONS),
     "memory_bomb": ("solution", {"01.3": "memory-limit"}, ["01.3"]),
     "busy_loop": ("solution", {"01.2": "timeout"}, ["01.2"]),
     "swallows_interrupt": ("solution", {q: "timeout" for q in QUESTIONS[1:]}, QUESTIONS[1:]),
@@ -206,11 +246,14 @@ def hostile(tmp_path_factory):
     gradebook.parent.mkdir()
     gradebook.write_text("student,passed\nvictim,True\n", encoding="utf-8")
     canaries = []
+    # The grader's own temp folders go into one folder of this test, which must end up empty.
+    grader_temp = tmp / "grader-temp"
+    grader_temp.mkdir()
     for kind, (base, _, _) in EXPECTED.items():
         canary = outside / f"{kind}.txt"
         canaries.append(canary)
         nb = nbformat.read(SOLUTION if base == "solution" else STUDENT, as_version=4)
-        nb = getattr(Kinds(canary, victim, gradebook), kind)(nb)
+        nb = getattr(Kinds(canary, victim, gradebook, grader_temp), kind)(nb)
         (subs / kind).mkdir()
         nbformat.write(nb, subs / kind / "01-reading-the-article-exercises.ipynb")
     # Also in the repository, should a sandbox let a write through to the course checkout.
@@ -223,9 +266,6 @@ def hostile(tmp_path_factory):
     (subs / "empty_file" / "ex01.ipynb").write_bytes(b"")
     files = find_submissions(subs)
     before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
-    # The grader's own temp folders go into one folder of this test, which must end up empty.
-    grader_temp = tmp / "grader-temp"
-    grader_temp.mkdir()
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(tempfile, "tempdir", str(grader_temp))
         # Three at once: the submissions that wait out a time limit leave the cores to the rest.
@@ -264,6 +304,15 @@ def test_later_answers_still_count_after_a_broken_one(hostile):
         broken = set(EXPECTED[kind][1])
         assert all(r.passed for q, r in rows.items() if q not in broken), kind
     assert all(r.passed for r in _rows(hostile, "renamed").values())
+
+
+def test_no_kernel_reads_root_files_or_reaches_another_submission(hostile):
+    detail = _rows(hostile, "reads_root_files")["01.1"].detail
+    assert re.search(r"PermissionError|FileNotFoundError", detail), detail
+    # The victim and everyone graded beside the tamperer keep their own answers and kernels.
+    for student in ("victim", "renamed"):
+        rows = _rows(hostile, student)
+        assert all(r.passed for r in rows.values()), [(r.question, r.detail) for r in rows.values()]
 
 
 def test_unreadable_files_are_reported(hostile):

@@ -64,6 +64,8 @@ __all__ = [
 
 CHECK_CALL = re.compile(r"""check\(\s*["'](\d\d)\.(\d+)["']""")
 NOBODY = 65534
+#: First of the user ids that kernels run as when the grader is root (see `kernel_uid`).
+KERNEL_UID_BASE = 2_000_000_000
 #: Largest answer record read back from a sandbox (a description is bounded well below this).
 MAX_RECORD = 8 * 1024 * 1024
 #: Where a folder is bound inside the bubblewrap sandbox unless told otherwise (the probe).
@@ -245,26 +247,83 @@ def _kernel_needs() -> list[Path]:
     return sorted(paths)
 
 
-def _bwrap_command(box: Path, hidden: Iterable[Path], inside: str = BOX) -> list[str]:
-    cmd = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
-    # An environment or a checkout under /tmp (a CI clone, say) comes back read-only.
+#: Folders a kernel never sees (an empty one in their place), except what it needs from them:
+#: other users' homes, the grader's own home, temp folders, and the sockets of system services.
+MASKED = ("/tmp", "/var/tmp", "/run", "/home", "/root")
+
+
+def kernel_uid(slot: int) -> int:
+    """The user id the kernels of one grading worker run as, when the grader is root: ids no
+    account has, one per worker, so that two kernels never own each other's files."""
+    return KERNEL_UID_BASE + slot
+
+
+def _hide(cmd: list[str], folder: Path, needed: list[Path]) -> None:
+    """Replace a folder by an empty one, then bring back read-only what the kernel needs in it."""
+    cmd += ["--perms", "0755", "--tmpfs", str(folder)]
+    for path in needed:
+        if path.is_relative_to(folder) and path != folder:
+            _parents(cmd, folder, path, "0755")
+            cmd += ["--ro-bind", str(path), str(path)]
+
+
+def _parents(cmd: list[str], top: Path, path: Path, mode: str) -> None:
+    """Make the folders between `top` and `path` with `mode`: bubblewrap would otherwise make
+    them as the grader's process allows, which may leave an unprivileged kernel outside."""
+    for parent in reversed(path.parents):
+        if parent.is_relative_to(top) and parent != top:
+            cmd += ["--perms", mode, "--dir", str(parent)]
+
+
+def _bwrap_command(
+    box: Path, hidden: Iterable[Path], inside: str = BOX, uid: int | None = None
+) -> list[str]:
+    """bubblewrap around a kernel: the system read-only, homes, temp folders and `hidden` out of
+    sight, only `box` writable; as root, the kernel then drops to `uid` (no user namespace, which
+    would map that id to root outside and let it read root's files)."""
+    cmd = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
     needed = _kernel_needs()
-    shown = [p for p in needed if p.is_relative_to("/tmp")]
-    for path in shown:
-        cmd += ["--ro-bind", str(path), str(path)]
+    masks = {Path(m) for m in MASKED if Path(m).is_dir()} | {Path.home().resolve()}
+    masks = {
+        m
+        for m in masks
+        if m != Path("/") and not any(m.is_relative_to(o) and m != o for o in masks)
+    }
+    for mask in sorted(masks):
+        _hide(cmd, mask, needed)
     # The submissions, the grader's other temp folders and the gradebook: out of sight.
     for folder in hidden:
         folder = Path(folder).resolve()
-        visible = not folder.is_relative_to("/tmp") or any(folder.is_relative_to(s) for s in shown)
-        if not visible or folder == Path("/"):
+        if folder == Path("/") or not folder.exists():
             continue
+        covered = any(folder.is_relative_to(m) for m in masks)
+        if covered and not any(
+            folder.is_relative_to(p) or p.is_relative_to(folder) for p in needed
+        ):
+            continue  # already behind a mask, and nothing brought back reaches it
         if folder.is_file():
             cmd += ["--ro-bind", "/dev/null", str(folder)]
-        elif folder.is_dir() and not any(p.is_relative_to(folder) for p in needed):
-            cmd += ["--tmpfs", str(folder)]
-    cmd += ["--bind", str(box), inside, "--chdir", inside, "--unshare-all", "--die-with-parent"]
-    cmd += ["--uid", str(NOBODY), "--gid", str(NOBODY)]
+        elif folder.is_dir():
+            _hide(cmd, folder, needed)
+    # The kernel may pass through to its box, not list what is beside it.
+    for mask in masks:
+        if Path(inside).is_relative_to(mask):
+            _parents(cmd, mask, Path(inside), "0711")
+    cmd += ["--bind", str(box), inside, "--chdir", inside, "--die-with-parent"]
+    # Inside its own PID namespace the kernel's parent has another PID: without this, ipykernel
+    # would take its parent for gone and exit.
+    cmd += ["--unsetenv", "JPY_PARENT_PID"]
+    if os.geteuid() == 0:
+        cmd += ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts"]
+        cmd += ["--unshare-cgroup-try", *_drop_to(NOBODY if uid is None else uid)]
+    else:  # a user namespace is the only way in; the kernel keeps the grader's own rights
+        cmd += ["--unshare-all", "--uid", str(NOBODY), "--gid", str(NOBODY)]
     return cmd
+
+
+def _drop_to(uid: int) -> list[str]:
+    """The command prefix that runs what follows as `uid` with no groups and no capabilities."""
+    return ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--"]
 
 
 def _probe(cmd: list[str], preexec: Any = None) -> bool:
@@ -311,14 +370,19 @@ def isolation() -> str:
 
 def isolation_line() -> str:
     """One line saying which isolation is in force."""
+    who = (
+        "each worker's kernels as a user of their own, not root"
+        if os.geteuid() == 0
+        else "kernels with the grader's own rights"
+    )
     return {
-        "bubblewrap": "isolation: bubblewrap (system read-only, submissions hidden, no network, "
-        "user nobody, own temp folder)",
-        "unprivileged-user": "isolation: unprivileged user nobody, own temp folder "
+        "bubblewrap": "isolation: bubblewrap (system read-only, homes, temp folders and "
+        f"submissions hidden, no network; {who})",
+        "unprivileged-user": f"isolation: unprivileged users ({who}), own temp folder "
         "(bubblewrap not available)",
         "none": "isolation: none beyond an own temp folder and limits (no bubblewrap, not root)",
-        "unavailable": "isolation: unavailable (root, and neither bubblewrap nor user nobody "
-        "works)",
+        "unavailable": "isolation: unavailable (root, and neither bubblewrap nor an "
+        "unprivileged user works)",
     }[isolation()]
 
 
@@ -366,18 +430,15 @@ def _prepare_box(box: Path, sub: Submission) -> Path:
     return copy
 
 
-def _wrapper(box: Path, limits: Limits, hidden: list[Path], mode: str) -> list[str]:
+def _wrapper(box: Path, limits: Limits, hidden: list[Path], mode: str, uid: int) -> list[str]:
     """The command the kernel is started under: limits, then the sandbox."""
     memory, size = limits.memory_mb * 1024 * 1024, limits.file_mb * 1024 * 1024
     cmd = ["prlimit", f"--as={memory}", f"--fsize={size}", "--core=0", "--"]
     if mode == "bubblewrap":
         # The box at its own path: the kernel's connection file and sockets live in it.
-        cmd += _bwrap_command(box, hidden, inside=str(box))
-        # Inside its own PID namespace the kernel's parent has another PID: without this,
-        # ipykernel would take its parent for gone and exit.
-        cmd += ["--unsetenv", "JPY_PARENT_PID"]
+        cmd += _bwrap_command(box, hidden, inside=str(box), uid=uid)
     elif mode == "unprivileged-user":
-        cmd += ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", "--"]
+        cmd += _drop_to(uid)
     return cmd
 
 
@@ -400,7 +461,7 @@ def _sandboxed_manager(
 
         def write_connection_file(self, **kwargs: Any) -> Any:
             result = super().write_connection_file(**kwargs)
-            if owner is not None:  # a kernel run as nobody must read its own connection file
+            if owner is not None:  # a kernel run as another user must read its connection file
                 os.chown(self.connection_file, owner, owner)
             return result
 
@@ -416,10 +477,11 @@ def _sandboxed_manager(
 
 
 def _run(
-    sub: Submission, work: Path, limits: Limits, hidden: list[Path]
+    sub: Submission, work: Path, limits: Limits, hidden: list[Path], slot: int = 0
 ) -> tuple[str, str, dict[int, str], Path]:
     """Execute the notebook's copy with a sandboxed kernel: (status, detail, limits hit by
-    cell, box). The notebook client runs here; only the kernel runs the submission's code."""
+    cell, box). The notebook client runs here; only the kernel runs the submission's code,
+    as the user of its worker `slot` when the grader is root."""
     import logging
 
     import nbformat
@@ -430,10 +492,13 @@ def _run(
     mode = isolation()
     box = work / "box"
     copy = _prepare_box(box, sub)
-    if mode == "unprivileged-user":
+    uid = kernel_uid(slot)
+    owner = uid if os.geteuid() == 0 and mode in ("bubblewrap", "unprivileged-user") else None
+    if owner is not None:
         for path in [box, *box.rglob("*")]:
-            os.chown(path, NOBODY, NOBODY)
-        os.chmod(work, 0o711)  # nobody may pass through to its box, not list the others
+            os.chown(path, owner, owner)
+        os.chmod(box, 0o700)  # its own kernel's, and no other's
+        os.chmod(work, 0o711)  # the kernel may pass through to its box, not list the others
     logging.getLogger("traitlets").setLevel(logging.CRITICAL)  # nbclient logs each timeout
     status, detail = "ok", ""
     timed_out: list[int] = []
@@ -444,8 +509,7 @@ def _run(
     client = course_client(
         nb, box, limits.cell_timeout, allow_errors=True, interrupt_on_timeout=True
     )
-    owner = NOBODY if mode == "unprivileged-user" else None
-    wrapper = _wrapper(box, limits, hidden, mode)
+    wrapper = _wrapper(box, limits, hidden, mode, uid)
     client.kernel_manager_class = _sandboxed_manager(box, wrapper, owner)
     keep_output, on_timeout = client.output, client._async_handle_timeout
 
@@ -655,14 +719,16 @@ def _question_after(nb: dict, index: int) -> str:
     return ""
 
 
-def _grade_one(sub: Submission, limits: Limits, hidden: list[Path], decider: _Decider) -> list[Row]:
+def _grade_one(
+    sub: Submission, limits: Limits, hidden: list[Path], decider: _Decider, slot: int = 0
+) -> list[Row]:
     if sub.nb is None:
         return [
             Row(sub.student, sub.exercise, "", False, sub.problem, sub.problem_detail, sub.shown)
         ]
     qids = _questions_of(sub.exercise)
     with tempfile.TemporaryDirectory(prefix="grade-") as tmp:
-        run_status, run_detail, cells, box = _run(sub, Path(tmp), limits, hidden)
+        run_status, run_detail, cells, box = _run(sub, Path(tmp), limits, hidden, slot)
         records = _records(box / "answers", qids)
     missing = {
         q: {"question": q, "problem": "no answer recorded"} for q in qids if q not in records
@@ -716,9 +782,10 @@ def grade(
             # Started now, it loads the checks while this worker's first kernel runs.
             local.decider.proc = local.decider._start()
             with lock:
+                local.slot = len(deciders)  # this worker's kernels get a user of their own
                 deciders.append(local.decider)
         try:
-            return _grade_one(sub, limits, hidden, local.decider)
+            return _grade_one(sub, limits, hidden, local.decider, local.slot)
         except Exception as exc:  # one odd submission must not lose the others' marks
             return [
                 Row(
