@@ -155,11 +155,34 @@ def _empty(tmp):
     ids=["missing", "empty"],
 )
 def test_no_submissions_is_a_one_line_error_and_no_gradebook(tmp_path, capsys, make, message):
-    out = tmp_path / "gradebook.csv"
+    out = tmp_path / "marks" / "gradebook.csv"
     assert main(["grade", str(make(tmp_path)), "--out", str(out)]) == 2
     err = capsys.readouterr().err
     assert message in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
-    assert not out.exists()
+    assert not out.parent.exists()  # not even an empty folder is left behind
+
+
+def test_each_folder_given_credits_its_own_top_folders(tmp_path):
+    from secondment.teach.grade import _submissions
+
+    week1, week2 = tmp_path / "week-1", tmp_path / "week-2"
+    paths = [
+        _put(week1, "leo/attempt-1/01.ipynb", EX01),
+        _put(week2, "mia/deep/er/01.ipynb", EX01),
+    ]
+    subs = _submissions(paths, [week1, week2], None)
+    assert [(s.student, s.shown) for s in subs] == [
+        ("leo", "leo/attempt-1/01.ipynb"),
+        ("mia", "mia/deep/er/01.ipynb"),
+    ]
+
+
+def test_students_whose_names_look_alike_get_a_feedback_file_each(tmp_path):
+    from secondment.teach.grade import Row
+
+    rows = [Row(name, "01", "01.1", True, "correct") for name in ("a b", "a_b", "A_B")]
+    written = write_feedback(rows, tmp_path / "feedback")
+    assert sorted(p.name for p in written) == ["A_B.md", "a_b-2.md", "a_b-3.md"]
 
 
 def test_an_unwritable_out_is_refused_before_grading(tmp_path, capsys):

@@ -47,11 +47,11 @@ def _grade(args: argparse.Namespace) -> int:
     out = Path(args.out)
     check_writable(out)  # before any grading: a bad --out must not cost the whole run
     files: list[Path] = []
-    root = None
+    roots: list[Path] = []  # each folder given: its top folders are the students
     for given in map(Path, args.submissions):
         if given.is_dir() or not given.exists():
             files += find_submissions(given)
-            root = given if len(args.submissions) == 1 else None
+            roots.append(given)
         else:
             files.append(given)
     if not files:
@@ -60,7 +60,7 @@ def _grade(args: argparse.Namespace) -> int:
                     memory_mb=args.memory_mb, output_mb=args.output_mb)  # fmt: skip
     print(isolation_line(), flush=True)
     hide = [out, feedback_folder(out)]  # last time's marks are not the kernels' business
-    rows = grade(files, only=args.exercise, jobs=args.jobs, root=root, limits=limits, hide=hide)
+    rows = grade(files, only=args.exercise, jobs=args.jobs, root=roots, limits=limits, hide=hide)
     write_gradebook(rows, out)
     notes = write_feedback(rows, feedback_folder(out))
     print(summary(rows))

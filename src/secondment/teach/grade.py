@@ -37,7 +37,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -172,23 +172,25 @@ def find_submissions(folder: Path) -> list[Path]:
     return found
 
 
-def _student_of(path: Path, root: Path | None) -> tuple[str, str]:
-    """(student, the path shown in the gradebook): the top folder under the root."""
-    if root is not None:
+def _student_of(path: Path, roots: Sequence[Path]) -> tuple[str, str]:
+    """(student, the path shown in the gradebook): the top folder under the submissions folder
+    that holds the notebook."""
+    for root in roots:
         try:
             rel = path.resolve().relative_to(Path(root).resolve())
         except ValueError:
-            rel = None
-        if rel is not None:
-            student = rel.parts[0] if len(rel.parts) > 1 else path.stem
-            return student, rel.as_posix()
+            continue
+        student = rel.parts[0] if len(rel.parts) > 1 else path.stem
+        return student, rel.as_posix()
     return path.parent.name, f"{path.parent.name}/{path.name}"
 
 
-def _submissions(paths: Iterable[Path], root: Path | None, only: str | None) -> list[Submission]:
+def _submissions(
+    paths: Iterable[Path], roots: Sequence[Path], only: str | None
+) -> list[Submission]:
     subs = []
     for path in sorted(Path(p) for p in paths):
-        student, shown = _student_of(path, root)
+        student, shown = _student_of(path, roots)
         sub = Submission(path, student, shown)
         try:
             sub.mtime = path.stat().st_mtime
@@ -753,7 +755,7 @@ def grade(
     cell_timeout: int = 30,
     notebook_timeout: int = 180,
     jobs: int = 2,
-    root: Path | None = None,
+    root: Path | Sequence[Path] | None = None,
     limits: Limits | None = None,
     hide: Iterable[Path] = (),
 ) -> list[Row]:
@@ -762,8 +764,9 @@ def grade(
     `hide` names more files and folders the kernels must not see (the gradebook, its feedback).
     """
     limits = limits or Limits(cell_timeout=cell_timeout, notebook_timeout=notebook_timeout)
-    subs = _submissions(paths, root, only)
-    hidden = [Path(root)] if root is not None else []
+    roots = [] if root is None else [Path(root)] if isinstance(root, (str, Path)) else list(root)
+    subs = _submissions(paths, roots, only)
+    hidden = list(roots)
     hidden += [Path(p) for p in hide]
     hidden += sorted({s.path.parent.resolve() for s in subs})
     hidden.append(Path(tempfile.gettempdir()))
@@ -813,16 +816,22 @@ def grade(
 
 
 def check_writable(out: Path) -> None:
-    """A GradeError unless the gradebook (and its feedback folder) can be written there."""
+    """A GradeError unless the gradebook (and its feedback folder) can be written there; makes
+    nothing, so that a run refused later leaves no empty folder behind."""
     out = Path(out)
     if out.is_dir():
         raise GradeError(f"{out}: --out is a folder; give a file name such as gradebook.csv")
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=out.parent, prefix=".grade-probe-"):
-            pass
-    except OSError as exc:
-        raise GradeError(f"{out}: cannot write the gradebook there ({exc.strerror})") from None
+    existing = next(p for p in [out.parent, *out.parent.parents] if p.exists())
+    if not existing.is_dir():
+        raise GradeError(f"{out}: cannot write the gradebook there ({existing} is a file)")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise GradeError(f"{out}: cannot write the gradebook there (Permission denied)")
+    if existing == out.parent:  # the folder is there: try it, as permissions may not tell
+        try:
+            with tempfile.NamedTemporaryFile(dir=out.parent, prefix=".grade-probe-"):
+                pass
+        except OSError as exc:
+            raise GradeError(f"{out}: cannot write the gradebook there ({exc.strerror})") from None
 
 
 def write_gradebook(rows: list[Row], out: Path) -> None:
@@ -871,8 +880,14 @@ def write_feedback(rows: list[Row], folder: Path) -> list[Path]:
     """Write one Markdown feedback file per student into folder; return their paths."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
+    taken: set[str] = set()
     for student in sorted({r.student for r in rows}):
-        path = folder / f"{_safe_name(student)}.md"
+        name, n = _safe_name(student), 1
+        while name.lower() in taken:  # `a b` and `a_b` are two students, so two files
+            n += 1
+            name = f"{_safe_name(student)}-{n}"
+        taken.add(name.lower())
+        path = folder / f"{name}.md"
         write_atomically(path, feedback(rows, student).encode("utf-8"))
         paths.append(path)
     return paths
