@@ -10,12 +10,14 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import nbformat
+import pandas as pd
 import pytest
 from checks_support import given
 from matplotlib import colors
 
 from secondment.charts import alt_text, font_warnings, rank_bars
 from secondment.checks import evaluate, ex05
+from secondment.checks.expect import bars_of
 from secondment.extract import find_ranks
 from secondment.paths import require_course_root
 from secondment.style import FONT_FAMILY, PALETTE, save_figure, use_course_style
@@ -27,11 +29,20 @@ SOLUTION = ROOT / "exercises" / "solutions" / "05-charting-with-matplotlib-solut
 QUESTIONS = [f"05.{k}" for k in range(1, 9)]
 
 use_course_style()
-RANKS = ranks_table()
-CADRES = cadres_table()
-LEVELS = home_level(CADRES["home_post"]).value_counts(sort=False)
-TOTAL = int(RANKS["count"].sum())
-NEW = ex05.BEIJING_RANKS
+
+# The article's facts, read once from the article by hand: the charts below are drawn from these,
+# not from the library calls the checker makes, so that a regression there cannot move both.
+#: 我省百名挂职干部包括厅局级干部15名,县处级干部45名,乡科级干部28名,专业技术人才12名.
+RANK_COUNTS = {"厅局级": 15, "县处级": 45, "乡科级": 28, "专业技术人才": 12}
+TOTAL = 100
+#: The eight named officials, in the article's order, and their home levels (省级 → 县级).
+NAMES = ["张涛", "张国洪", "王普清", "张健", "奚献军", "段润保", "杨猛", "孙学军"]
+LEVEL_COUNTS = {"省级": 6, "市级": 1, "县级": 1}
+#: Question 8's other direction (北京赴冀), as the notebook gives it.
+NEW = {"厅局级": 12, "县处级": 50, "乡科级": 30, "专业技术人才": 8}
+
+RANKS = pd.DataFrame({"rank": list(RANK_COUNTS), "count": list(RANK_COUNTS.values())})
+LEVELS = pd.Series(LEVEL_COUNTS, name="count")
 
 
 @pytest.fixture(autouse=True)
@@ -72,7 +83,7 @@ def beijing_chart(**changes):
     return bars(NEW, NEW.values(), **options)
 
 
-HEBEI = dict(zip(RANKS["rank"], RANKS["count"], strict=True))
+HEBEI = RANK_COUNTS
 HEBEI_LABEL, BEIJING_LABEL = (
     "河北赴京 Hebei officials in Beijing",
     "北京赴冀 Beijing officials in Hebei",
@@ -223,7 +234,7 @@ WRONG = [
     ("05.3", lambda: plt.subplots()[1].bar(RANKS["rank"], RANKS["count"]), "the bars ax.bar()"),
     # 05.4 horizontal bars per level
     ("05.4", lambda: level_chart(horizontal=False), "stand upright"),
-    ("05.4", lambda: bars(CADRES["name"], [1] * len(CADRES), horizontal=True), "one per cadre"),
+    ("05.4", lambda: bars(NAMES, [1] * len(NAMES), horizontal=True), "one per cadre"),
     ("05.4", lambda: bars(["省", "市", "县"], LEVELS.to_list(), horizontal=True), "not 省"),
     ("05.4", lambda: bars(LEVELS.index.astype(str), [8, 0, 0], horizontal=True), "bar lengths"),
     ("05.4", lambda: level_chart(xlabel="人数"), "unit in brackets"),
@@ -349,6 +360,50 @@ def test_the_font_check_passes_only_the_course_font(caplog):
     assert "use_course_style()" in verdict.message
     # findfont's complaint about SimHei is kept out of the student's notebook (and this log)
     assert not [r for r in caplog.records if "findfont" in r.getMessage()]
+
+
+# ---------------------------------------------------------------- the facts the charts show
+
+
+def test_the_facts_written_here_add_up():
+    assert sum(RANK_COUNTS.values()) == TOTAL
+    assert sum(LEVEL_COUNTS.values()) == len(NAMES) == 8
+    assert sum(NEW.values()) == 100
+
+
+def test_the_library_reads_the_article_as_written_here():
+    """What the checker computes through the library: the same facts as the literals above."""
+    ranks = ranks_table()
+    assert list(zip(ranks["rank"], ranks["count"], strict=True)) == list(RANK_COUNTS.items())
+    cadres = cadres_table()
+    assert cadres["name"].tolist() == NAMES
+    counts = home_level(cadres["home_post"]).value_counts(sort=False)
+    assert list(counts.items()) == list(LEVEL_COUNTS.items())
+    assert ex05._ranks() == tuple(RANK_COUNTS.items())
+    assert ex05._levels() == tuple(LEVEL_COUNTS.items())
+    assert ex05.BEIJING_RANKS == NEW
+    ax = rank_bars(ranks)
+    assert [bar.get_height() for bar in bars_of(ax)] == [15, 45, 28, 12]
+    assert [t.get_text() for t in ax.get_xticklabels()] == [
+        "厅局级",
+        "县处级",
+        "乡科级",
+        "专业技术人才",
+    ]
+    assert ax.get_title().startswith("河北赴京挂职干部的级别 (共100名)")
+
+
+def test_the_charts_here_show_the_facts():
+    assert [bar.get_height() for bar in bars_of(rank_chart())] == [15, 45, 28, 12]
+    assert [bar.get_width() for bar in bars_of(level_chart())] == [6, 1, 1]
+    level_ticks = [t.get_text() for t in level_chart().get_yticklabels()]
+    assert level_ticks == ["省级", "市级", "县级"]
+    heights = [bar.get_height() for bar in bars_of(grouped())]
+    assert heights == [15, 45, 28, 12, 12, 50, 30, 8]  # Hebei's four bars, then Beijing's
+    assert good_alt_text() == (
+        "Bar chart of the 100 Hebei officials seconded to Beijing by rank, from the largest "
+        "group to the smallest: 县处级 45, 乡科级 28, 厅局级 15, 专业技术人才 12."
+    )
 
 
 # ---------------------------------------------------------------- the notebook and its checks

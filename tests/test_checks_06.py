@@ -8,6 +8,7 @@ import pytest
 
 from secondment.article import load_article, read_article_text
 from secondment.checks import evaluate, ex06
+from secondment.checks.expect import bars_of
 from secondment.extract import find_cadres
 from secondment.paths import require_course_root
 from secondment.words import (
@@ -34,6 +35,34 @@ SENTENCE_2 = (
     "5个月以来,河北赴京挂职干部协调组织京冀交流对接活动60多次,促成京冀合作机制和合作项目50多个。"
 )
 PLACES = {"北京", "北京市", "河北"}
+
+# The answers, read once by hand from what the lesson's steps give on the article and the
+# notebook's texts, and written out: the right answers below are these literals, not the calls
+# the checker makes, so that a regression in the library cannot move both together.
+#: 06.1 the ten most frequent characters of the body, with their counts.
+TOP_CHARS = [("京", 64), ("北", 55), ("的", 40), ("挂", 32), ("作", 31), ("市", 28), ("职", 27),
+             ("干", 23), ("部", 23), ("工", 23)]  # fmt: skip
+#: 06.2 the lede's sentence in words, with jieba alone (punctuation left out).
+SENTENCE_2_WORDS = ["5个月", "以来", "河北", "赴京", "挂职", "干部", "协调", "组织", "京冀",
+                    "交流", "对接", "活动", "60多次", "促成", "京冀", "合作", "机制", "和",
+                    "合作项目", "50多个"]  # fmt: skip
+#: 06.3 the new sentence cut with 常春林 as a user word: all its tokens, and its words.
+SENTENCE_3_TOKENS = ["省", "发改委", "副", "主任", "常春林", "挂任", "北京市", "发改委", "副",
+                     "主任", "，", "分管", "京冀", "协同", "发展", "工作", "。"]  # fmt: skip
+SENTENCE_3_WORDS = [t for t in SENTENCE_3_TOKENS if t not in "，。"]
+#: 06.4 挂职 in the body's words before and after 挂职干部 is a dictionary word.
+GUAZHI = (23, 8)
+#: 06.5 the ten most frequent words, stop words and the three places left out.
+TOP_10 = [("工作", 18), ("挂职干部", 15), ("副", 12), ("推动", 10), ("发展", 9), ("对接", 9),
+          ("建设", 9), ("挂任", 9), ("推进", 9), ("挂职", 8)]  # fmt: skip
+#: 06.6 the five most frequent words (stop words left out), the bars of the chart.
+TOP_5 = [("北京", 21), ("工作", 18), ("挂职干部", 15), ("河北", 14), ("北京市", 13)]
+#: 06.7 the five words that set the first section apart (at least 3 times in it), with scores.
+SECTION_1 = "他们是北京的一员"
+DISTINCTIVE_1 = [("首钢", 2.55), ("临时", 2.228), ("新", 2.228), ("他", 1.813), ("企业", 1.55)]
+#: 06.8 the new paragraph's two officials and its five most frequent words with them.
+NAMES_8 = ["严冬梅", "于海涛"]
+PARAGRAPH_TOP_5 = [("严冬梅", 4), ("于海涛", 3), ("交通", 3), ("对接", 3), ("项目", 3)]
 
 
 def wrong(qid, answer, fragment):
@@ -72,19 +101,38 @@ def test_the_new_texts_need_the_user_dictionary():
     assert not any(n in PLAIN.lcut(ex06.PARAGRAPH_8) for n in names)
 
 
+def test_the_library_gives_the_answers_written_here():
+    """What the checker computes through the library: the same answers as the literals above."""
+    assert char_counts(BODY).most_common(10) == TOP_CHARS
+    assert words(SENTENCE_2, PLAIN) == SENTENCE_2_WORDS
+    assert tokenizer([ex06.NAME_3]).lcut(ex06.SENTENCE_3) == SENTENCE_3_TOKENS
+    assert words(ex06.SENTENCE_3, tokenizer([ex06.NAME_3])) == SENTENCE_3_WORDS
+    assert _q4_answer() == GUAZHI
+    # The lesson's way, with the article's dictionary with and without the term, agrees.
+    without = tokenizer(user_dictionary(ARTICLE, terms=()))
+    assert (Counter(without.lcut(BODY))["挂职"], Counter(TOK.lcut(BODY))["挂职"]) == GUAZHI
+    assert top_words(BODY_WORDS, 10, STOP_WORDS | PLACES) == TOP_10
+    assert top_words([w for w in BODY_WORDS if w not in PLACES], 10) == TOP_10
+    assert top_words(BODY_WORDS, 5) == TOP_5
+    assert [s.label for s in ARTICLE.sections][0] == SECTION_1
+    assert distinctive_words(_sections(), 5, min_count=3)[SECTION_1] == DISTINCTIVE_1
+    cadres = find_cadres(ex06.PARAGRAPH_8)
+    assert [c.name for c in cadres] == NAMES_8
+    posts = [o for c in cadres for p in (c.home_post, c.host_post) for o in organisations(p)]
+    assert _paragraph_top(NAMES_8 + posts + ["挂职干部"]) == PARAGRAPH_TOP_5
+    assert _paragraph_top(NAMES_8) == PARAGRAPH_TOP_5
+    assert _paragraph_top(user_dictionary(ex06.PARAGRAPH_8)) == PARAGRAPH_TOP_5
+
+
 # ---------------------------------------------------------------- 06.1 characters
 
 
 def test_q1_right():
     import pandas as pd
 
-    right("06.1", char_counts(BODY).most_common(10))
-    hanzi = pd.Series([ch for ch in BODY if "\u4e00" <= ch <= "\u9fff"])
-    right("06.1", hanzi.value_counts().head(10))
-    right(
-        "06.1",
-        [list(p) for p in sorted(char_counts(BODY).most_common(10), key=lambda p: (-p[1], p[0]))],
-    )
+    right("06.1", TOP_CHARS)
+    right("06.1", pd.Series(dict(TOP_CHARS), name="count"))  # value_counts().head(10)
+    right("06.1", [list(p) for p in sorted(TOP_CHARS, key=lambda p: (-p[1], p[0]))])
 
 
 @pytest.mark.parametrize(
@@ -93,9 +141,9 @@ def test_q1_right():
         (Counter(ch for ch in BODY if not ch.isspace()).most_common(10), "not a Chinese character"),
         (char_counts(read_article_text()).most_common(10), "whole file"),
         (dict(char_counts(BODY).most_common(10)), "not a dict"),
-        (char_counts(BODY).most_common(5), "has 5 pairs"),
-        ([ch for ch, _ in char_counts(BODY).most_common(10)], "should be a pair"),
-        (char_counts(BODY).most_common(10)[::-1], "highest count first"),
+        (TOP_CHARS[:5], "has 5 pairs"),
+        ([ch for ch, _ in TOP_CHARS], "should be a pair"),
+        (TOP_CHARS[::-1], "highest count first"),
         (top_words(BODY_WORDS, 10), "not one character"),
     ],
 )
@@ -107,8 +155,8 @@ def test_q1_wrong(answer, fragment):
 
 
 def test_q2_right():
-    right("06.2", words(SENTENCE_2, PLAIN))
-    right("06.2", tuple(words(SENTENCE_2, PLAIN)))
+    right("06.2", SENTENCE_2_WORDS)
+    right("06.2", tuple(SENTENCE_2_WORDS))
 
 
 @pytest.mark.parametrize(
@@ -119,7 +167,7 @@ def test_q2_right():
         ([t for t in PLAIN.lcut(SENTENCE_2) if t not in ",。"], "60多次 is cut in two"),
         ([ch for ch in SENTENCE_2 if ch.isalnum()], "single characters"),
         (SENTENCE_2, "not one string"),
-        (words(SENTENCE_2, PLAIN)[:-1], "give back the sentence"),
+        (SENTENCE_2_WORDS[:-1], "give back the sentence"),
     ],
 )
 def test_q2_wrong(answer, fragment):
@@ -130,13 +178,12 @@ def test_q2_wrong(answer, fragment):
 
 
 def test_q3_right():
-    tok = tokenizer([ex06.NAME_3])
-    right("06.3", tok.lcut(ex06.SENTENCE_3))
-    right("06.3", words(ex06.SENTENCE_3, tok))
+    right("06.3", SENTENCE_3_TOKENS)
+    right("06.3", SENTENCE_3_WORDS)
 
 
 def _split_name_by_hand():
-    tokens = tokenizer([ex06.NAME_3]).lcut(ex06.SENTENCE_3)
+    tokens = SENTENCE_3_TOKENS
     at = tokens.index(ex06.NAME_3)
     return tokens[:at] + [ex06.NAME_3[:1], ex06.NAME_3[1:]] + tokens[at + 1 :]
 
@@ -149,7 +196,7 @@ def _split_name_by_hand():
         (_split_name_by_hand(), "not one token yet"),
         (tokenizer([ex06.NAME_3, "省发改委"]).lcut(ex06.SENTENCE_3), "other tokens differ"),
         (tokenizer([ex06.NAME_3]).lcut(ex06.SENTENCE_3, HMM=False), "other tokens differ"),
-        (" / ".join(tokenizer([ex06.NAME_3]).lcut(ex06.SENTENCE_3)), "not one string"),
+        (" / ".join(SENTENCE_3_TOKENS), "not one string"),
         (tokenizer([ex06.NAME_3]).lcut(SENTENCE_2), "give back the sentence"),
     ],
 )
@@ -167,17 +214,14 @@ def _q4_answer():
 
 
 def test_q4_right():
-    before, after = _q4_answer()
+    before, after = GUAZHI
     assert before > after
     right("06.4", (before, after))
     right("06.4", [before, float(after)])
-    # The lesson's way, with the article's dictionary with and without the term, agrees.
-    without = tokenizer(user_dictionary(ARTICLE, terms=()))
-    right("06.4", (Counter(without.lcut(BODY))["挂职"], Counter(TOK.lcut(BODY))["挂职"]))
 
 
 def _q4_wrong():
-    before, after = _q4_answer()
+    before, after = GUAZHI
     text = read_article_text()
     return [
         ((after, before), "wrong way round"),
@@ -202,15 +246,15 @@ def test_q4_wrong(answer, fragment):
 
 
 def test_q5_right():
-    right("06.5", top_words(BODY_WORDS, 10, STOP_WORDS | PLACES))
-    right("06.5", top_words([w for w in BODY_WORDS if w not in PLACES], 10))
+    right("06.5", TOP_10)
+    right("06.5", tuple(TOP_10))
 
 
 def _q5_by_insertion_order():
     # Counter.most_common breaks ties by first appearance, not by word.
     counts = Counter(w for w in BODY_WORDS if w not in STOP_WORDS | PLACES)
     answer = counts.most_common(10)
-    assert answer != top_words(BODY_WORDS, 10, STOP_WORDS | PLACES)
+    assert answer != TOP_10
     return answer
 
 
@@ -222,7 +266,7 @@ def _q5_by_insertion_order():
         (_q5_by_insertion_order(), "sort"),
         (top_words(words(BODY, PLAIN), 10, STOP_WORDS | PLACES), "plain tokenizer"),
         (top_words(TOK.lcut(BODY), 10, STOP_WORDS | PLACES), "is punctuation"),
-        (top_words(BODY_WORDS, 9, STOP_WORDS | PLACES), "has 9 pairs"),
+        (TOP_10[:9], "has 9 pairs"),
     ],
 )
 def test_q5_wrong(answer, fragment):
@@ -250,14 +294,15 @@ def _chart(top, horizontal=True, title=True, labels=True):
 
 
 def test_q6_right():
-    top5 = top_words(BODY_WORDS, 5)
+    top5 = TOP_5
+    assert [bar.get_width() for bar in bars_of(_chart(top5))] == [13, 14, 15, 18, 21]
     right("06.6", _chart(top5))
     right("06.6", _chart(top5[::-1]))  # most frequent at the bottom is fine too
     right("06.6", _chart(top5).figure)
 
 
 def _q6_wrong():
-    top5 = top_words(BODY_WORDS, 5)
+    top5 = TOP_5
     bars = plt.subplots()[1].barh([w for w, _ in top5], [c for _, c in top5])
     plt.close("all")
     return [
@@ -288,10 +333,8 @@ def _first(ranked):
 
 
 def test_q7_right():
-    first = ARTICLE.sections[0].label
-    ranked = distinctive_words(_sections(), 5, min_count=3)[first]
-    right("06.7", _first(ranked))
-    right("06.7", ranked)
+    right("06.7", _first(DISTINCTIVE_1))
+    right("06.7", DISTINCTIVE_1)
 
 
 def _q7_wrong():
@@ -303,7 +346,7 @@ def _q7_wrong():
         (_first(strict[labels[1]]), "another section"),
         (strict, "not the dict"),
         (_first(distinctive_words(sections, 8, min_count=3)[labels[0]]), "has 8 items"),
-        (_first(strict[labels[0]])[::-1], "item 0 is not right"),
+        (_first(DISTINCTIVE_1)[::-1], "item 0 is not right"),
     ]
 
 
@@ -321,16 +364,12 @@ def _paragraph_top(user_words, tokens=None, stop=STOP_WORDS):
 
 
 def test_q8_right():
-    cadres = find_cadres(ex06.PARAGRAPH_8)
-    names = [c.name for c in cadres]
-    posts = [o for c in cadres for p in (c.home_post, c.host_post) for o in organisations(p)]
-    right("06.8", _paragraph_top(names + posts + ["挂职干部"]))
-    right("06.8", _paragraph_top(names))
-    right("06.8", _paragraph_top(user_dictionary(ex06.PARAGRAPH_8)))
+    right("06.8", PARAGRAPH_TOP_5)
+    right("06.8", [list(pair) for pair in PARAGRAPH_TOP_5])
 
 
 def _q8_wrong():
-    names = [c.name for c in find_cadres(ex06.PARAGRAPH_8)]
+    names = NAMES_8
     tokens = words(ex06.PARAGRAPH_8, tokenizer(names))
     by_insertion = Counter(t for t in tokens if t not in STOP_WORDS).most_common(5)
     assert by_insertion != _paragraph_top(names)
@@ -340,7 +379,7 @@ def _q8_wrong():
         (_paragraph_top(names, tokens=lambda tok: tok.lcut(ex06.PARAGRAPH_8)), "is punctuation"),
         (top_words(BODY_WORDS, 5), "the article's top words"),
         (by_insertion, "sorted by word"),
-        ({w: c for w, c in _paragraph_top(names)}, "not a dict"),
+        (dict(PARAGRAPH_TOP_5), "not a dict"),
     ]
 
 

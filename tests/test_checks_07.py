@@ -7,13 +7,49 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from secondment.article import load_article, second_report_path  # noqa: E402
-from secondment.checks import evaluate  # noqa: E402
+from secondment.checks import evaluate, ex07  # noqa: E402
 from secondment.story import Section, chart_of, story_page  # noqa: E402
 from secondment.style import use_course_style  # noqa: E402
 from secondment.tables import cadres_table, ranks_table  # noqa: E402
+
+# The facts of the two reports, read once from them by hand and written out: the answers below
+# are built from these, not from the library calls the checker makes.
+#: The course article: 厅局级干部15名,县处级干部45名,乡科级干部28名,专业技术人才12名.
+RANKS = {"厅局级": 15, "县处级": 45, "乡科级": 28, "专业技术人才": 12}
+#: The capstone's second report (Beijing's), the same four ranks with its own counts.
+SECOND_RANKS = {"厅局级": 10, "县处级": 52, "乡科级": 26, "专业技术人才": 12}
+#: The officials each report names: 8 in the article, 5 in the second report.
+NAMED, SECOND_NAMED = 8, 5
+#: Every figure the checks of 07.5 and 07.7 accept from each report's tables, as text.
+FIGURES = {"1", "3", "05", "5", "07", "7", "08", "8", "11", "12", "15", "16", "20", "24", "27",
+           "28", "45", "50", "60", "72", "89", "100", "200", "1000", "2015", "2016"}  # fmt: skip
+SECOND_FIGURES = {"01", "1", "5", "6", "06", "08", "8", "10", "12", "25", "26", "28", "52",
+                  "100", "2015", "2016"}  # fmt: skip
+
+
+def ranks_frame():
+    return pd.DataFrame({"rank": list(RANKS), "count": list(RANKS.values())})
+
+
+def test_the_facts_written_here_add_up():
+    assert sum(RANKS.values()) == sum(SECOND_RANKS.values()) == 100
+    assert {"100", "45", "60", str(NAMED), *map(str, RANKS.values())} <= FIGURES
+    assert {str(SECOND_NAMED), *map(str, SECOND_RANKS.values())} <= SECOND_FIGURES
+    assert not {"61", "73", "99"} & (FIGURES | SECOND_FIGURES)  # the wrong answers' figures
+
+
+def test_the_library_reads_the_reports_as_written_here():
+    """What the checker computes through the library: the same facts as the literals above."""
+    second = load_article(second_report_path())
+    for table, want in ((ranks_table(), RANKS), (ranks_table(second), SECOND_RANKS)):
+        assert list(zip(table["rank"], table["count"], strict=True)) == list(want.items())
+    assert (len(cadres_table()), len(cadres_table(second))) == (NAMED, SECOND_NAMED)
+    assert ex07._known_figures() == FIGURES
+    assert ex07._known_figures(second=True) == SECOND_FIGURES
 
 
 def _wrong(qid, answer, fragment):
@@ -35,7 +71,7 @@ def test_question():
 
 
 def test_table():
-    ranks = ranks_table()[["rank", "count"]]
+    ranks = ranks_frame()
     assert evaluate("07.2", ranks).passed
     _wrong("07.2", ranks.head(1), "1 rows")
     _wrong("07.2", ranks[["rank"]], "two columns")
@@ -53,8 +89,7 @@ def axes():
 
 
 def test_chart(axes):
-    ranks = ranks_table()
-    axes.bar(ranks["rank"], ranks["count"])
+    axes.bar(list(RANKS), list(RANKS.values()))
     axes.set_title("河北赴京挂职干部的级别")
     axes.set_xlabel("rank")
     axes.set_ylabel("officials")
@@ -119,9 +154,8 @@ def test_questions_are_registered():
 
 
 def test_comparison_needs_a_figure_from_each_report():
-    ours, theirs = ranks_table(), ranks_table(load_article(second_report_path()))
-    senior = [int(t.loc[t["rank"] == "厅局级", "count"].iloc[0]) for t in (ours, theirs)]
-    named = [len(cadres_table()), len(cadres_table(load_article(second_report_path())))]
+    senior = [RANKS["厅局级"], SECOND_RANKS["厅局级"]]
+    named = [NAMED, SECOND_NAMED]
     good = [
         f"Hebei's report counts {senior[0]} bureau-level officials, Beijing's {senior[1]}.",
         f"Hebei's names {named[0]} officials, Beijing's {named[1]}.",
@@ -129,7 +163,7 @@ def test_comparison_needs_a_figure_from_each_report():
     assert evaluate("07.7", good).passed
     _wrong("07.7", good[:1], "at least two")
     _wrong("07.7", [good[0], "Beijing's names more."], "sentence 2 has no figure")
-    _wrong("07.7", [f"Hebei: {senior[0]}.", f"Hebei: {int(ours['count'].max())}."], "second")
+    _wrong("07.7", [f"Hebei: {senior[0]}.", f"Hebei: {max(RANKS.values())}."], "second")
     _wrong("07.7", ["Both count 100.", "Both sent 100."], "different figure")
     _wrong("07.7", ["There were 61 and 73.", "And 99."], "course article's tables")
     _wrong("07.7", " ".join(good), "list of sentences")
@@ -137,8 +171,7 @@ def test_comparison_needs_a_figure_from_each_report():
 
 @pytest.fixture
 def page(axes):
-    ranks = ranks_table()
-    axes.bar(ranks["rank"], ranks["count"])
+    axes.bar(list(RANKS), list(RANKS.values()))
     alt = "A bar chart of the 100 officials by rank: 45 were 县处级 (county level)."
     section = Section("Who went?", ["The largest group: 县处级."], chart=chart_of(axes.figure, alt))
     return story_page("河北百名干部挂职北京", [section])

@@ -288,7 +288,7 @@ def _colour(c: Any) -> str:
 
 
 def _describe_axes(ax: Any, sub: Callable) -> dict[str, Any]:
-    from matplotlib.patches import Rectangle
+    from secondment.checks.expect import bars_of
 
     def ticks(axis: Any) -> list[list[Any]]:
         labels = axis.get_ticklabels()
@@ -314,8 +314,7 @@ def _describe_axes(ax: Any, sub: Callable) -> dict[str, Any]:
                 _num(p.get_height()),
                 _colour(p.get_facecolor()),
             ]
-            for p in ax.patches
-            if isinstance(p, Rectangle)
+            for p in bars_of(ax)
         ],
         "texts": [_text_record(t) for t in ax.texts],
         "lines": [

@@ -14,6 +14,7 @@ from typing import Any
 from secondment.checks import Hint, question
 from secondment.checks.expect import (
     call_answer,
+    course_article,
     expect_number,
     expect_sequence,
     expect_text,
@@ -137,9 +138,7 @@ def q1(answer: Any) -> str:
 
 @question("01.2")
 def q2(answer: Any) -> str:
-    from secondment.article import load_article
-
-    headline = load_article().title
+    headline = course_article().title
     utf8, gbk = len(headline.encode("utf-8")), len(headline.encode("gbk"))
     got_utf8, got_gbk = _pair(answer, "bytes in UTF-8, bytes in GBK")
     if (got_utf8, got_gbk) == (gbk, utf8):
@@ -280,9 +279,7 @@ def q5(answer: Any) -> str:
 
 @question("01.6", decode_hint=ARTICLE_IS_UTF8)
 def q6(answer: Any) -> str:
-    from secondment.article import load_article
-
-    article = load_article()
+    article = course_article()
     caption = article.caption
     if isinstance(answer, (list, tuple)):
         raise Hint("the answer should be one str, the caption once, not a list of pieces")
