@@ -511,3 +511,18 @@ def test_every_unread_verb_is_reported_once():
     assert unread_sentences(two) == [(0, two), (0, two)]
     untitled = "北京市公安局局长助理挂任廊坊市公安局副局长。"
     assert unread_sentences(untitled) == [(0, untitled)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "姓名：裴远，原职务：沧州市科技局副局长，挂职职务：北京市科委处长",
+        "姓名:裴远;原职务:沧州市科技局副局长;挂职职务:北京市科委处长",
+        "姓 名：裴远　原职务：沧州市科技局副局长　挂职职务：北京市科委处长",
+        "姓　名：裴远，\n原职务：沧州市科技局副局长；\n挂职职务：北京市科委处长",
+        "序号　姓 名　原单位及职务　挂职单位及职务\n1　裴远　沧州市科技局副局长　北京市科委处长",
+        "序号\t姓 名\t原单位及职务\t挂职单位及职务\n1\t裴远\t沧州市科技局副局长\t北京市科委处长",
+    ],
+)
+def test_fields_parted_by_commas_and_labels_padded_with_a_space(text):
+    assert _triples(find_cadres(text)) == [("裴远", "沧州市科技局副局长", "北京市科委处长")]

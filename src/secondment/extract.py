@@ -599,12 +599,17 @@ def _host_in_prose(post: str) -> str:
 
 
 # A labelled field, `姓名:张伟` or `挂职职务:河北省发改委副主任` (after normalise, : is ASCII).
-_FIELD = re.compile(rf"(?P<label>{HAN}{{2,10}})\s*[:：]\s*(?P<value>[^\s:：]+)")
+# Fields on one line are parted by spaces, commas or semicolons; a label may be padded with a
+# space (`姓 名:`), a value never holds one of those marks.
+_FIELD = re.compile(rf"(?P<label>{HAN}(?: ?{HAN}){{1,9}})\s*[:：]\s*(?P<value>[^\s:：,，;；]+)")
+# 姓名 (name) as a label or a header, padded or not: a line with it may open a record or a table.
+_NAME_LABEL = re.compile(r"姓\s{0,2}名")
 _NAME_CELL = re.compile(rf"{HAN}{{2,4}}|{HAN}\s{{1,2}}{HAN}")
 
 
 def _role(label: str) -> str:
     """What a field label or column header holds: name, host (挂…), home (…职务/单位) or ''."""
+    label = "".join(label.split())
     if "姓名" in label:
         return "name"
     if "挂" in label and not re.search("挂职前|挂前|原", label):  # 挂职前职务 is the home post
@@ -831,7 +836,8 @@ def _cadres_of(
     columns: dict[str, int] | None = None
     pending: dict[str, str] | None = None  # a 姓名 record whose other fields are still to come
     for index, text in paragraphs:
-        if "姓名" in text and (header := _table_columns(text)):
+        names_a_field = "姓" in text and _NAME_LABEL.search(text) is not None
+        if names_a_field and (header := _table_columns(text)):
             columns = header
             continue
         if columns is not None:
@@ -840,7 +846,7 @@ def _cadres_of(
                 add(_Hit(0, *row, "table"), text)
                 continue
             columns = None  # the table has ended
-        if "姓名" in text or pending is not None:
+        if names_a_field or pending is not None:
             records, pending = _field_records(text, pending)
             for record in records:
                 add(_Hit(0, *record, "fields"), text)
