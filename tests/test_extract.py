@@ -465,6 +465,11 @@ def test_every_day_is_not_a_quantity():
          ("居芳", "北京市侨办副主任", "河北省侨办副主任")),
         ("晏飞现任北京市体育局处长,挂任张家口市体育局副局长。",
          ("晏飞", "北京市体育局处长", "张家口市体育局副局长")),
+        # A name that is also a place in the dictionary (江城, 衡山) is still a name there.
+        ("江城，邢台市商务局局长，挂任北京市商务委处长。",
+         ("江城", "邢台市商务局局长", "北京市商务委处长")),
+        ("衡山现任北京市侨办处长,挂任唐山市侨办副主任。",
+         ("衡山", "北京市侨办处长", "唐山市侨办副主任")),
         ("霍思远,北京市海淀区科学技术委员会副主任,挂任保定市科学技术局副局长。",
          ("霍思远", "北京市海淀区科学技术委员会副主任", "保定市科学技术局副局长")),
         ("北京市农委处长乔羽被选派挂任承德市农牧局副局长。",
@@ -495,6 +500,7 @@ def test_a_list_joined_by_and_pairs_names_and_hosts_respectively():
         "北京市公安局局长助理挂任廊坊市公安局副局长。",  # a title where the name should be
         "他说,挂职干部座谈会在京召开。",
         "在丰台区挂职的干部交流了经验。",
+        "近日,北京市发改委副主任,挂任河北省发改委副主任。",  # 近日 (lately) is no name
     ],
 )
 def test_a_title_or_a_mention_of_guazhi_is_no_cadre(text):

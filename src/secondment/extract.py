@@ -776,9 +776,10 @@ def _sentence_hits(sentence: str, previous: str, body: str) -> list[_Hit]:
             name, alt = resolved(m)
             read(_Hit(m.start(), name, m["home"], m["host"], "host_first", alt), m.span())
     for m in _SHAPE_NAME_FIRST.finditer(sentence):
-        # The name opens the clause and a comma or 现任 ends it; a word of the dictionary
-        # that is not a name (近日, 同时) is an adverbial, not a person.
-        if free(m) and _word_tags().get(m["name"], "nr").startswith("nr"):
+        # The name opens the clause and a comma or 现任 ends it. A word of the dictionary that
+        # is no noun (近日 t, 同时 c, 其中 r) is an adverbial there, not a person; a noun may be a
+        # name (秦川 and 黄海 are also places).
+        if free(m) and _word_tags().get(m["name"], "n").startswith("n"):
             read(_Hit(m.start(), m["name"], m["home"], m["host"], "name_first"), m.span())
     for m in _SHAPE_JOINED.finditer(sentence):
         if free(m):
