@@ -148,6 +148,9 @@ def test_quote_mentioning_a_reporter_is_not_a_byline_and_padded_editor_joins():
         ("（记者 赵 建）春节刚过，干部回到岗位。", "赵建", "春节刚过,"),
         ("本报记者 宋平 通讯员 李晨 北京第一批赴冀挂职干部到岗已经8个多月。", "宋平、李晨", "北京第一批"),
         ("新华社石家庄1月5日电(记者 朱峰)记者5日从省委组织部获悉,干部已到岗。", "朱峰", "记者5日"),
+        # The outlet may come before the credit inside the brackets.
+        ("本报讯（燕赵晚报记者　祝文清）初夏时节，干部下乡调研。", "祝文清", "初夏时节,"),
+        ("本报讯(京郊日报记者 洪蕾 通讯员 戚远)干部到岗。", "洪蕾、戚远", "干部到岗。"),
     ],
 )  # fmt: skip
 def test_bylines_in_the_lede(lede, reporter, rest):

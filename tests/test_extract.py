@@ -424,3 +424,111 @@ def test_more_after_the_unit(text, expected):
 def test_every_day_is_not_a_quantity():
     texts = [q.text for q in find_quantities("每一天都有新任务,每3天开一次会,用了一天。")]
     assert texts == ["3天", "一天"]
+
+
+# Shapes of sentences the corpus did not have when the extractor was written; the names and
+# organisations are new to it. Each sentence is read whole: name, home post and host post.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A date after the name opens with 于, 自 or 在: the name ends before it.
+        ("承德市农业局副局长葛晓于2016年4月挂任北京市农委处长。",
+         ("葛晓", "承德市农业局副局长", "北京市农委处长")),
+        ("唐山市商务局副局长邝志平自2016年5月起挂任北京市商务委处长。",
+         ("邝志平", "唐山市商务局副局长", "北京市商务委处长")),
+        # 现任/时任 before the home post, which reaches the name through 的.
+        ("时任邢台市科技局副局长的车思源挂任北京市科委副处长。",
+         ("车思源", "邢台市科技局副局长", "北京市科委副处长")),
+        ("现任衡水市审计局局长乔青挂任北京市审计局副局长。",
+         ("乔青", "衡水市审计局局长", "北京市审计局副局长")),
+        # A title ending in 助理 is one title; the name comes after it.
+        ("廊坊银行行长助理贝嘉挂任北京市金融工作局处长。",
+         ("贝嘉", "廊坊银行行长助理", "北京市金融工作局处长")),
+        ("张家口市公安局局长助理闵涛挂任北京市公安局处长。",
+         ("闵涛", "张家口市公安局局长助理", "北京市公安局处长")),
+        ("国家林业局造林司副司长郁晨挂任承德市副市长。",
+         ("郁晨", "国家林业局造林司副司长", "承德市副市长")),
+        # Posts of two titles joined by 、, and a rank in brackets.
+        ("北京市延庆区委常委、副区长柯岩挂任张家口市委常委、副市长。",
+         ("柯岩", "北京市延庆区委常委、副区长", "张家口市委常委、副市长")),
+        ("北京市民政局党组成员、副局长芮东挂任河北省民政厅副厅长。",
+         ("芮东", "北京市民政局党组成员、副局长", "河北省民政厅副厅长")),
+        ("北京市水务局副局长（正处级）栾青挂任衡水市水务局副局长。",
+         ("栾青", "北京市水务局副局长(正处级)", "衡水市水务局副局长")),
+        # 挂职 alone, followed by the whole host post.
+        ("邯郸市旅游局副局长宫琳挂职北京市旅游委处长,分管宣传。",
+         ("宫琳", "邯郸市旅游局副局长", "北京市旅游委处长")),
+        # The name first, then the home post after a comma or 现任.
+        ("卓一航,唐山市副市长,挂任北京市通州区副区长。",
+         ("卓一航", "唐山市副市长", "北京市通州区副区长")),
+        ("居芳同志，北京市侨办副主任，挂任河北省侨办副主任。",
+         ("居芳", "北京市侨办副主任", "河北省侨办副主任")),
+        ("晏飞现任北京市体育局处长,挂任张家口市体育局副局长。",
+         ("晏飞", "北京市体育局处长", "张家口市体育局副局长")),
+        # A name that is also a place in the dictionary (江城, 衡山) is still a name there.
+        ("江城，邢台市商务局局长，挂任北京市商务委处长。",
+         ("江城", "邢台市商务局局长", "北京市商务委处长")),
+        ("衡山现任北京市侨办处长,挂任唐山市侨办副主任。",
+         ("衡山", "北京市侨办处长", "唐山市侨办副主任")),
+        ("霍思远,北京市海淀区科学技术委员会副主任,挂任保定市科学技术局副局长。",
+         ("霍思远", "北京市海淀区科学技术委员会副主任", "保定市科学技术局副局长")),
+        ("北京市农委处长乔羽被选派挂任承德市农牧局副局长。",
+         ("乔羽", "北京市农委处长", "承德市农牧局副局长")),
+    ],
+)  # fmt: skip
+def test_posts_and_names_of_unseen_shapes(text, expected):
+    from secondment.extract import unread_sentences
+
+    assert _triples(find_cadres(text)) == [expected]
+    assert unread_sentences(text) == []
+
+
+def test_a_list_joined_by_and_pairs_names_and_hosts_respectively():
+    text = ("北京市国资委处长詹宁与北京市卫生和计划生育委员会处长祁悦分别挂任"
+            "河北省国资委副主任、河北省卫生和计划生育委员会副主任。")  # fmt: skip
+    cadres = find_cadres(text)
+    assert _triples(cadres) == [
+        ("詹宁", "北京市国资委处长", "河北省国资委副主任"),
+        ("祁悦", "北京市卫生和计划生育委员会处长", "河北省卫生和计划生育委员会副主任"),
+    ]
+    assert {c.shape for c in cadres} == {"respectively"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "北京市公安局局长助理挂任廊坊市公安局副局长。",  # a title where the name should be
+        "他说,挂职干部座谈会在京召开。",
+        "在丰台区挂职的干部交流了经验。",
+        "近日,北京市发改委副主任,挂任河北省发改委副主任。",  # 近日 (lately) is no name
+    ],
+)
+def test_a_title_or_a_mention_of_guazhi_is_no_cadre(text):
+    assert find_cadres(text) == []
+
+
+def test_every_unread_verb_is_reported_once():
+    from secondment.extract import unread_sentences
+
+    one_of_two = "保定市副市长贺鸣挂任北京市丰台区副区长,另选派干部挂任北京市有关部门副职。"
+    assert _triples(find_cadres(one_of_two)) == [("贺鸣", "保定市副市长", "北京市丰台区副区长")]
+    assert unread_sentences(one_of_two) == [(0, one_of_two)]
+    two = "选派干部挂任北京市有关部门副职,另有干部挂任区县副职。"
+    assert unread_sentences(two) == [(0, two), (0, two)]
+    untitled = "北京市公安局局长助理挂任廊坊市公安局副局长。"
+    assert unread_sentences(untitled) == [(0, untitled)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "姓名：裴远，原职务：沧州市科技局副局长，挂职职务：北京市科委处长",
+        "姓名:裴远;原职务:沧州市科技局副局长;挂职职务:北京市科委处长",
+        "姓 名：裴远　原职务：沧州市科技局副局长　挂职职务：北京市科委处长",
+        "姓　名：裴远，\n原职务：沧州市科技局副局长；\n挂职职务：北京市科委处长",
+        "序号　姓 名　原单位及职务　挂职单位及职务\n1　裴远　沧州市科技局副局长　北京市科委处长",
+        "序号\t姓 名\t原单位及职务\t挂职单位及职务\n1\t裴远\t沧州市科技局副局长\t北京市科委处长",
+    ],
+)
+def test_fields_parted_by_commas_and_labels_padded_with_a_space(text):
+    assert _triples(find_cadres(text)) == [("裴远", "沧州市科技局副局长", "北京市科委处长")]

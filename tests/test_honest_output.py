@@ -13,7 +13,8 @@ def test_tables_warns_about_sentences_it_could_not_read(tmp_path, capsys):
     err = capsys.readouterr().err.splitlines()
     assert err == [
         "warning: paragraph 3: no cadre read from a sentence with 挂任/挂职: "
-        "明年,我省还将选派一批年轻干部挂任北京市有关区县部门副职。"
+        "明年,我省还将选派一批年轻干部挂任北京市有关区县部门副职。",
+        "warning: no cadre read from a text that mentions 挂任/挂职 8 times",
     ]
     assert (tmp_path / "cadres.csv").read_text(encoding="utf-8").count("\n") == 1
 
@@ -53,3 +54,19 @@ def test_two_megabytes_through_tables_in_under_three_seconds(tmp_path, capsys):
     warnings = capsys.readouterr().err.splitlines()
     assert len(warnings) == copies  # r07's unread sentence, once per copy
     assert cpu < 3, f"{cpu:.1f} s of processor time ({wall:.1f} s on the clock)"
+
+
+def test_each_unread_verb_warns_and_a_text_without_cadres_says_so(tmp_path, capsys):
+    text = tmp_path / "t.txt"
+    text.write_text(
+        "标题\n\n  沧州市副市长简宁挂任北京市大兴区副区长,另有两名干部挂任区县副职。\n\n"
+        "  挂职干部座谈会在京召开。\n",
+        encoding="utf-8",
+    )
+    assert main(["tables", str(text), "--out", str(tmp_path / "a")]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and err[0].startswith("warning: paragraph 1: no cadre read")
+    text.write_text("标题\n\n  挂职干部座谈会在京召开,30名干部参加。\n", encoding="utf-8")
+    assert main(["tables", str(text), "--out", str(tmp_path / "b")]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert err == ["warning: no cadre read from a text that mentions 挂任/挂职 once"]

@@ -215,9 +215,11 @@ _EDITOR = re.compile(
 _BYLINE = re.compile(r"^[□■◇◆]?\s*(?P<outlets>[^。!?“”\"]*?)记者\s*(?P<names>[^。!?,:“”\"]+)$")
 # A byline that opens the lede: `本报讯(记者 孟庆伟)…`, `(通讯员 郭丽娜)…`, or unbracketed
 # `本报记者 宋平 通讯员 李晨 …`, where the names are the short words before the first long one.
+# The outlet may stand before the first credit inside the brackets: `(河北日报记者 苏明远)`.
 _CREDIT = r"(?:特约记者|记者|通讯员|实习生)"
 _LEDE_BYLINE_PAREN = re.compile(
-    rf"^(?:本报讯|[^\s()。,]{{1,12}}讯|[^\s()。,]{{1,20}}电)?\s*[(（]\s*(?P<credits>{_CREDIT}[^()（）。]{{1,40}})[)）]\s*"
+    rf"^(?:本报讯|[^\s()。,]{{1,12}}讯|[^\s()。,]{{1,20}}电)?\s*[(（]\s*"
+    rf"(?:[\u4e00-\u9fff]{{2,12}}?(?={_CREDIT}))?(?P<credits>{_CREDIT}[^()（）。]{{1,40}})[)）]\s*"
 )
 _LEDE_BYLINE_PLAIN = re.compile(
     rf"^(?P<credits>本报(?:特约)?记者(?:\s*{_CREDIT}?\s*[\u4e00-\u9fff]{{2,4}}(?=\s))+)\s+"

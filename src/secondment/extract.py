@@ -365,9 +365,32 @@ class Cadre:
     alt_name: str | None = None  # the other reading of a boundary that structure cannot settle
 
 
+# Job titles a post ends with; a name follows directly in `省工信厅副厅长段润保挂任…`.
+TITLES = sorted(
+    """厅长 副厅长 局长 副局长 主任 副主任 专职副主任 主任科员 副主任科员 科员 处长 副处长 科长
+    副科长 书记 副书记 市长 副市长 区长 副区长 县长 副县长 镇长 副镇长 乡长 副乡长 部长 副部长
+    巡视员 副巡视员 调研员 副调研员 总工程师 副总工程师 总经济师 工程师 秘书长 副秘书长 委员
+    主席 副主席 院长 副院长 校长 副校长 所长 副所长 站长 经理 副经理 总经理 董事长 助理 干部
+    馆长 台长 社长 主编 行长 队长 组长 会长 理事长 监事长 常委 专员 督察员 审判员 检察官
+    司长 副司长 党组成员 党委委员""".split(),
+    key=len,
+    reverse=True,
+)
+_TITLE = "(?:" + "|".join(TITLES) + ")"
+# A post may hold more than one title (`区委常委、副区长`, `党组成员、副局长`) and end with its
+# rank in brackets (`副局长(正处级)`): each further title follows 、, the rank ends in 级.
+_MORE_TITLES = rf"(?:、{_TITLE})*"
+_RANK_NOTE = r"(?:\s*[(（][^()（）]{1,8}?级[)）])?"
+
 # Verbs that introduce the post held during the secondment: 挂任 (guàrèn, serve on secondment
 # as), 挂职担任 / 挂职任 (the same, in two words), and 挂职于 (seconded to).
-SECONDED_AS = r"(?:挂职担任|挂职任|挂任|挂职于)"
+# 挂职 alone is the verb when a whole post follows it up to the end of the clause
+# (`挂职北京市体育局副局长,分管…`), not a noun or an adjective (挂职干部, 挂职期间, 挂职的).
+_BARE_GUAZHI = (
+    rf"挂职(?=(?!干部|期间|时间|锻炼|工作|以来)[^,，。!！?？;；:：“”()（）、—\s的]{{2,40}}?"
+    rf"{_TITLE}{_MORE_TITLES}(?:[,，。!！?？;；)）]|$))"
+)
+SECONDED_AS = rf"(?:挂职担任|挂职任|挂任|挂职于|{_BARE_GUAZHI})"
 # `赴廊坊挂职,任廊坊市副市长`: the place first, then 任 or 担任 (take up, hold) the post. A date may
 # stand before it (`2015年7月赴廊坊挂职`).
 _WHEN = r"(?:\d{4}年(?:\d{1,2}月)?(?:\d{1,2}[日号])?起?)"
@@ -377,18 +400,7 @@ _VIA_PLACE = (
 )
 _VERB = rf"(?:{SECONDED_AS}|{_VIA_PLACE})"
 # Time and aspect adverbs between a name and its verb: `陈立新目前挂任`, `郑雪曾挂任`.
-_ADVERB = r"(?:目前|现已|现在|现|此前|曾经|曾|已经|已|正在|也|还|同时|先后)"
-# Job titles a post ends with; a name follows directly in `省工信厅副厅长段润保挂任…`.
-TITLES = sorted(
-    """厅长 副厅长 局长 副局长 主任 副主任 专职副主任 主任科员 副主任科员 科员 处长 副处长 科长
-    副科长 书记 副书记 市长 副市长 区长 副区长 县长 副县长 镇长 副镇长 乡长 副乡长 部长 副部长
-    巡视员 副巡视员 调研员 副调研员 总工程师 副总工程师 总经济师 工程师 秘书长 副秘书长 委员
-    主席 副主席 院长 副院长 校长 副校长 所长 副所长 站长 经理 副经理 总经理 董事长 助理 干部
-    馆长 台长 社长 主编 行长 队长 组长 会长 理事长 监事长 常委 专员 督察员 审判员 检察官""".split(),
-    key=len,
-    reverse=True,
-)
-_TITLE = "(?:" + "|".join(TITLES) + ")"
+_ADVERB = r"(?:目前|现已|现在|现|此前|曾经|曾|已经|已|正在|也|还|同时|先后|被选派|被派)"
 _POST = r"[^,，。!！?？;；:：“”()（）、—\s]"
 _CLAUSE_START = r"(?:^|(?<=[,，。!！?？;；:：“”(（—]))(?:在|由|据|是|据悉)?"
 # A post that runs into a name may also open an item of a list: `挂职干部、承德市双桥区副区长于洋`.
@@ -416,28 +428,43 @@ _SHAPE_PARENTHESIS = re.compile(  # NAME(HOME,挂任HOST)
     rf"(?P<home>{_POST}{{2,40}}?)\s*[,，]\s*{_VERB}(?P<host>{_POST}{{2,40}}?)\s*[)）]"
 )
 _ITEM = rf"{_POST}{{2,40}}?{_TITLE}{HAN}{{2,4}}"
+# The people of a 分别 list are joined by 、 or by 和, 与, 及 (and).
+_ITEM_LINKS = ("以及", "、", "和", "与", "及")
 _SHAPE_RESPECTIVELY = re.compile(  # HOME1 NAME1、HOME2 NAME2分别挂任HOST1、HOST2
-    rf"{_ITEM_START}(?P<items>{_ITEM}(?:、{_ITEM})+)\s*分别\s*{_VERB}"
+    rf"{_ITEM_START}(?P<items>{_ITEM}(?:(?:{'|'.join(_ITEM_LINKS)}){_ITEM})+)\s*分别\s*{_VERB}"
     rf"(?P<hosts>{_POST}{{2,40}}(?:、{_POST}{{2,40}})+)"
 )
-_ONE_ITEM = re.compile(rf"(?P<home>{_POST}{{2,40}}?{_TITLE})(?P<name>{HAN}{{2,4}})")
+_ONE_ITEM = re.compile(rf"(?P<home>{_POST}{{2,40}}?{_TITLE})(?!{_TITLE})(?P<name>{HAN}{{2,4}})")
 # A list item opens with a dash or a number: ——, 1. 1、 (1) 一、
 _LIST_MARK = r"(?:——|(?:^|(?<=\s))(?:\d{1,2}[.、]|[(（]\d{1,2}[)）]|[一二三四五六七八九十]{1,2}、))"
 _SHAPE_DASH = re.compile(  # ——NAME,HOME,挂任HOST。  1.NAME,HOME,挂任HOST;
-    rf"(?P<mark>{_LIST_MARK})\s*(?P<name>{HAN}{{2,4}})\s*[,，]\s*(?P<home>{_POST}{{2,40}}?)\s*[,，]\s*"
-    rf"(?:{_ADVERB})?{_VERB}(?P<host>{_POST}{{2,40}})"
+    rf"(?P<mark>{_LIST_MARK})\s*(?P<name>{HAN}{{2,4}})\s*[,，]\s*"
+    rf"(?P<home>{_POST}{{2,40}}?{_MORE_TITLES}{_RANK_NOTE})\s*[,，]\s*"
+    rf"(?:{_ADVERB})?{_VERB}(?P<host>{_POST}{{2,40}}{_MORE_TITLES})"
 )
+# The same without a list mark, at the start of a clause: `岳凌霄,北京市海淀区科委主任,挂任…`,
+# `鲁明远同志,…`, `潘禹现任北京市顺义区副区长,挂任…`. The home post ends with a title.
+_SHAPE_NAME_FIRST = re.compile(  # NAME,HOME,挂任HOST  NAME现任HOME,挂任HOST
+    rf"{_CLAUSE_START}(?P<name>{HAN}{{2,4}}?)(?:同志)?(?:\s*[,，]\s*(?:现任|现为|系)?|现任|现为|系)"
+    rf"(?P<home>{_POST}{{2,40}}?{_TITLE}{_MORE_TITLES}{_RANK_NOTE})\s*[,，]\s*"
+    rf"(?:{_ADVERB})?{_VERB}(?P<host>{_POST}{{2,40}}{_MORE_TITLES})"
+)
+# A post after 现任, 时任 or 原任 (now, then, formerly holding) may reach its name through 的:
+# `现任唐山市发改委副主任的邵宁挂任…`. A name never opens with a title: in `行长助理武鹏`, 助理
+# belongs to the post. A date after the name comes after 于, 在 or 自 (`于2016年3月挂任`).
 _SHAPE_JOINED = re.compile(  # HOME NAME挂任HOST, HOME NAME,挂任HOST, HOME NAME目前挂任HOST
-    rf"{_HOME_START}(?P<home>{_HOME}{{2,40}}?{_TITLE})\s*(?P<name>{HAN}{{2,4}}?)(?:同志)?"
-    rf"\s*(?P<comma>[,，])?\s*{_WHEN}?(?:{_ADVERB})?{_VERB}(?P<host>{_POST}{{2,40}})"
+    rf"{_HOME_START}(?P<pre>现任|时任|原任)?(?P<home>{_HOME}{{2,40}}?{_TITLE}{_MORE_TITLES}{_RANK_NOTE})"
+    rf"(?(pre)的?|)\s*(?!{_TITLE})(?P<name>{HAN}{{2,4}}?)(?:同志)?"
+    rf"\s*(?P<comma>[,，])?\s*(?:[于在自从]?{_WHEN})?(?:{_ADVERB})?{_VERB}"
+    rf"(?P<host>{_POST}{{2,40}}{_MORE_TITLES})"
 )
 _SHAPE_HE_IS = re.compile(  # …干部NAME…。他是HOME,挂任HOST
-    rf"(?:他|她)(?:是|系|为|原是|原系|原为|现任|现为)(?P<home>{_POST}{{2,40}}?)\s*[,，]\s*"
-    rf"(?:{_ADVERB})?{_VERB}(?P<host>{_POST}{{2,40}})"
+    rf"(?:他|她)(?:是|系|为|原是|原系|原为|现任|现为)(?P<home>{_POST}{{2,40}}?{_MORE_TITLES})\s*[,，]\s*"
+    rf"(?:{_ADVERB})?{_VERB}(?P<host>{_POST}{{2,40}}{_MORE_TITLES})"
 )
 _INTRODUCED = re.compile(rf"(?P<by>干部|同志|人才|专家|的)(?P<name>{HAN}{{2,5}})")
 _SHAPE_HE_SERVES = re.compile(  # HOME NAME说。他挂任HOST
-    rf"(?:^|(?<=[,，。!！?？;；“”]))(?:他|她)(?:{_ADVERB})?{SECONDED_AS}(?P<host>{_POST}{{2,40}})"
+    rf"(?:^|(?<=[,，。!！?？;；“”]))(?:他|她)(?:{_ADVERB})?{SECONDED_AS}(?P<host>{_POST}{{2,40}}{_MORE_TITLES})"
 )
 _SPEAKER = re.compile(rf"{_HOME_START}(?P<home>{_HOME}{{2,40}}?{_TITLE})(?P<name>{HAN}{{2,5}})")
 # A sentence that seconds someone to a post; one that yields no record is reported.
@@ -507,6 +534,8 @@ def _boundary(follow: str) -> int:
         return 3
     if _STARTS_PREDICATE.match(follow):
         return 2  # 挂任, 目前挂任: the verb of the secondment itself
+    if follow[0] in "于在自从" and follow[1:2].isdigit():
+        return 2  # 于2016年3月挂任: a preposition before a date opens the predicate
     word, tag = _leading_word(follow)
     if word and tag.startswith(_PREDICATE_TAGS):
         return 2
@@ -570,12 +599,17 @@ def _host_in_prose(post: str) -> str:
 
 
 # A labelled field, `姓名:张伟` or `挂职职务:河北省发改委副主任` (after normalise, : is ASCII).
-_FIELD = re.compile(rf"(?P<label>{HAN}{{2,10}})\s*[:：]\s*(?P<value>[^\s:：]+)")
+# Fields on one line are parted by spaces, commas or semicolons; a label may be padded with a
+# space (`姓 名:`), a value never holds one of those marks.
+_FIELD = re.compile(rf"(?P<label>{HAN}(?: ?{HAN}){{1,9}})\s*[:：]\s*(?P<value>[^\s:：,，;；]+)")
+# 姓名 (name) as a label or a header, padded or not: a line with it may open a record or a table.
+_NAME_LABEL = re.compile(r"姓\s{0,2}名")
 _NAME_CELL = re.compile(rf"{HAN}{{2,4}}|{HAN}\s{{1,2}}{HAN}")
 
 
 def _role(label: str) -> str:
     """What a field label or column header holds: name, host (挂…), home (…职务/单位) or ''."""
+    label = "".join(label.split())
     if "姓名" in label:
         return "name"
     if "挂" in label and not re.search("挂职前|挂前|原", label):  # 挂职前职务 is the home post
@@ -650,6 +684,17 @@ class _Hit:
     host: str
     shape: str
     alt: str = ""
+    end: int = -1  # where the words read for it end in the sentence
+
+
+_PRONOUNS = ("他", "她", "我", "你", "其")
+
+
+def _could_be_name(name: str) -> bool:
+    """False for a run that a name cannot be: a title (助理, 主任), or one opening with 的 or 他."""
+    if not re.fullmatch(rf"{HAN}{{2,5}}", name) or name.startswith(("的", *_PRONOUNS)):
+        return False
+    return not re.match(_TITLE, name)
 
 
 def _introduces_a_name(m: re.Match[str], sentence: str, body: str) -> bool:
@@ -662,6 +707,23 @@ def _introduces_a_name(m: re.Match[str], sentence: str, body: str) -> bool:
     return tag.startswith("nr")
 
 
+def _split_items(items: str) -> list[re.Match[str]] | None:
+    """`HOME1 NAME1和HOME2 NAME2` as its items, or None; 和 may also stand inside a post
+    (卫生和计划生育委员会), so each item is a post ending in a title and a name, then a link."""
+    if not items:
+        return []
+    for size in range(2, min(len(items), 50) + 1):
+        one = _ONE_ITEM.fullmatch(items, 0, size)
+        if one is None:
+            continue
+        if size == len(items):
+            return [one]
+        link = next((w for w in _ITEM_LINKS if items.startswith(w, size)), None)
+        if link is not None and (rest := _split_items(items[size + len(link) :])):
+            return [one, *rest]
+    return None
+
+
 def _sentence_hits(sentence: str, previous: str, body: str) -> list[_Hit]:
     """Every cadre that one sentence names with both posts, in order of position."""
     hits: list[_Hit] = []
@@ -672,64 +734,77 @@ def _sentence_hits(sentence: str, previous: str, body: str) -> list[_Hit]:
         # the words an earlier one has read.
         return not any(a < m.end() and m.start() < b for a, b in taken)
 
+    def read(hit: _Hit, span: tuple[int, int]) -> bool:
+        # A run that cannot be a name (助理, 的邵宁) gives no record: its verb stays unread.
+        if not _could_be_name(hit.name):
+            return False
+        hit.end = span[1]
+        hits.append(hit)
+        taken.append(span)
+        return True
+
     def resolved(m: re.Match[str]) -> tuple[str, str]:
         return _resolve_name(m["name"], sentence[m.end() :], body)
 
     for m in _SHAPE_DASH.finditer(sentence):
         shape = "dash" if m["mark"] == "——" else "numbered"
-        hits.append(_Hit(m.start(), m["name"], m["home"], m["host"], shape))
-        taken.append(m.span())
+        read(_Hit(m.start(), m["name"], m["home"], m["host"], shape), m.span())
     for m in _SHAPE_RESPECTIVELY.finditer(sentence):
-        items, hosts = m["items"].split("、"), m["hosts"].split("、")
-        people = [p for item in items if (p := _ONE_ITEM.fullmatch(item))]
-        if len(items) == len(hosts) == len(people) and free(m):  # pair them in order
-            for person, host in zip(people, hosts, strict=True):
-                hits.append(_Hit(m.start(), person["name"], person["home"], host, "respectively"))
-            taken.append(m.span())
+        hosts = m["hosts"].split("、")
+        people = _split_items(m["items"]) or []
+        if len(hosts) == len(people) > 1 and free(m):  # pair them in order
+            if all(_could_be_name(p["name"]) for p in people):
+                for person, host in zip(people, hosts, strict=True):
+                    hit = _Hit(m.start(), person["name"], person["home"], host, "respectively")
+                    read(hit, m.span())
     for m in _SHAPE_PARENTHESIS.finditer(sentence):
         if free(m):
-            hits.append(_Hit(m.start(), m["name"], m["home"], m["host"], "parenthesis"))
-            taken.append(m.span())
+            read(_Hit(m.start(), m["name"], m["home"], m["host"], "parenthesis"), m.span())
     for first in _SHAPE_APPOSITIVE.finditer(sentence):
         one: re.Match[str] | None = first
         while one is not None and free(one):
             name, alt = resolved(one)
-            hits.append(_Hit(one.start(), name, one["home"], one["host"], "appositive", alt))
             # `…的周涛和省农业厅副厅长、挂任…的吴建平`: a second one may follow 和, 与 or 、.
             end = one.start("name") + len(name)
-            taken.append((one.start(), end))
+            hit = _Hit(one.start(), name, one["home"], one["host"], "appositive", alt)
+            if not read(hit, (one.start(), end)):
+                break
             link = next((w for w in _NAME_LINKS if sentence.startswith(w, end)), None)
             one = _APPOSITIVE_CHAINED.match(sentence, end + len(link)) if link else None
     for m in _SHAPE_HOST_FIRST.finditer(sentence):
         if free(m):
             name, alt = resolved(m)
-            hits.append(_Hit(m.start(), name, m["home"], m["host"], "host_first", alt))
-            taken.append(m.span())
+            read(_Hit(m.start(), name, m["home"], m["host"], "host_first", alt), m.span())
+    for m in _SHAPE_NAME_FIRST.finditer(sentence):
+        # The name opens the clause and a comma or 现任 ends it. A word of the dictionary that
+        # is no noun (近日 t, 同时 c, 其中 r) is an adverbial there, not a person; a noun may be a
+        # name (秦川 and 黄海 are also places).
+        if free(m) and _word_tags().get(m["name"], "n").startswith("n"):
+            read(_Hit(m.start(), m["name"], m["home"], m["host"], "name_first"), m.span())
     for m in _SHAPE_JOINED.finditer(sentence):
         if free(m):
+            if re.search(f"{_TITLE}$", m["name"]):
+                continue  # `委员会主任,挂任`: the run before the verb ends a post, not a name
             # The regex stops the name before an adverb or the verb; the name may still be
             # shorter than the run it captured when an adverb starts inside it.
             name, alt = _resolve_name(m["name"], sentence[m.end("name") :], body)
             if "分别" in m["name"][len(name) :]:
                 continue  # 分别 (respectively) pairs names and posts the list shape could not
             shape = "joined_comma" if m["comma"] else "joined"
-            hits.append(_Hit(m.start(), name, m["home"], m["host"], shape, alt))
-            taken.append(m.span())
+            read(_Hit(m.start(), name, m["home"], m["host"], shape, alt), m.span())
     for m in _SHAPE_HE_SERVES.finditer(sentence):
         # The previous sentence named him with his home post: `北京市旅游委副主任李文博说。`
         speakers = list(_SPEAKER.finditer(previous))
         if speakers and free(m):
             last = speakers[-1]
             name, alt = _resolve_name(last["name"], previous[last.end() :], body)
-            hits.append(_Hit(m.start(), name, last["home"], m["host"], "he_serves", alt))
-            taken.append(m.span())
+            read(_Hit(m.start(), name, last["home"], m["host"], "he_serves", alt), m.span())
     for m in _SHAPE_HE_IS.finditer(sentence):
         intro = [i for i in _INTRODUCED.finditer(previous) if _introduces_a_name(i, previous, body)]
         if intro and free(m):
             after = previous[intro[-1].end() :]
             name, alt = _resolve_name(intro[-1]["name"], after, body)
-            hits.append(_Hit(m.start(), name, m["home"], m["host"], "he_is", alt))
-            taken.append(m.span())
+            read(_Hit(m.start(), name, m["home"], m["host"], "he_is", alt), m.span())
     return sorted(hits, key=lambda h: h.start)
 
 
@@ -762,7 +837,8 @@ def _cadres_of(
     columns: dict[str, int] | None = None
     pending: dict[str, str] | None = None  # a 姓名 record whose other fields are still to come
     for index, text in paragraphs:
-        if "姓名" in text and (header := _table_columns(text)):
+        names_a_field = "姓" in text and _NAME_LABEL.search(text) is not None
+        if names_a_field and (header := _table_columns(text)):
             columns = header
             continue
         if columns is not None:
@@ -771,7 +847,7 @@ def _cadres_of(
                 add(_Hit(0, *row, "table"), text)
                 continue
             columns = None  # the table has ended
-        if "姓名" in text or pending is not None:
+        if names_a_field or pending is not None:
             records, pending = _field_records(text, pending)
             for record in records:
                 add(_Hit(0, *record, "fields"), text)
@@ -783,8 +859,12 @@ def _cadres_of(
             hits = _sentence_hits(sentence, previous, body) if "挂" in sentence else []
             for hit in hits:
                 add(hit, sentence)
-            if not hits and _MENTION.search(sentence):
-                unread.append((index, sentence))
+            # Each verb that seconds someone and that no record read is reported once: a
+            # sentence with one read and one unread 挂任 is reported.
+            if "挂" in sentence:
+                for verb in _MENTION.finditer(sentence):
+                    if not any(h.start <= verb.start() < h.end for h in hits):
+                        unread.append((index, sentence))
             previous = sentence
     return tuple(found.values()), tuple(unread)
 

@@ -113,13 +113,18 @@ def build_tables(article: Article) -> dict[str, pd.DataFrame]:
 
 
 def unread_warnings(article: Article) -> list[str]:
-    """One warning line for every sentence that seconds someone but gave no cadre."""
+    """One warning line for every verb of secondment that gave no cadre, and one more when a
+    text that mentions 挂任 or 挂职 gave no cadre at all."""
     lines = []
     for index, sentence in unread_sentences(article):
         shown = sentence if len(sentence) <= 40 else sentence[:40] + "…"
         lines.append(
             f"warning: paragraph {index}: no cadre read from a sentence with 挂任/挂职: {shown}"
         )
+    mentions = sum(article.body.count(word) for word in ("挂任", "挂职"))
+    if mentions and not find_cadres(article):
+        times = "once" if mentions == 1 else f"{mentions} times"
+        lines.append(f"warning: no cadre read from a text that mentions 挂任/挂职 {times}")
     return lines
 
 
