@@ -210,12 +210,15 @@ def _first_answer(student: Path, solution: Path) -> tuple[int, str, int]:
 
 
 def _exercise_pairs() -> list[tuple[Path, Path]]:
-    """(student notebook, its solutions notebook), for each exercise that has both."""
+    """(student notebook, its solutions notebook), for every exercise: a student notebook that
+    is missing fails here, not quietly later."""
     solutions = notebooks("solutions")
-    return [(student_name(s), s) for s in solutions if student_name(s).exists()]
+    assert solutions, "no solution notebooks in exercises/solutions/"
+    missing = [student_name(s).name for s in solutions if not student_name(s).exists()]
+    assert not missing, f"student notebooks missing (run build-exercises): {missing}"
+    return [(student_name(s), s) for s in solutions]
 
 
-@pytest.mark.skipif(not (ROOT / LESSON).exists(), reason=f"{LESSON} does not exist yet")
 def test_lesson_charts_render_in_jupyterlab(lab: Any, page: Any) -> None:
     name = Path(LESSON).stem
     try:
@@ -255,9 +258,6 @@ def test_lesson_charts_render_in_jupyterlab(lab: Any, page: Any) -> None:
         raise
 
 
-@pytest.mark.skipif(
-    not _exercise_pairs(), reason="no exercises/NN-…-exercises.ipynb with its solutions yet"
-)
 def test_exercise_check_turns_green(lab: Any, page: Any) -> None:
     student, solution = _exercise_pairs()[0]
     path = student.relative_to(ROOT).as_posix()

@@ -151,3 +151,26 @@ def test_load_table_refuses_an_unknown_table_in_one_line():
 
     with pytest.raises(TablesError, match=r"no table 'cadre'.*cadres, ranks, quantities, events"):
         load_table("cadre")
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        (b"", "not a readable ranks.csv"),
+        (b"rank,how_many\n\xe5\x8e\x85,1\n", "no column count"),
+        (b"rank,count,sentence\n\xe5\x8e\x85\xe5\xb1\x80\xe7\xba\xa7,fifteen,x\n", "wrong kind"),
+        (b"rank,count\n\xff\xfe\x00,1\n", "not a readable ranks.csv"),
+    ],
+    ids=["empty", "a-column-missing", "a-word-for-a-number", "not-utf-8"],
+)
+def test_a_damaged_csv_is_a_one_line_course_error(tmp_path, content, says):
+    from secondment.errors import SecondmentError
+    from secondment.schema import SCHEMAS
+
+    path = tmp_path / "ranks.csv"
+    path.write_bytes(content)
+    with pytest.raises(SecondmentError) as caught:
+        SCHEMAS["ranks"].read(path)
+    message = str(caught.value)
+    assert says in message and "python -m secondment tables" in message, message
+    assert "\n" not in message

@@ -15,7 +15,14 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["SCHEMAS", "Column", "Schema", "datasheet_table", "refresh_datasheet"]
+from secondment.errors import SecondmentError
+
+__all__ = ["SCHEMAS", "Column", "Schema", "SchemaError", "datasheet_table", "refresh_datasheet"]
+
+
+class SchemaError(SecondmentError, ValueError):
+    """A CSV that is not the table it should be: columns missing, or values of the wrong kind."""
+
 
 #: dtypes a column can have. `number` is numeric as the values need it: int64 when every value
 #: is whole, float64 otherwise; reading a CSV back infers the same.
@@ -56,11 +63,24 @@ class Schema:
     def read(self, path: str | Path) -> pd.DataFrame:
         """A CSV written from `frame`, read back into an equal DataFrame."""
         text = {c.name: "string" for c in self.columns if c.dtype in ("string", "category")}
-        df = pd.read_csv(path, encoding="utf-8", dtype=text, keep_default_na=False, na_values=[""])
+        redo = "rebuild it with `python -m secondment tables`"
+        try:
+            df = pd.read_csv(
+                path, encoding="utf-8", dtype=text, keep_default_na=False, na_values=[""]
+            )
+        except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise SchemaError(f"{path}: not a readable {self.file} ({reason}); {redo}") from None
         missing = [n for n in self.names if n not in df.columns]
         if missing:
-            raise ValueError(f"{path}: no column {', '.join(missing)}; it is not a {self.file}")
-        return self._typed(df[self.names])
+            raise SchemaError(
+                f"{path}: no column {', '.join(missing)}; it is not a {self.file}: {redo}"
+            )
+        try:
+            return self._typed(df[self.names])
+        except (ValueError, TypeError) as exc:
+            reason = str(exc).strip().splitlines()[0]
+            raise SchemaError(f"{path}: a value of the wrong kind ({reason}); {redo}") from None
 
     def _typed(self, df: pd.DataFrame) -> pd.DataFrame:
         for c in self.columns:
