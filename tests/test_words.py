@@ -250,3 +250,27 @@ def test_fresh_process_is_quiet_lazy_and_gives_the_same_counts(body_words):
     result = json.loads(run.stdout)
     assert result["lazy"], "importing secondment.words must not import jieba"
     assert [tuple(pair) for pair in result["top"]] == top_words(body_words, 20)
+
+
+def test_organisations_and_the_tables_split_a_post_in_the_same_place():
+    import pandas as pd
+
+    from secondment.extract import post_parts
+    from secondment.tables import split_post
+
+    assert organisations("廊坊市常务副市长") == ["廊坊市"]  # 常务 belongs to the role
+    assert post_parts("廊坊市常务副市长") == ("廊坊市", "常务副市长")
+    assert post_parts("北京市发改委") == ("北京市发改委", "")
+    assert post_parts("北京市海淀区委常委、副区长") == ("北京市海淀区委", "常委、副区长")
+    posts = [
+        "北京市顺义区南彩镇镇长助理",
+        "廊坊市常务副市长",
+        "省工信厅副厅长",
+        "海淀区委常委、副区长",
+    ]
+    split = split_post(pd.Series(posts))
+    for post, (org, role) in zip(posts, split.itertuples(index=False), strict=True):
+        assert post_parts(post) == (org, role)
+        assert org.startswith(
+            "".join(organisations(post))
+        )  # its places, one-character units dropped

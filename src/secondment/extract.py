@@ -23,6 +23,7 @@ __all__ = [
     "find_quantities",
     "find_ranks",
     "parse_number",
+    "post_parts",
     "unread_sentences",
 ]
 
@@ -377,6 +378,20 @@ TITLES = sorted(
     reverse=True,
 )
 _TITLE = "(?:" + "|".join(TITLES) + ")"
+# A role is one or more job titles at the end of a post (镇长助理 = 镇长 + 助理), perhaps several
+# joined by 、 (区委常委、副区长).
+_ROLE = rf"(?:专职|常务)?{_TITLE}+(?:、(?:专职|常务)?{_TITLE}+)*"
+#: A post as its organisation and its role: the one place posts are split.
+POST_PARTS = re.compile(rf"^(?P<org>.+?)(?P<role>{_ROLE})$")
+
+
+def post_parts(post: str) -> tuple[str, str]:
+    """A post as (organisation, role): `北京市发改委副主任` → (北京市发改委, 副主任); the whole
+    post and an empty role when no job title ends it."""
+    m = POST_PARTS.match(post)
+    return (m["org"], m["role"]) if m else (post, "")
+
+
 # A post may hold more than one title (`区委常委、副区长`, `党组成员、副局长`) and end with its
 # rank in brackets (`副局长(正处级)`): each further title follows 、, the rank ends in 级.
 _MORE_TITLES = rf"(?:、{_TITLE})*"

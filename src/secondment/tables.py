@@ -10,7 +10,7 @@ import pandas as pd
 from secondment.article import Article, datasets_dir, load_article
 from secondment.errors import SecondmentError
 from secondment.extract import (
-    TITLES,
+    POST_PARTS,
     find_cadres,
     find_events,
     find_quantities,
@@ -76,14 +76,11 @@ def events_table(article: Article | None = None) -> pd.DataFrame:
 
 #: Levels of government a home post belongs to, from the top down.
 LEVELS = pd.CategoricalDtype(["省级", "市级", "县级"], ordered=True)
-# A role is one or more job titles at the end of a post (镇长助理 = 镇长 + 助理).
-_ROLE = rf"(?:专职|常务)?(?:{'|'.join(TITLES)})+"
-_POST = rf"^(?P<org>.+?)(?P<role>{_ROLE})$"
 
 
 def split_post(posts: pd.Series) -> pd.DataFrame:
     """Split posts into `org` and `role`: `北京市发改委副主任` → 北京市发改委, 副主任."""
-    return posts.astype("string").str.extract(_POST).astype("string")
+    return posts.astype("string").str.extract(POST_PARTS.pattern).astype("string")
 
 
 def home_level(posts: pd.Series) -> pd.Series:

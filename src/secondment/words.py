@@ -22,7 +22,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 from secondment.article import Article, normalise
-from secondment.extract import HAN, TITLES, find_cadres, find_quantities
+from secondment.extract import HAN, find_cadres, find_quantities, post_parts
 
 if TYPE_CHECKING:
     import jieba
@@ -56,7 +56,6 @@ STOP_WORDS: frozenset[str] = frozenset(
 
 # An administrative unit ends a place name inside an organisation: 北京市|顺义区|南彩镇.
 _PLACE_UNIT = re.compile(r".+?[省市区县镇乡](?=.)|.+")
-_TITLE_AT_END = re.compile("(?:" + "|".join(map(re.escape, TITLES)) + ")+$")
 _HAN_CHAR = re.compile(HAN)
 # A date is one token too, or 2015年7月24日 would add 2015, 年, 7, 月, 24 and 日 to the counts.
 _DATE = re.compile(r"\d{4}年度?(?:\d{1,2}月(?:\d{1,2}[日号])?)?|\d{1,2}月(?:\d{1,2}[日号])?")
@@ -125,8 +124,8 @@ def tokenizer(user_words: Iterable[str] = ()) -> jieba.Tokenizer:
 
 def organisations(post: str) -> list[str]:
     """The organisation in a post, split where places end: 北京市顺义区南彩镇镇长助理 → 3 parts."""
-    # The job title at the end (副厅长, 镇长助理) is not part of the organisation.
-    unit = _TITLE_AT_END.sub("", re.sub(r"\s+", "", post))
+    # The job title at the end (副厅长, 常务副市长) is not part of the organisation.
+    unit, _ = post_parts(re.sub(r"\s+", "", post))
     parts = [part for part in _PLACE_UNIT.findall(unit) if len(part) >= 2]
     return [part for part in parts if _HAN_CHAR.search(part)]
 
