@@ -295,7 +295,9 @@ def test_binder_environment_is_exactly_the_student_lock(binder_env: BinderEnv) -
     assert locked - installed == set(), "in the lock but not installed"
     assert [Path(e.split("file://", 1)[1]).name for e in editable] == ["repo"]
     names = {pin.split("==")[0] for pin in installed}
-    assert names.isdisjoint({"pytest", "nbval", "ruff", "hypothesis", "playwright"})
+    assert names.isdisjoint(
+        {"pytest", "nbval", "ruff", "hypothesis", "playwright", "mypy", "sphinx", "myst-nb"}
+    )
 
 
 def test_binder_environment_passes_doctor(binder_env: BinderEnv) -> None:

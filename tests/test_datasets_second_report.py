@@ -2,13 +2,12 @@
 
 import tomllib
 from fnmatch import fnmatch
-from pathlib import Path
 
 from secondment.article import datasets_dir, load_article, second_report_path
 from secondment.evaluate import corpus_dir, evaluate_report, load_gold
-from secondment.paths import SECOND_REPORT_FILE
+from secondment.paths import SECOND_REPORT_FILE, require_course_root
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = require_course_root()
 GOLD = corpus_dir() / "r02_beijing_to_hebei_adverbs.json"
 
 

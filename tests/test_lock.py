@@ -53,6 +53,28 @@ def test_the_student_lock_pins_everything_jupyterlab_needs_and_no_test_tool() ->
     assert len(pins) > 90
 
 
+def test_no_tool_of_the_test_or_site_groups_reaches_the_student_lock_but_through_a_student_package() -> (
+    None
+):
+    from packaging.requirements import Requirement
+
+    groups = lock.declared()
+    tools = {
+        lock.normalise(Requirement(r).name)
+        for group, requirements in groups.items()
+        if group not in ("dependencies", "lab")
+        for r in requirements
+    } - {"secondment"}
+    assert {"pytest", "nbval", "mypy", "ruff", "playwright", "sphinx", "myst-nb"} <= tools
+    text = (ROOT / "binder/requirements.txt").read_text(encoding="utf-8")
+    pins = {name for name, _ in lock.pins(ROOT / "binder/requirements.txt")}
+    for name in sorted(tools & pins):  # babel (for jupyterlab-server), fonttools (matplotlib)
+        block = re.search(rf"^{re.escape(name)}==.*\n((?:\s+#.*\n)+)", text, re.M | re.I)
+        assert block, f"{name} is in the student lock with no note of what needs it"
+        via = set(re.findall(r"#\s+(?:via\s+)?([\w.-]+)\s*$", block[1], re.M)) - {"via"}
+        assert via - {"secondment"}, f"only the course asks for {name} in the student lock"
+
+
 def test_a_new_dependency_without_a_relock_fails(copy: Path) -> None:
     edit(copy / "pyproject.toml", '"jieba>=0.42",', '"jieba>=0.42",\n    "requests>=2",')
     found = lock.problems(copy)

@@ -468,3 +468,15 @@ def test_lab_opens_lesson_00_or_with_zh_cn_the_chinese_edition(tmp_path):
         "--port",
         "8890",
     ]
+
+
+def test_pytest_collects_the_tests_and_every_notebook_set_by_the_folders_paths_names() -> None:
+    import tomllib
+
+    from secondment.paths import NOTEBOOK_SETS, STORED_BY_EXECUTE
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    testpaths = config["tool"]["pytest"]["ini_options"]["testpaths"]
+    tops = {folder.split("/")[0] for folder in NOTEBOOK_SETS.values()}
+    assert testpaths[0] == "tests" and set(testpaths[1:]) == tops
+    assert set(STORED_BY_EXECUTE) <= set(NOTEBOOK_SETS)

@@ -65,10 +65,10 @@ def _doctor(args: argparse.Namespace) -> int:
 
 def _execute(args: argparse.Namespace) -> int:
     from secondment.execute import execute_notebook
-    from secondment.paths import notebooks
+    from secondment.paths import STORED_BY_EXECUTE, notebooks
 
     root = require_course_root()
-    paths = [Path(p) for p in args.notebooks] or sorted(notebooks("lessons", "solutions"))
+    paths = [Path(p) for p in args.notebooks] or sorted(notebooks(*STORED_BY_EXECUTE))
     for path in paths:
         seconds = execute_notebook(path)
         shown = path.resolve().relative_to(root) if path.resolve().is_relative_to(root) else path

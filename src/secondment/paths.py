@@ -9,6 +9,7 @@ from secondment.errors import SecondmentError
 __all__ = [
     "ARTICLE_FILE",
     "NOTEBOOK_SETS",
+    "STORED_BY_EXECUTE",
     "PathsError",
     "SECOND_REPORT_FILE",
     "course_root",
@@ -30,6 +31,12 @@ NOTEBOOK_SETS: dict[str, str] = {
     "lessons-zh-CN": "zh-CN/notebooks",
     "exercises-zh-CN": "zh-CN/exercises",
 }
+
+
+#: The sets whose outputs `python -m secondment execute` stores when given no notebook: the
+#: others are generated, and executed, by their own commands (`secondment.teach
+#: build-exercises`, `tools/translate.py build`).
+STORED_BY_EXECUTE: tuple[str, ...] = ("lessons", "solutions")
 
 
 class PathsError(SecondmentError):
