@@ -425,6 +425,47 @@ def test_q7_wrong_answers_get_hints():
     assert "in the sentence 北京市此次选派" in hint("03.7", lambda s: only_article)
 
 
+STUDENT_ALIASES = """
+import secondment.extract as x
+from secondment.extract import find_cadres, find_ranks
+
+fr = find_ranks
+fc = find_cadres
+
+
+def rank_counts(sentence):
+    return {r.rank: r.count for r in fr(sentence)}
+
+
+def find_officials(text):
+    return [(c.name, c.home_post, c.host_post) for c in fc(text)]
+
+
+def find_officials_by_module(text):
+    return [(c.name, c.home_post, c.host_post) for c in x.find_cadres(text)]
+
+
+def find_officials_by_default(text, finder=find_cadres):
+    return [(c.name, c.home_post, c.host_post) for c in finder(text)]
+"""
+
+
+@pytest.mark.parametrize(
+    ("qid", "name", "finder"),
+    [
+        ("03.7", "rank_counts", "find_ranks"),
+        ("03.8", "find_officials", "find_cadres"),
+        ("03.8", "find_officials_by_module", "find_cadres"),
+        ("03.8", "find_officials_by_default", "find_cadres"),
+    ],
+)
+def test_the_library_under_another_name_is_still_the_library(qid, name, finder):
+    space = {"__name__": "__main__"}
+    exec(STUDENT_ALIASES, space)  # the student's notebook
+    message = hint(qid, space[name])
+    assert message == f"your function calls the library's {finder}: write your own pattern"
+
+
 # ---------------------------------------------------------------- 03.8 · a new report
 
 
