@@ -64,6 +64,12 @@ _LINES = normalise(ex01.RAW).splitlines()
 WRONG = [
     # 01.1: bytes and characters
     ("01.1", (9861, 3619), "your function itself"),  # the numbers lesson 01 prints
+    (
+        "01.1",
+        lambda data: (len(data), len(data.decode("gbk"))),
+        "UnicodeDecodeError on the article's bytes: gbk cannot read these bytes; the article "
+        "file is UTF-8 (3 bytes per hanzi): read it with encoding='utf-8'",
+    ),
     ("01.1", lambda data: (9861, 3619), "for the bytes of `mixed`, the number of bytes is too big"),
     ("01.1", lambda data: (len(data.decode()), len(data)), "swapped"),
     ("01.1", lambda data: (len(data), len(data)), "counts bytes too"),

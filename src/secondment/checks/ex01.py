@@ -93,13 +93,14 @@ def _size_probes() -> list[tuple[bytes]]:
 
 
 def _run_function(answer: Any, name: str, text: Any, label: str) -> Any:
-    """Call a function answer (rebuilt from its results in the kernel), or a hint."""
+    """Call a function answer (rebuilt from its results in the kernel), or a hint; the texts
+    are the article's kind, UTF-8, which a UnicodeDecodeError's hint says."""
     if not callable(answer):
         raise Hint(
             f"the answer should be your function itself (answer = {name}), not "
             f"{_a(type(answer).__name__)}: the check runs it on texts you have not seen"
         )
-    return call_answer(answer, text, label)
+    return call_answer(answer, text, label, decode_hint=ARTICLE_IS_UTF8)
 
 
 @question("01.1", probes=_size_probes, decode_hint=ARTICLE_IS_UTF8)
