@@ -415,6 +415,14 @@ def test_q7_wrong_answers_get_hints():
     full_width_only = re.compile(rf"(?P<rank>{HAN}+级)干部(?P<count>\d+)名，")
     message = hint("03.7", counting(full_width_only))
     assert "a total of 0" in message and "ASCII ," in message
+    # The question says "add them up": a sum of nothing found is the same total of 0.
+    for total in (lambda s: sum(counting(full_width_only)(s).values()), lambda s: 0):
+        message = hint("03.7", total)
+        assert message == (
+            "your function finds no rank in the article's sentence (a total of 0): its commas "
+            "are the ASCII ,; does your pattern depend on one width?"
+        )
+    assert "a total of 0" in hint("03.7", lambda s: list(counting(full_width_only)(s).values()))
     ascii_only = re.compile(
         rf"(?P<rank>(?:省部|厅局|县处|乡科)级|{HAN}{{2,4}}人才)(?:干部)?(?P<count>\d+)名(?=[,。])"
     )

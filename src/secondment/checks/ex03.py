@@ -518,18 +518,19 @@ def q7(answer: Any) -> str:
         what = "the article's sentence" if index == 0 else f"the sentence {sentence[:12]}…"
         got = _call(func, sentence, what)
         want = {r.rank: r.count for r in find_ranks(normalise(sentence))}
+        # Nothing found, whatever the shape: an empty dict or list, or a sum of nothing.
+        if (_is_number(got) and got == 0) or (isinstance(got, (dict, list, tuple)) and not got):
+            width = "full-width ，" if "，" in sentence else "ASCII ,"
+            raise Hint(
+                f"your function finds no rank in {what} (a total of 0): its commas are the "
+                f"{width}; does your pattern depend on one width?"
+            )
         if isinstance(got, (list, tuple)) and got and all(_is_number(c) for c in got):
             raise Hint("your function returns the counts alone: return a dict {rank: count}")
         if _is_number(got):
             raise Hint("your function returns one number: return a dict {rank: count}")
         if not isinstance(got, dict):
             raise Hint(f"your function should return a dict {{rank: count}}, not {_a(got)}")
-        if not got:
-            width = "full-width ，" if "，" in sentence else "ASCII ,"
-            raise Hint(
-                f"your function finds no rank in {what} (a total of 0): its commas are the "
-                f"{width}; does your pattern depend on one width?"
-            )
         if any(isinstance(c, str) for c in got.values()):
             raise Hint("the counts are text: convert each one with int() before adding")
         if not all(_is_number(c) for c in got.values()):
