@@ -234,9 +234,14 @@ def _commas(text: str) -> list[str]:
 def q5(answer: Any) -> str:
     from secondment.article import read_article_text
 
-    expect_type(answer, str, what="the answer (a pattern)")
+    if type(answer).__name__ == "Pattern" and not isinstance(answer, re.Pattern):
+        raise Hint(
+            "this pattern is compiled from bytes (rb'...'): the texts are str, so write a str"
+        )
+    expect_type(answer, str, re.Pattern, what="the answer (a pattern)")
+    # A compiled pattern is judged as it is, with its flags (re.VERBOSE changes what it finds).
     try:
-        pattern = re.compile(answer)
+        pattern = answer if isinstance(answer, re.Pattern) else re.compile(answer)
     except re.error as exc:
         raise Hint(f"this is not a valid regular expression: {exc}") from None
     if pattern.groups:
