@@ -53,6 +53,8 @@ ALSO_RIGHT = [
     ("01.4", lambda text: (len(re.findall(",", text)), len(re.findall("，", text)))),
     ("01.5", ",|，"),
     ("01.5", "[，,]"),
+    ("01.5", re.compile("[,，]")),
+    ("01.5", re.compile(", | ，", re.VERBOSE)),  # its flags are part of the answer
     ("01.6", " " + CAPTION + "\n"),
     ("01.7", [normalise(ex01.FULL_WIDTH), False]),
     ("01.8", tuple(_clean(ex01.RAW))),
@@ -64,6 +66,12 @@ _LINES = normalise(ex01.RAW).splitlines()
 WRONG = [
     # 01.1: bytes and characters
     ("01.1", (9861, 3619), "your function itself"),  # the numbers lesson 01 prints
+    (
+        "01.1",
+        lambda data: (len(data), len(data.decode("gbk"))),
+        "UnicodeDecodeError on the article's bytes: gbk cannot read these bytes; the article "
+        "file is UTF-8 (3 bytes per hanzi): read it with encoding='utf-8'",
+    ),
     ("01.1", lambda data: (9861, 3619), "for the bytes of `mixed`, the number of bytes is too big"),
     ("01.1", lambda data: (len(data.decode()), len(data)), "swapped"),
     ("01.1", lambda data: (len(data), len(data)), "counts bytes too"),
@@ -109,7 +117,11 @@ WRONG = [
     ("01.5", "([,，])", "no group"),
     ("01.5", "[,，]。?", "not a comma: `,。`"),
     ("01.5", "[,，]+", "each comma on its own"),
-    ("01.5", re.compile("[,，]"), "should be a str"),
+    ("01.5", re.compile(","), "misses 2 full-width"),
+    ("01.5", re.compile("[,，]+"), "each comma on its own"),
+    ("01.5", re.compile(", | ，"), "misses"),  # without re.VERBOSE the spaces count
+    ("01.5", re.compile(rb"[,]"), "compiled from bytes"),
+    ("01.5", b"[,]", "should be a str or a Pattern, but it is a bytes"),
     # 01.6: the doubled caption
     ("01.6", CAPTION_LINE.strip(), "twice"),
     ("01.6", LEDE, "first paragraph"),

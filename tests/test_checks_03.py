@@ -18,6 +18,7 @@ from secondment.checks.ex03 import (
     NUMERAL_QUANTITIES,
     SENTENCE,
     UNSEEN_REPORTS,
+    UNSEEN_SHAPE_1,
 )
 from secondment.extract import find_cadres, find_events, find_quantities, find_ranks
 from secondment.paths import require_course_root
@@ -81,31 +82,63 @@ def shape_1(name_part=rf"{HAN}{{2,3}}", host_part=f"{POST}+?"):
     return re.compile(rf"(?P<home>{POST}+)、挂任(?P<host>{host_part})的(?P<name>{name_part})")
 
 
+def test_q1_the_unseen_sentences_are_shape_1_with_one_cadre_each():
+    for sentence in (SENTENCE, *UNSEEN_SHAPE_1):
+        (cadre,) = find_cadres(sentence)
+        found = shape_1().search(sentence).groupdict()
+        assert found == {"home": cadre.home_post, "host": cadre.host_post, "name": cadre.name}
+
+
 def test_q1_right_answers_pass():
-    passes("03.1", shape_1().search(SENTENCE).groupdict())
-    passes("03.1", shape_1(rf"{HAN}{{2,3}}", f"{POST}+").search(SENTENCE).groupdict())
-    reordered = {"name": "王普清", "host": "北京市交通委副主任", "home": " 省交通运输厅副厅长"}
+    passes("03.1", shape_1())
+    passes("03.1", shape_1().pattern)  # the pattern as a str is read the same way
+    passes("03.1", shape_1(rf"{HAN}{{2,3}}", f"{POST}+"))
+    reordered = re.compile(rf"(?P<home>{POST}+)、挂任(?P<host>{POST}+?)的(?P<name>{HAN}{{2,3}})")
     passes("03.1", reordered)
 
 
+def test_q1_what_the_pattern_finds_is_not_the_answer():
+    found = shape_1().search(SENTENCE)
+    typed = {"home": "省交通运输厅副厅长", "host": "北京市交通委副主任", "name": "王普清"}
+    for answer in (found.groupdict(), typed):
+        assert hint("03.1", answer) == (
+            "answer is what .groupdict() gives: the answer is the pattern itself "
+            "(answer = shape_1); the check reads its groups"
+        )
+    assert "answer is a match" in hint("03.1", found)
+    assert "with named groups" in hint("03.1", found.groups())
+    assert "answer is None" in hint("03.1", None)
+
+
 def test_q1_wrong_answers_get_hints():
-    assert "runs on" in hint("03.1", shape_1(rf"{HAN}{{2,4}}").search(SENTENCE).groupdict())
-    assert "cut short" in hint("03.1", shape_1(rf"{HAN}{{2,3}}?").search(SENTENCE).groupdict())
-    assert ".groupdict()" in hint("03.1", shape_1().search(SENTENCE))
-    assert "name the groups" in hint("03.1", shape_1().search(SENTENCE).groups())
-    numbered = re.search(rf"({POST}+)、挂任({POST}+?)的({HAN}{{2,3}})", SENTENCE)
-    assert "name the groups" in hint("03.1", numbered.groupdict())
+    assert "runs on" in hint("03.1", shape_1(rf"{HAN}{{2,4}}"))
+    assert "cut short" in hint("03.1", shape_1(rf"{HAN}{{2,3}}?"))
+    numbered = re.compile(rf"({POST}+)、挂任({POST}+?)的({HAN}{{2,3}})")
+    assert "no group named home, host, name" in hint("03.1", numbered)
     swapped = re.compile(rf"(?P<host>{POST}+)、挂任(?P<home>{POST}+?)的(?P<name>{HAN}{{2,3}})")
-    assert "swapped" in hint("03.1", swapped.search(SENTENCE).groupdict())
+    assert "swapped" in hint("03.1", swapped)
     with_de = re.compile(rf"(?P<home>{POST}+)、挂任(?P<host>{POST}+?的)(?P<name>{HAN}{{2,3}})")
-    assert "host still contains punctuation or 的" in hint(
-        "03.1", with_de.search(SENTENCE).groupdict()
-    )
+    assert "host still contains punctuation or 的" in hint("03.1", with_de)
     with_comma = re.compile(rf"(?P<home>[^,。]+)挂任(?P<host>{POST}+?)的(?P<name>{HAN}{{2,3}})")
-    assert "home still contains" in hint("03.1", with_comma.search(SENTENCE).groupdict())
-    extra = shape_1().search(SENTENCE).groupdict() | {"title": "副主任"}
-    assert "extra key(s) title" in hint("03.1", extra)
-    assert "found nothing" in hint("03.1", None)
+    assert "home still contains" in hint("03.1", with_comma)
+    extra = re.compile(
+        rf"(?P<home>{POST}+)、挂任(?P<host>{POST}+?)的(?P<name>{HAN}{{2,3}})(?P<title>)"
+    )
+    assert "extra named group(s) title" in hint("03.1", extra)
+    assert "not a valid regular expression" in hint("03.1", "(?P<home>")
+
+
+def test_q1_a_pattern_typed_for_the_one_sentence_fails_on_the_others():
+    literal = "(?P<home>省交通运输厅副厅长)、挂任(?P<host>北京市交通委副主任)的(?P<name>王普清)"
+    assert hint("03.1", literal) == (
+        "the pattern finds nothing in the sentence 北京市水务局副局长、挂任…: "
+        "print it and test it there"
+    )
+    anything = re.compile(rf"(?P<home>.+)、挂任(?P<host>{POST}+?)的(?P<name>{HAN}{{2,3}})")
+    assert hint("03.1", anything) == (
+        "in the sentence “两地要多走动。”沧州市… you have not seen, "
+        "home still contains punctuation or 的: stop the group before it"
+    )
 
 
 # ---------------------------------------------------------------- 03.2 · the eight officials
@@ -415,6 +448,14 @@ def test_q7_wrong_answers_get_hints():
     full_width_only = re.compile(rf"(?P<rank>{HAN}+级)干部(?P<count>\d+)名，")
     message = hint("03.7", counting(full_width_only))
     assert "a total of 0" in message and "ASCII ," in message
+    # The question says "add them up": a sum of nothing found is the same total of 0.
+    for total in (lambda s: sum(counting(full_width_only)(s).values()), lambda s: 0):
+        message = hint("03.7", total)
+        assert message == (
+            "your function finds no rank in the article's sentence (a total of 0): its commas "
+            "are the ASCII ,; does your pattern depend on one width?"
+        )
+    assert "a total of 0" in hint("03.7", lambda s: list(counting(full_width_only)(s).values()))
     ascii_only = re.compile(
         rf"(?P<rank>(?:省部|厅局|县处|乡科)级|{HAN}{{2,4}}人才)(?:干部)?(?P<count>\d+)名(?=[,。])"
     )
@@ -423,6 +464,47 @@ def test_q7_wrong_answers_get_hints():
     assert "library's find_ranks" in library
     only_article = {r.rank: r.count for r in find_ranks(ARTICLE)}
     assert "in the sentence 北京市此次选派" in hint("03.7", lambda s: only_article)
+
+
+STUDENT_ALIASES = """
+import secondment.extract as x
+from secondment.extract import find_cadres, find_ranks
+
+fr = find_ranks
+fc = find_cadres
+
+
+def rank_counts(sentence):
+    return {r.rank: r.count for r in fr(sentence)}
+
+
+def find_officials(text):
+    return [(c.name, c.home_post, c.host_post) for c in fc(text)]
+
+
+def find_officials_by_module(text):
+    return [(c.name, c.home_post, c.host_post) for c in x.find_cadres(text)]
+
+
+def find_officials_by_default(text, finder=find_cadres):
+    return [(c.name, c.home_post, c.host_post) for c in finder(text)]
+"""
+
+
+@pytest.mark.parametrize(
+    ("qid", "name", "finder"),
+    [
+        ("03.7", "rank_counts", "find_ranks"),
+        ("03.8", "find_officials", "find_cadres"),
+        ("03.8", "find_officials_by_module", "find_cadres"),
+        ("03.8", "find_officials_by_default", "find_cadres"),
+    ],
+)
+def test_the_library_under_another_name_is_still_the_library(qid, name, finder):
+    space = {"__name__": "__main__"}
+    exec(STUDENT_ALIASES, space)  # the student's notebook
+    message = hint(qid, space[name])
+    assert message == f"your function calls the library's {finder}: write your own pattern"
 
 
 # ---------------------------------------------------------------- 03.8 · a new report

@@ -120,6 +120,112 @@ def test_a_function_crosses_as_its_results_on_the_checks_inputs():
         back("an input the kernel never tried")
 
 
+STUDENT_CELLS = """
+import functools
+import secondment
+import secondment.extract as x
+from secondment import extract
+from secondment.extract import find_cadres, find_ranks
+
+fc = find_cadres
+fr = find_ranks
+tools = {"officials": find_cadres}
+
+
+def by_alias(text):
+    return fc(text)
+
+
+def by_module_alias(text):
+    return x.find_cadres(text)
+
+
+def by_module(text):
+    return extract.find_ranks(text)
+
+
+def by_package(text):
+    return secondment.extract.find_quantities(text)
+
+
+def by_default(text, finder=find_cadres):
+    return finder(text)
+
+
+def by_keyword_default(text, *, finder=fr):
+    return finder(text)
+
+
+def make():
+    finder = find_ranks
+
+    def by_closure(text):
+        return finder(text)
+
+    return by_closure
+
+
+def helper(text):
+    return fr(text)
+
+
+def by_helper(text):
+    return helper(text)
+
+
+def by_container(text):
+    return tools["officials"](text)
+
+
+class Reader:
+    def __call__(self, text):
+        return fc(text)
+
+
+by_closure = make()
+by_partial = functools.partial(find_ranks)
+by_object = Reader()
+
+
+def own(text):
+    return text.split(",")
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "finder"),
+    [
+        ("by_alias", "find_cadres"),
+        ("by_module_alias", "find_cadres"),
+        ("by_module", "find_ranks"),
+        ("by_package", "find_quantities"),
+        ("by_default", "find_cadres"),
+        ("by_keyword_default", "find_ranks"),
+        ("by_closure", "find_ranks"),
+        ("by_helper", "find_ranks"),
+        ("by_container", "find_cadres"),
+        ("by_partial", "find_ranks"),
+        ("by_object", "find_cadres"),
+        ("find_cadres", "find_cadres"),
+    ],
+)
+def test_a_library_finder_is_named_whatever_name_reaches_it(name, finder):
+    """A student's kernel: the finder under another name is still the finder."""
+    space = {"__name__": "__main__"}
+    exec(STUDENT_CELLS, space)
+    back = _round_trip(space[name], probes=[("甲,乙",)])
+    assert finder in back.names
+    assert back.names[0] == finder  # first, so that no bound on the names can drop it
+
+
+def test_a_function_of_ones_own_names_no_finder():
+    space = {"__name__": "__main__"}
+    exec(STUDENT_CELLS, space)
+    back = _round_trip(space["own"], probes=[("甲,乙",)])
+    assert back("甲,乙") == ["甲", "乙"]
+    assert not {"find_cadres", "find_events", "find_quantities", "find_ranks"} & set(back.names)
+
+
 def test_an_object_that_runs_code_when_unpickled_is_only_its_type_name(tmp_path):
     marker = tmp_path / "ran.txt"
 

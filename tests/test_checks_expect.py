@@ -67,6 +67,22 @@ def test_a_function_answer_that_fails_gets_a_hint() -> None:
         call_answer({}.__getitem__, "x", "the text", inputs="sentences")
 
 
+def test_a_function_answer_that_fails_to_decode_gets_the_decoding_hint() -> None:
+    from secondment.checks.answers import Recorded
+
+    error = "UnicodeDecodeError: 'gbk' codec can't decode byte 0xa6 in position 12: illegal"
+    func = Recorded("sizes", [([b"\xe6\xb2\xb3"], ("raised", error))], [])
+    hint = "the file is UTF-8: decode it with 'utf-8'"
+    with pytest.raises(Hint) as raised:
+        call_answer(func, b"\xe6\xb2\xb3", "the bytes", decode_hint=hint)
+    assert str(raised.value) == (
+        "your function raised UnicodeDecodeError on the bytes: gbk cannot read these bytes; "
+        "the file is UTF-8: decode it with 'utf-8'"
+    )
+    with pytest.raises(Hint, match="^your function raised UnicodeDecodeError: 'gbk' codec"):
+        call_answer(func, b"\xe6\xb2\xb3", "the bytes")  # no hint to give: the error as is
+
+
 @pytest.fixture
 def bar_chart():
     fig, ax = plt.subplots()

@@ -15,6 +15,7 @@ import dataclasses
 import datetime as dt
 import math
 import re
+import types
 from collections.abc import Callable, Iterable
 from typing import Any, cast
 
@@ -59,7 +60,7 @@ class Recorded:
     def __init__(self, name: str, results: list[tuple[Any, Any]], names: list[str]) -> None:
         self.__name__ = name
         self.results = results
-        self.names = names  # the global names its code uses (to spot a library call)
+        self.names = names  # the names its code uses, and the finders it reaches (a library call)
 
     def __call__(self, *args: Any) -> Any:
         for probe, (kind, value) in self.results:
@@ -192,29 +193,111 @@ def _describe_function(func: Callable, probes: tuple, sub: Callable) -> dict[str
         TAG: "function",
         "name": str(getattr(func, "__name__", "function")),
         "results": results,
-        "names": sorted(_code_names(func))[:500],
+        "names": _names_first_finders(_code_names(func)),
     }
 
 
+def _names_first_finders(names: set[str]) -> list[str]:
+    """The names, the library's finders first, so that the bound never drops them."""
+    return sorted(names & set(FINDERS)) + sorted(names - set(FINDERS))[:500]
+
+
 def _code_names(func: Any, depth: int = 0, seen: set | None = None) -> set[str]:
-    """Global and attribute names a function's code uses, and those of the helpers it calls."""
+    """Global and attribute names a function's code uses, and those of the helpers it calls.
+
+    A name bound to one of the library's finders counts as the finder's own name too, wherever
+    the function reaches it: a global under another name (`fc = find_cadres`), an attribute of
+    a module alias (`x.find_cadres`), a closure cell or a default argument.
+    """
     seen = seen if seen is not None else set()
-    code = getattr(func, "__code__", None)
-    if code is None or id(code) in seen or depth > 3:
+    if id(func) in seen or depth > 3:
         return set()
-    seen.add(id(code))
-    names: set[str] = set()
+    seen.add(id(func))
+    finder = _finder_name(func)
+    if finder:
+        return {finder}
+    code = getattr(func, "__code__", None)
+    if code is None:  # a partial or a callable object: what it wraps, or its __call__
+        names: set[str] = set()
+        call = vars(type(func)).get("__call__")  # a class of the student's own, with its code
+        for inner in [*_wrapped(func), *([call] if hasattr(call, "__code__") else [])]:
+            names |= _code_names(inner, depth + 1, seen)
+        return names
+    names = set()
     stack = [code]
     while stack:
         c = stack.pop()
-        names.update(c.co_names)
+        names.update(str(n) for n in c.co_names)
         stack.extend(k for k in c.co_consts if hasattr(k, "co_names"))
-    module_globals = getattr(func, "__globals__", {})
-    for name in list(names):
-        helper = module_globals.get(name)
-        if callable(helper) and getattr(helper, "__module__", None) == func.__module__:
-            names |= _code_names(helper, depth + 1, seen)
-    return {str(n) for n in names}
+    module_globals = getattr(func, "__globals__", None)
+    module_globals = module_globals if isinstance(module_globals, dict) else {}
+    reached = [module_globals[n] for n in sorted(names) if n in module_globals]
+    for cell in getattr(func, "__closure__", None) or ():
+        try:
+            reached.append(cell.cell_contents)
+        except ValueError:  # a cell not filled yet
+            pass
+    reached.extend(getattr(func, "__defaults__", None) or ())
+    kwdefaults = getattr(func, "__kwdefaults__", None)
+    reached.extend(kwdefaults.values() if isinstance(kwdefaults, dict) else ())
+    reached.extend(_wrapped(func))
+    found: set[str] = set()
+    for value in reached:
+        found |= _finders_in(value, names)
+        if callable(value) and getattr(value, "__module__", None) == func.__module__:
+            found |= _code_names(value, depth + 1, seen)
+    return names | found
+
+
+#: The library's finders, which a function answer must not call: by their own names.
+FINDERS = ("find_cadres", "find_events", "find_quantities", "find_ranks")
+
+
+def _is_library(module: Any) -> bool:
+    return isinstance(module, str) and (module == "secondment" or module.startswith("secondment."))
+
+
+def _finder_name(value: Any) -> str | None:
+    """The name of the library finder this object is (or wraps), else None."""
+    for _ in range(4):  # a partial of a wrapper of a finder, at most
+        name = getattr(value, "__name__", None)
+        if name in FINDERS and _is_library(getattr(value, "__module__", None)):
+            return str(name)
+        inner = _wrapped(value)
+        if not inner:
+            return None
+        value = inner[0]
+    return None
+
+
+def _wrapped(value: Any) -> list[Any]:
+    """What a partial, a bound method or a decorated function wraps."""
+    for attribute in ("func", "__func__", "__wrapped__"):
+        try:
+            inner = getattr(value, attribute, None)
+        except Exception:  # an odd object's attribute must not stop the description
+            continue
+        if callable(inner):
+            return [inner]
+    return []
+
+
+def _finders_in(value: Any, names: set[str], depth: int = 0) -> set[str]:
+    """The finders a value reached by a function is: itself, in a small container, or the
+    attributes named in the code of a library module (`import secondment.extract as x`)."""
+    finder = _finder_name(value)
+    if finder:
+        return {finder}
+    found: set[str] = set()
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, (list, tuple, set, frozenset)) and depth < 2:
+        for item in list(value)[:100]:
+            found |= _finders_in(item, names, depth + 1)
+    if isinstance(value, types.ModuleType) and _is_library(value.__name__) and depth < 2:
+        for name in names:
+            found |= _finders_in(getattr(value, name, None), names, depth + 1)
+    return found
 
 
 def _describe_numpy(value: Any, sub: Callable) -> Any:

@@ -93,13 +93,14 @@ def _size_probes() -> list[tuple[bytes]]:
 
 
 def _run_function(answer: Any, name: str, text: Any, label: str) -> Any:
-    """Call a function answer (rebuilt from its results in the kernel), or a hint."""
+    """Call a function answer (rebuilt from its results in the kernel), or a hint; the texts
+    are the article's kind, UTF-8, which a UnicodeDecodeError's hint says."""
     if not callable(answer):
         raise Hint(
             f"the answer should be your function itself (answer = {name}), not "
             f"{_a(type(answer).__name__)}: the check runs it on texts you have not seen"
         )
-    return call_answer(answer, text, label)
+    return call_answer(answer, text, label, decode_hint=ARTICLE_IS_UTF8)
 
 
 @question("01.1", probes=_size_probes, decode_hint=ARTICLE_IS_UTF8)
@@ -233,9 +234,14 @@ def _commas(text: str) -> list[str]:
 def q5(answer: Any) -> str:
     from secondment.article import read_article_text
 
-    expect_type(answer, str, what="the answer (a pattern)")
+    if type(answer).__name__ == "Pattern" and not isinstance(answer, re.Pattern):
+        raise Hint(
+            "this pattern is compiled from bytes (rb'...'): the texts are str, so write a str"
+        )
+    expect_type(answer, str, re.Pattern, what="the answer (a pattern)")
+    # A compiled pattern is judged as it is, with its flags (re.VERBOSE changes what it finds).
     try:
-        pattern = re.compile(answer)
+        pattern = answer if isinstance(answer, re.Pattern) else re.compile(answer)
     except re.error as exc:
         raise Hint(f"this is not a valid regular expression: {exc}") from None
     if pattern.groups:

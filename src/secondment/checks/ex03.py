@@ -16,6 +16,14 @@ from secondment.checks.expect import call_answer, course_article, expect_count, 
 #: Question 03.1: a shape-1 sentence of the article, HOME、挂任HOST的NAME.
 SENTENCE = "省交通运输厅副厅长、挂任北京市交通委副主任的王普清说。"
 
+#: Question 03.1: shape-1 sentences the student's pattern has not seen, either direction and
+#: in both widths of punctuation, one with a quotation before the home post.
+UNSEEN_SHAPE_1 = (
+    "北京市水务局副局长、挂任承德市副市长的郭永明在调研时说，要守好京津冀的水源。",
+    "省科技厅副厅长、挂任北京市科委副主任的孙建国介绍,两地已共建创新平台12个。",
+    "“两地要多走动。”沧州市教育局局长、挂任北京市教委副巡视员的刘海燕说。",
+)
+
 #: Question 03.3: quantities written with digits.
 DIGIT_QUANTITIES = ("1000余家", "60多次", "5个多月", "89家", "50多个", "200多项")
 
@@ -253,53 +261,85 @@ def _leading_unit(text: str) -> int:
 
 @question("03.1")
 def q1(answer: Any) -> str:
-    """m.groupdict() of a shape-1 pattern with groups home, host and name on SENTENCE."""
+    """A shape-1 pattern with groups home, host and name, searched in SENTENCE and in shape-1
+    sentences the student has not seen; what .groupdict() gives must be the cadre's."""
     from secondment.extract import find_cadres
 
-    (cadre,) = find_cadres(SENTENCE)
-    want = {"home": cadre.home_post, "host": cadre.host_post, "name": cadre.name}
+    pattern = _shape_1_pattern(answer)
+    for index, sentence in enumerate((SENTENCE, *UNSEEN_SHAPE_1)):
+        (cadre,) = find_cadres(sentence)
+        want = {"home": cadre.home_post, "host": cadre.host_post, "name": cadre.name}
+        m = pattern.search(sentence)
+        if m is None:
+            where = "the sentence" if index == 0 else f"the sentence {sentence[:12]}…"
+            raise Hint(f"the pattern finds nothing in {where}: print it and test it there")
+        fault = _groups_fault(m.groupdict(), want)
+        if fault and index:
+            raise Hint(f"in the sentence {sentence[:12]}… you have not seen, {fault}")
+        if fault:
+            raise Hint(fault)
+    return "three named groups, read at once with .groupdict(), in any shape-1 sentence"
+
+
+def _shape_1_pattern(answer: Any) -> re.Pattern[str]:
+    """The student's shape-1 pattern (compiled, or a str), or a hint for the near misses."""
+    itself = "the answer is the pattern itself (answer = shape_1)"
     if answer is None:
-        raise Hint("answer is None: the search found nothing; print your pattern and test it")
+        raise Hint(f"answer is None: {itself}")
     if type(answer).__name__ == "Match":
-        raise Hint("answer is the match itself: call .groupdict() on it")
+        raise Hint(f"answer is a match: {itself}, which the check searches in other sentences")
+    if isinstance(answer, dict):
+        raise Hint(f"answer is what .groupdict() gives: {itself}; the check reads its groups")
     if isinstance(answer, (tuple, list)):
-        raise Hint(f"answer is a {_type_name(answer)}: name the groups and use .groupdict()")
-    if not isinstance(answer, dict):
-        raise Hint(f"answer should be a dict, but it is a {_type_name(answer)}")
-    missing = [k for k in want if k not in answer]
+        raise Hint(f"answer is a {_type_name(answer)}: {itself}, with named groups")
+    if not isinstance(answer, (str, re.Pattern)):
+        raise Hint(f"answer should be the pattern, but it is a {_type_name(answer)}")
+    try:
+        pattern = answer if isinstance(answer, re.Pattern) else re.compile(answer)
+    except re.error as exc:
+        raise Hint(f"this is not a valid regular expression: {exc}") from None
+    keys = ("home", "host", "name")
+    missing = [k for k in keys if k not in pattern.groupindex]
     if missing:
         raise Hint(
-            f"the dict has no key {', '.join(missing)}: name the groups home, host and name "
-            "with (?P<…>…)"
+            f"the pattern has no group named {', '.join(missing)}: name the groups home, host "
+            "and name with (?P<…>…)"
         )
-    extra = [str(k) for k in answer if k not in want]
+    extra = [k for k in pattern.groupindex if k not in keys]
     if extra:
-        raise Hint(f"the dict has extra key(s) {', '.join(extra)}: only home, host and name")
+        raise Hint(
+            f"the pattern has extra named group(s) {', '.join(extra)}: only home, host and name"
+        )
+    return pattern
+
+
+def _groups_fault(answer: dict[str, Any], want: dict[str, str]) -> str:
+    """What is wrong with the groups found in one sentence, or "" when they are the cadre's."""
     got = {k: v.strip() if isinstance(v, str) else v for k, v in answer.items()}
     if got["home"] == want["host"] and got["host"] == want["home"]:
-        raise Hint("home and host are swapped: home comes before 、挂任, host after it")
+        return "home and host are swapped: home comes before 、挂任, host after it"
     name = got["name"]
     if not isinstance(name, str):
-        raise Hint("the name group captured nothing (None)")
+        return "the name group captured nothing (None)"
     if name != want["name"]:
         if name.startswith(want["name"]):
-            raise Hint("the name runs on into the next word: how many characters is a name?")
+            return "the name runs on into the next word: how many characters is a name?"
         if want["name"].startswith(name):
-            raise Hint("the name is cut short: a non-greedy {2,3}? stops at two characters")
-        raise Hint("the name is not right yet: it comes right after 的")
+            return "the name is cut short: a non-greedy {2,3}? stops at two characters"
+        return "the name is not right yet: it comes right after 的"
     for key in ("home", "host"):
         value, right = got[key], want[key]
         if value == right:
             continue
         if not isinstance(value, str):
-            raise Hint(f"the {key} group captured nothing (None)")
+            return f"the {key} group captured nothing (None)"
         if _PUNCTUATION.search(value) or value.endswith("的"):
-            raise Hint(f"{key} still contains punctuation or 的: stop the group before it")
+            return f"{key} still contains punctuation or 的: stop the group before it"
         fault = _post_fault(value, right)
         if fault == "long":
-            raise Hint(f"{key} runs on past the post: make it non-greedy, or stop at punctuation")
-        raise Hint(f"{key} {_POST_FAULTS[fault]}")
-    return "three named groups, read at once with .groupdict()"
+            return f"{key} runs on past the post: make it non-greedy, or stop at punctuation"
+        return f"{key} {_POST_FAULTS[fault]}"
+    return ""
 
 
 @question("03.2")
@@ -518,18 +558,19 @@ def q7(answer: Any) -> str:
         what = "the article's sentence" if index == 0 else f"the sentence {sentence[:12]}…"
         got = _call(func, sentence, what)
         want = {r.rank: r.count for r in find_ranks(normalise(sentence))}
+        # Nothing found, whatever the shape: an empty dict or list, or a sum of nothing.
+        if (_is_number(got) and got == 0) or (isinstance(got, (dict, list, tuple)) and not got):
+            width = "full-width ，" if "，" in sentence else "ASCII ,"
+            raise Hint(
+                f"your function finds no rank in {what} (a total of 0): its commas are the "
+                f"{width}; does your pattern depend on one width?"
+            )
         if isinstance(got, (list, tuple)) and got and all(_is_number(c) for c in got):
             raise Hint("your function returns the counts alone: return a dict {rank: count}")
         if _is_number(got):
             raise Hint("your function returns one number: return a dict {rank: count}")
         if not isinstance(got, dict):
             raise Hint(f"your function should return a dict {{rank: count}}, not {_a(got)}")
-        if not got:
-            width = "full-width ，" if "，" in sentence else "ASCII ,"
-            raise Hint(
-                f"your function finds no rank in {what} (a total of 0): its commas are the "
-                f"{width}; does your pattern depend on one width?"
-            )
         if any(isinstance(c, str) for c in got.values()):
             raise Hint("the counts are text: convert each one with int() before adding")
         if not all(_is_number(c) for c in got.values()):

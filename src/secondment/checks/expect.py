@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import math
 import numbers
+import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -128,13 +129,25 @@ def expect_size(got: int, want: int, more: str, fewer: str) -> None:
         raise Hint(fewer)
 
 
-def call_answer(func: Any, arg: Any, label: str, inputs: str = "texts") -> Any:
-    """Call a function answer (rebuilt in the kernel from its results) on one input, or a hint."""
+def call_answer(
+    func: Any, arg: Any, label: str, inputs: str = "texts", decode_hint: str = ""
+) -> Any:
+    """Call a function answer (rebuilt in the kernel from its results) on one input, or a hint.
+
+    `decode_hint` says which encoding the input's bytes are in, for a function that raised
+    UnicodeDecodeError (as `question`'s does for an answer cell).
+    """
     from secondment.checks.answers import RecordedError
 
     try:
         return func(arg)
     except RecordedError as exc:
+        m = re.match(r"UnicodeDecodeError: '([\w-]+)' codec", str(exc))
+        if m and decode_hint:
+            raise Hint(
+                f"your function raised UnicodeDecodeError on {label}: {m[1]} cannot read these "
+                f"bytes; {decode_hint}"
+            ) from None
         raise Hint(f"your function raised {exc} on {label}") from None
     except LookupError:
         raise Hint(f"the check could not run your function on its {inputs}") from None
