@@ -381,7 +381,8 @@ def isolation_line() -> str:
         "bubblewrap": "isolation: bubblewrap (system read-only, homes, temp folders and "
         f"submissions hidden, no network; {who})",
         "unprivileged-user": f"isolation: unprivileged users ({who}), own temp folder "
-        "(bubblewrap not available)",
+        "(bubblewrap not available: files anyone may read stay readable, so keep the "
+        "submissions and the gradebook in folders only you can open, chmod 700)",
         "none": "isolation: none beyond an own temp folder and limits (no bubblewrap, not root)",
         "unavailable": "isolation: unavailable (root, and neither bubblewrap nor an "
         "unprivileged user works)",
