@@ -406,3 +406,18 @@ def test_after_an_answer_cell_of_unknown_id_checks_judge_answer_as_before():
         "❌ 01.2: the answer cell above has not run since you checked 01.1: "
         "run it, then this check again"
     )
+
+
+def test_a_check_given_another_name_than_answer_judges_that_value():
+    def checks_last_and_01_3_by_name(cells):
+        at = next(i for i, c in enumerate(cells) if c.source.startswith('check("01.3"'))
+        cells[at - 1].source += "\nkept = 'not the answer'"  # 01.3's answer cell
+        cells[at].source = 'check("01.3", kept)'
+        return _checks_last(cells)
+
+    shown = _run_solution_01(checks_last_and_01_3_by_name)
+    assert set(_wrong(shown)) == {"01.3"}
+    # `kept` itself is judged: 'not the answer' has 14 characters.
+    assert shown["01.3"] == (
+        "❌ 01.3: the decoded text is not right yet (14 characters; look again at the pattern)"
+    )

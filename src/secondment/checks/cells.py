@@ -107,10 +107,17 @@ def _raised(error: str) -> str:
 def answer_for(qid: str, answer: Any) -> tuple[Any, str]:
     """The answer `check(qid, answer)` judges, and why it must not judge any ("" when it may).
 
-    When the last answer cell run is one the table knows, question `qid` is judged by its own
-    answer cell: the answer that cell gave, or its error, or not at all when it has not run.
-    Otherwise, `answer` as given, refused as `problem` says.
+    A value given by another name is judged as given. When the last answer cell run is one the
+    table knows, question `qid` is judged by its own answer cell: the answer that cell gave, or
+    its error, or not at all when it has not run. Otherwise, `answer` as given, refused as
+    `problem` says.
     """
+    from secondment.checks import NOT_DEFINED
+
+    # A value given by another name than `answer` (`check("01.3", kept)`) is judged as given:
+    # which cell left `answer` does not matter to it.
+    if _STATE.watching and answer is not _STATE.namespace.get("answer", NOT_DEFINED):
+        return answer, ""
     if _STATE.watching and _STATE.last and qid in answer_cells().values():
         ran = _STATE.ran.get(qid)
         if ran is None:
