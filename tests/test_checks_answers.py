@@ -326,3 +326,98 @@ def test_a_decode_error_in_an_article_question_says_the_file_is_utf8():
         "gbk cannot read these bytes; the article file is UTF-8 "
         "(3 bytes per hanzi): read it with encoding='utf-8'"
     )
+
+
+# ------------------------------------------- in a real kernel told each cell's id
+
+
+SOLUTION_01 = (
+    Path(__file__).parent.parent / "exercises/solutions/01-reading-the-article-solutions.ipynb"
+)
+
+
+def _run_solution_01(edit):
+    """Run exercise 01's solution, edited, as the course's client does; {question: line}."""
+    import nbformat
+
+    from secondment.execute import course_client
+
+    nb = nbformat.read(SOLUTION_01, as_version=4)
+    nb.cells = edit([c for c in nb.cells if c.cell_type == "code"])
+    course_client(nb, SOLUTION_01.parent, 60, allow_errors=True).execute()
+    shown = {}
+    for cell in nb.cells:
+        m = re.match(r'check\("(\d\d\.\d)"', cell.source)
+        if m:
+            assert [o.output_type for o in cell.outputs] == ["display_data"], cell.source
+            shown[m[1]] = cell.outputs[0].data["text/plain"]
+    assert sorted(shown) == [f"01.{i}" for i in range(1, 9)]
+    return shown
+
+
+def _checks_last(cells):
+    return [c for c in cells if not c.source.startswith("check(")] + [
+        c for c in cells if c.source.startswith("check(")
+    ]
+
+
+def _wrong(shown):
+    return {q: line for q, line in shown.items() if not line.startswith("✅")}
+
+
+def test_a_check_above_its_answer_cell_says_that_cell_has_not_run_yet():
+    def swap_01_2(cells):
+        i = next(i for i, c in enumerate(cells) if c.source.startswith('check("01.2"'))
+        cells[i - 1], cells[i] = cells[i], cells[i - 1]
+        return cells
+
+    assert _wrong(_run_solution_01(swap_01_2)) == {
+        "01.2": "❌ 01.2: the answer cell of question 01.2 has not run yet (the last answer "
+        "cell run was 01.1's): run it, then this check again"
+    }
+
+
+def test_checks_moved_to_the_end_each_judge_their_own_answer_cell():
+    assert _wrong(_run_solution_01(_checks_last)) == {}
+
+
+def test_an_answer_cell_that_raised_is_reported_though_a_later_one_set_answer():
+    def raise_in_01_2(cells):
+        cells[3].source = "answer = 1 / 0"  # 01.2's answer cell
+        return _checks_last(cells)
+
+    assert _wrong(_run_solution_01(raise_in_01_2)) == {
+        "01.2": "❌ 01.2: the answer cell above raised ZeroDivisionError: division by zero; "
+        "fix it and run it again"
+    }
+
+
+def test_after_an_answer_cell_of_unknown_id_checks_judge_answer_as_before():
+    import nbformat
+
+    def add_a_cell(cells):
+        cells = _checks_last(cells)
+        at = next(i for i, c in enumerate(cells) if c.source.startswith("check("))
+        return cells[:at] + [nbformat.v4.new_code_cell("answer = 'my own cell'")] + cells[at:]
+
+    shown = _run_solution_01(add_a_cell)
+    assert shown["01.1"].startswith("❌ 01.1: ")
+    assert shown["01.2"] == (
+        "❌ 01.2: the answer cell above has not run since you checked 01.1: "
+        "run it, then this check again"
+    )
+
+
+def test_a_check_given_another_name_than_answer_judges_that_value():
+    def checks_last_and_01_3_by_name(cells):
+        at = next(i for i, c in enumerate(cells) if c.source.startswith('check("01.3"'))
+        cells[at - 1].source += "\nkept = 'not the answer'"  # 01.3's answer cell
+        cells[at].source = 'check("01.3", kept)'
+        return _checks_last(cells)
+
+    shown = _run_solution_01(checks_last_and_01_3_by_name)
+    assert set(_wrong(shown)) == {"01.3"}
+    # `kept` itself is judged: 'not the answer' has 14 characters.
+    assert shown["01.3"] == (
+        "❌ 01.3: the decoded text is not right yet (14 characters; look again at the pattern)"
+    )

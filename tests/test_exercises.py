@@ -10,7 +10,11 @@ import pytest
 from secondment.checks import MIME, Hint, Verdict, check, evaluate, question, questions
 from secondment.paths import notebooks, require_course_root
 from secondment.teach.exercises import (
+    ANSWER_CELLS,
+    BEGIN,
+    PLACEHOLDER,
     ExerciseError,
+    answer_cells,
     out_of_sync,
     solution_lines,
     student_name,
@@ -115,6 +119,36 @@ def test_there_are_solution_notebooks_for_lessons_01_to_07():
 
 def test_student_versions_are_in_sync():
     assert out_of_sync(ROOT) == [], "run `python -m secondment.teach build-exercises`"
+
+
+def test_a_stale_table_of_answer_cells_is_out_of_sync(tmp_path):
+    for folder in ("exercises", "exercises/solutions", ANSWER_CELLS.parent.as_posix()):
+        (tmp_path / folder).mkdir(parents=True, exist_ok=True)
+    for solution in SOLUTIONS:
+        (tmp_path / "exercises" / "solutions" / solution.name).write_bytes(solution.read_bytes())
+        student = student_name(solution)
+        (tmp_path / "exercises" / student.name).write_bytes(student.read_bytes())
+    table = json.loads((ROOT / ANSWER_CELLS).read_text(encoding="utf-8"))
+    (tmp_path / ANSWER_CELLS).write_text(json.dumps(table, indent=1) + "\n", encoding="utf-8")
+    assert out_of_sync(tmp_path) == []
+    table.popitem()
+    (tmp_path / ANSWER_CELLS).write_text(json.dumps(table, indent=1) + "\n", encoding="utf-8")
+    assert out_of_sync(tmp_path) == [f"{ANSWER_CELLS.as_posix()} is out of date"]
+
+
+def test_every_question_has_one_answer_cell_with_the_same_id_in_every_edition():
+    table = json.loads((ROOT / ANSWER_CELLS).read_text(encoding="utf-8"))
+    assert table == answer_cells(ROOT)
+    assert sorted(table.values()) == sorted(q for q in questions() if q < "08")
+    for solution in SOLUTIONS:
+        student = student_name(solution)
+        for path in (solution, student, ROOT / "zh-CN" / "exercises" / student.name):
+            cells = [c for c in _nb(path).cells if c.cell_type == "code"]
+            for before, after in zip(cells, cells[1:], strict=False):
+                m = CHECK_CALL.match(after.source)
+                if m:
+                    assert table.get(before.id) == m[1], (path.name, m[1])
+                    assert BEGIN in before.source or PLACEHOLDER in before.source
 
 
 @pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.name)

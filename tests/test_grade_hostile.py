@@ -223,8 +223,10 @@ EXPECTED = {
     "swallows_interrupt": ("solution", {q: "timeout" for q in QUESTIONS[1:]}, QUESTIONS[1:]),
     "million_lines": ("student", {"01.1": "output-limit", "01.2": "unanswered"}, QUESTIONS),
     "deleted_checks": ("solution", {q: "not-run" for q in QUESTIONS}, QUESTIONS),
-    "moved_checks": ("solution", {"01.1": "wrong", "01.2": "not-run"}, QUESTIONS),
-    "reversed_checks": ("solution", {"01.1": "not-run"}, QUESTIONS),
+    # Each check judges its own question's answer cell (the grader's client sends cell ids):
+    # moved to the end, all are right; above their answer cells, none has run yet.
+    "moved_checks": ("solution", {q: "correct" for q in QUESTIONS}, []),
+    "reversed_checks": ("solution", {q: "not-run" for q in QUESTIONS}, QUESTIONS),
     "syntax_error": ("solution", {"01.3": "answer-error"}, ["01.3"]),
     "fake_ticks": ("student", {q: "not-run" for q in QUESTIONS}, QUESTIONS),
     "patched_decide": ("student", {q: "unanswered" for q in QUESTIONS}, QUESTIONS),
@@ -295,7 +297,10 @@ def test_the_rows_name_what_went_wrong(hostile):
     assert re.search(
         r"Read-only|No such file|Permission", _rows(hostile, "write_outside")["01.1"].detail
     )
-    assert "not run since you checked 01.1" in _rows(hostile, "moved_checks")["01.2"].detail
+    assert (
+        "the answer cell of question 01.2 has not run yet (the last answer cell run was 01.1's)"
+        in (_rows(hostile, "reversed_checks")["01.2"].detail)
+    )
 
 
 def test_later_answers_still_count_after_a_broken_one(hostile):

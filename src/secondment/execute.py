@@ -5,6 +5,9 @@
 variables of `KERNEL_ENV`. The file is rewritten atomically, with execution counts 1..N, no
 timing metadata, and the cell ids it already had.
 
+Like JupyterLab, the client tells the kernel the id of each cell it runs (`cellId` in the
+execute_request's metadata), so that a self-check knows which answer cell ran.
+
 The tests check those stored outputs with nbval, set up by the maintainers' pytest plugin
 `tools/nbval_course.py` so that its kernels run exactly as these do.
 """
@@ -153,11 +156,66 @@ def _read(path: Path) -> tuple[dict[str, Any], nbformat.NotebookNode]:
     return raw, nb
 
 
+class _CourseClient(NotebookClient):
+    """nbclient's client, sending each cell's id with its execute_request as JupyterLab does
+    (nbclient sends none); the kernel hands it to IPython as `ExecutionInfo.cell_id`."""
+
+    _cell_id: str | None = None
+
+    async def async_start_new_kernel_client(self) -> Any:
+        kc = await super().async_start_new_kernel_client()
+        execute = kc.execute
+
+        def execute_with_cell_id(
+            code: str,
+            silent: bool = False,
+            store_history: bool = True,
+            user_expressions: dict[str, Any] | None = None,
+            allow_stdin: bool | None = None,
+            stop_on_error: bool = True,
+        ) -> str:
+            if self._cell_id is None:
+                return execute(
+                    code, silent, store_history, user_expressions, allow_stdin, stop_on_error
+                )
+            # The content of jupyter_client's `KernelClient.execute`, with metadata added.
+            content = {
+                "code": code,
+                "silent": silent,
+                "store_history": store_history,
+                "user_expressions": user_expressions or {},
+                "allow_stdin": kc.allow_stdin if allow_stdin is None else allow_stdin,
+                "stop_on_error": stop_on_error,
+            }
+            msg = kc.session.msg("execute_request", content, metadata={"cellId": self._cell_id})
+            kc.shell_channel.send(msg)
+            return str(msg["header"]["msg_id"])
+
+        kc.execute = execute_with_cell_id  # type: ignore[method-assign]
+        return kc
+
+    async def async_execute_cell(
+        self,
+        cell: nbformat.NotebookNode,
+        cell_index: int,
+        execution_count: int | None = None,
+        store_history: bool = True,
+    ) -> nbformat.NotebookNode:
+        self._cell_id = cell.get("id")
+        try:
+            return await super().async_execute_cell(
+                cell, cell_index, execution_count, store_history
+            )
+        finally:
+            self._cell_id = None
+
+
 def course_client(
     nb: nbformat.NotebookNode, cwd: Path, timeout: int, **options: Any
 ) -> NotebookClient:
-    """A notebook client with the course's kernel: this environment's python3, no timing."""
-    return NotebookClient(
+    """A notebook client with the course's kernel: this environment's python3, no timing, and
+    each cell's id sent to the kernel with the cell."""
+    return _CourseClient(
         nb,
         timeout=timeout,
         kernel_name=KERNEL_NAME,

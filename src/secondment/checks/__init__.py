@@ -16,7 +16,8 @@ are decided as before and shown in Chinese (`secondment.checks.language`).
 
 In IPython, importing this module also watches the cells that assign `answer`: a check judges
 only the answer its own answer cell gave, and says so in one line when that cell raised or
-has not run since another question was checked (`secondment.checks.cells`).
+has not run since another question was checked; where the front end sends cell ids, it judges
+its own question's answer cell wherever the check cell stands (`secondment.checks.cells`).
 """
 
 from __future__ import annotations
@@ -167,7 +168,9 @@ def decide(qid: str, data: Any) -> Verdict:
         return Verdict(qid, False, "no answer recorded for this question", "error")
     if "problem" in data:
         problem = str(data["problem"])[:300]
-        not_run = problem.startswith(("no answer", "the answer cell above has not"))
+        not_run = problem.startswith(
+            ("no answer", "the answer cell above has not", "the answer cell of question")
+        )
         status = "not-run" if not_run else "answer-error"
         return Verdict(qid, False, _with_decode_hint(qid, problem), status)
     try:
@@ -223,7 +226,7 @@ def check(qid: str, answer: Any = NOT_DEFINED) -> None:
     """Check an answer and show one verdict line: ✅, or ❌ with a hint."""
     from secondment.checks import cells
 
-    problem = cells.problem(qid)
+    answer, problem = cells.answer_for(qid, answer)
     data = _round_trip(record(qid, answer, problem))
     _save(qid, data)
     verdict = decide(qid, data)

@@ -5,18 +5,37 @@ raised (and what). `check(qid, …)` then refuses, in one line, to judge a left-
 the last answer cell raised, or when no answer cell has run since another question was checked.
 An AST transformer lets a check cell run even when `answer` was never defined, so that a check
 cell never shows a traceback of its own.
+
+When the front end sends each cell's id (JupyterLab does, and so does the course's notebook
+client, `secondment.execute.course_client`), the hook also knows which question an answer cell
+of the exercises answers (`answer_cells.json`, written by `build-exercises`) and keeps, per
+question, whether its cell raised or the `answer` it gave. A check then judges its own
+question's answer even when its check cell was moved away from it, and says so when that
+answer cell has not run yet. When the last answer cell has no known id (a cell the student
+added, or a front end that sends none), checks behave as above.
 """
 
 from __future__ import annotations
 
 import ast
+import functools
+import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from importlib import resources
 from typing import Any
 
-__all__ = ["checked", "install", "problem"]
+__all__ = ["answer_for", "checked", "install", "problem"]
 
 _ASSIGNS = re.compile(r"(?m)^[ \t]*(?:[\w, ()\[\]*]*[,( \[])?answer\b[^=\n]*(?<![=!<>])=(?!=)")
+
+
+@dataclass
+class _Ran:
+    """The last run of one question's own answer cell."""
+
+    error: str  # what it raised, "" when it ran cleanly
+    answer: Any  # the `answer` it left (when it ran cleanly)
 
 
 @dataclass
@@ -25,9 +44,23 @@ class _State:
     assigned: bool = False  # some cell assigned `answer`
     error: str = ""  # what the last answer cell raised, "" when it ran cleanly
     checked_by: str = ""  # the question that last checked the current answer
+    namespace: dict[str, Any] = field(default_factory=dict)  # the shell's user namespace
+    ran: dict[str, _Ran] = field(default_factory=dict)  # question → its answer cell's last run
+    last: str = ""  # the question of the last answer cell run, "" when its id is not known
 
 
 _STATE = _State()
+
+
+@functools.cache
+def answer_cells() -> dict[str, str]:
+    """{cell id: question} of the exercises' answer cells; {} when the table cannot be read."""
+    try:
+        text = resources.files("secondment.checks").joinpath("answer_cells.json").read_text("utf-8")
+        table = json.loads(text)
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in table.items()} if isinstance(table, dict) else {}
 
 
 def _assigns_answer(source: str) -> bool:
@@ -57,6 +90,45 @@ def _after_cell(result: Any) -> None:
     _STATE.assigned = True
     _STATE.error = _error_line(error) if error is not None else ""
     _STATE.checked_by = ""
+    cell_id = getattr(getattr(result, "info", None), "cell_id", None)
+    qid = answer_cells().get(cell_id, "") if isinstance(cell_id, str) else ""
+    _STATE.last = qid
+    if qid:
+        from secondment.checks import NOT_DEFINED
+
+        kept = None if _STATE.error else _STATE.namespace.get("answer", NOT_DEFINED)
+        _STATE.ran[qid] = _Ran(_STATE.error, kept)
+
+
+def _raised(error: str) -> str:
+    return f"the answer cell above raised {error}; fix it and run it again"
+
+
+def answer_for(qid: str, answer: Any) -> tuple[Any, str]:
+    """The answer `check(qid, answer)` judges, and why it must not judge any ("" when it may).
+
+    A value given by another name is judged as given. When the last answer cell run is one the
+    table knows, question `qid` is judged by its own answer cell: the answer that cell gave, or
+    its error, or not at all when it has not run. Otherwise, `answer` as given, refused as
+    `problem` says.
+    """
+    from secondment.checks import NOT_DEFINED
+
+    # A value given by another name than `answer` (`check("01.3", kept)`) is judged as given:
+    # which cell left `answer` does not matter to it.
+    if _STATE.watching and answer is not _STATE.namespace.get("answer", NOT_DEFINED):
+        return answer, ""
+    if _STATE.watching and _STATE.last and qid in answer_cells().values():
+        ran = _STATE.ran.get(qid)
+        if ran is None:
+            return answer, (
+                f"the answer cell of question {qid} has not run yet (the last answer cell run "
+                f"was {_STATE.last}'s): run it, then this check again"
+            )
+        if ran.error:
+            return answer, _raised(ran.error)
+        return ran.answer, ""
+    return answer, problem(qid)
 
 
 def problem(qid: str) -> str:
@@ -64,7 +136,7 @@ def problem(qid: str) -> str:
     if not _STATE.watching or not _STATE.assigned:
         return ""
     if _STATE.error:
-        return f"the answer cell above raised {_STATE.error}; fix it and run it again"
+        return _raised(_STATE.error)
     if _STATE.checked_by and _STATE.checked_by != qid:
         return (
             f"the answer cell above has not run since you checked {_STATE.checked_by}: "
@@ -112,3 +184,4 @@ def install() -> None:
     shell.ast_transformers.append(_AnswerOrNotDefined())
     shell._secondment_watching = True
     _STATE.watching = True
+    _STATE.namespace = shell.user_ns

@@ -17,7 +17,8 @@ def _build_exercises(args: argparse.Namespace) -> int:
     if args.check:
         problems = out_of_sync(root)
         for problem in problems:
-            print(f"out of sync: exercises/{problem}", file=sys.stderr)
+            where = "" if problem.startswith("src/") else "exercises/"
+            print(f"out of sync: {where}{problem}", file=sys.stderr)
         if problems:
             print("run `python -m secondment.teach build-exercises`", file=sys.stderr)
             return 1

@@ -5,12 +5,18 @@ In `exercises/solutions/NN-…-solutions.ipynb`, solution code stands between th
 (`answer = …`). The student version `exercises/NN-…-exercises.ipynb` keeps every other line and
 replaces each block with `answer = ...  # your code here`, then is executed so that its stored
 outputs show `❌ not answered yet`.
+
+Every cell keeps its id, so an answer cell has the same id in the solution, the student version
+and the Chinese edition. `src/secondment/checks/answer_cells.json`, written with the student
+versions, says which question each answer cell answers (the code cell before its check cell):
+a kernel told the id of the cell it runs can then judge each question by its own answer cell.
 """
 
 from __future__ import annotations
 
 import ast
 import copy
+import json
 import os
 import re
 import tempfile
@@ -23,9 +29,12 @@ from secondment.errors import SecondmentError
 from secondment.paths import notebooks
 
 __all__ = [
+    "ANSWER_CELLS",
     "BEGIN",
     "END",
     "ExerciseError",
+    "answer_cells",
+    "answer_cells_text",
     "build_exercises",
     "out_of_sync",
     "solution_lines",
@@ -37,6 +46,9 @@ __all__ = [
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
 PLACEHOLDER = "...  # your code here"
+#: The table {answer cell id: question}, relative to the course root.
+ANSWER_CELLS = Path("src", "secondment", "checks", "answer_cells.json")
+CHECK_CALL = re.compile(r"""^check\(\s*["'](\d\d\.\d+)["']""")
 
 
 class ExerciseError(SecondmentError, ValueError):
@@ -127,12 +139,41 @@ def solution_lines(solution_nb: nbformat.NotebookNode) -> list[str]:
     return lines
 
 
+def answer_cells(root: Path) -> dict[str, str]:
+    """{cell id: question} of every answer cell: the code cell before each check cell."""
+    table: dict[str, str] = {}
+    for solution in notebooks("solutions", root=root):
+        previous = None
+        for cell in nbformat.read(solution, as_version=4).cells:
+            if cell.cell_type != "code":
+                continue
+            m = CHECK_CALL.match(cell.source)
+            if m and previous is not None:
+                if BEGIN not in previous.source:
+                    raise ExerciseError(
+                        f"{solution.name}: the cell before check({m[1]!r}) has no solution block"
+                    )
+                if table.get(previous.id, m[1]) != m[1]:
+                    raise ExerciseError(f"{solution.name}: cell id {previous.id} is used twice")
+                table[previous.id] = m[1]
+            previous = cell
+    return table
+
+
+def answer_cells_text(root: Path) -> str:
+    """The text of `ANSWER_CELLS`, in the order of the questions."""
+    table = answer_cells(root)
+    order = sorted(table, key=lambda k: tuple(int(p) for p in table[k].split(".")))
+    return json.dumps({k: table[k] for k in order}, indent=1) + "\n"
+
+
 def _sources(nb: nbformat.NotebookNode) -> list[tuple[str, str]]:
     return [(c.cell_type, c.source) for c in nb.cells]
 
 
 def out_of_sync(root: Path) -> list[str]:
-    """Solution notebooks whose student version is missing or differs in any cell's source."""
+    """Solution notebooks whose student version is missing or differs in any cell's source,
+    and the table of answer cells when it is not the one the solutions give."""
     problems = []
     for solution in notebooks("solutions", root=root):
         student = student_name(solution)
@@ -143,12 +184,17 @@ def out_of_sync(root: Path) -> list[str]:
         have = nbformat.read(student, as_version=4)
         if _sources(want) != _sources(have):
             problems.append(f"{student.name} differs from {solution.name}")
+    table = root / ANSWER_CELLS
+    if not table.exists() or table.read_text(encoding="utf-8") != answer_cells_text(root):
+        problems.append(f"{ANSWER_CELLS.as_posix()} is out of date")
     return problems
 
 
 def build_exercises(root: Path, execute: bool = True) -> list[tuple[Path, bool]]:
-    """Write every student notebook from its solution; return (path, changed) for each."""
+    """Write every student notebook from its solution, and the table of answer cells; return
+    (path, changed) for each."""
     from secondment.execute import execute_notebook
+    from secondment.files import write_atomically
 
     results = []
     for solution in notebooks("solutions", root=root):
@@ -171,4 +217,9 @@ def build_exercises(root: Path, execute: bool = True) -> list[tuple[Path, bool]]
             results.append((student, changed))
         finally:
             tmp.unlink(missing_ok=True)
+    table, text = root / ANSWER_CELLS, answer_cells_text(root)
+    changed = not table.exists() or table.read_text(encoding="utf-8") != text
+    if changed:
+        write_atomically(table, text.encode("utf-8"))
+    results.append((table, changed))
     return results
