@@ -75,6 +75,11 @@ def exercises_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name in ("solutions/01-reading-the-article-solutions.ipynb",
                  "01-reading-the-article-exercises.ipynb"):  # fmt: skip
         shutil.copy(ROOT / "exercises" / name, tmp_path / "exercises" / name)
+    # With the table of its answer cells, as build-exercises writes it for this one exercise.
+    from secondment.teach.exercises import ANSWER_CELLS, answer_cells_text
+
+    (tmp_path / ANSWER_CELLS).parent.mkdir(parents=True)
+    (tmp_path / ANSWER_CELLS).write_text(answer_cells_text(tmp_path), encoding="utf-8")
     monkeypatch.setattr(teach, "require_course_root", lambda: tmp_path)
     return tmp_path
 
