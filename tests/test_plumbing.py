@@ -480,3 +480,22 @@ def test_pytest_collects_the_tests_and_every_notebook_set_by_the_folders_paths_n
     tops = {folder.split("/")[0] for folder in NOTEBOOK_SETS.values()}
     assert testpaths[0] == "tests" and set(testpaths[1:]) == tops
     assert set(STORED_BY_EXECUTE) <= set(NOTEBOOK_SETS)
+
+
+def test_the_cell_id_sender_copies_the_execute_request_jupyter_client_builds() -> None:
+    import inspect
+
+    from jupyter_client.client import KernelClient
+
+    # secondment.execute rebuilds `KernelClient.execute`'s message to add the cell's id: a new
+    # parameter or content field there must be copied too.
+    params = list(inspect.signature(KernelClient.execute).parameters)
+    assert params == [
+        "self", "code", "silent", "store_history", "user_expressions", "allow_stdin",
+        "stop_on_error",
+    ]  # fmt: skip
+    source = inspect.getsource(KernelClient.execute)
+    content = re.search(r"content = \{(.*?)\}", source, re.S)
+    assert content, "KernelClient.execute no longer builds a content dict"
+    assert re.findall(r'"(\w+)":', content[1]) == params[1:]
+    assert 'self.session.msg("execute_request", content)' in source
