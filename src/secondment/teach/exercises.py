@@ -27,6 +27,7 @@ import nbformat
 
 from secondment.errors import SecondmentError
 from secondment.paths import notebooks
+from secondment.teach import CHECK_CALL
 
 __all__ = [
     "ANSWER_CELLS",
@@ -48,7 +49,6 @@ END = "### END SOLUTION"
 PLACEHOLDER = "...  # your code here"
 #: The table {answer cell id: question}, relative to the course root.
 ANSWER_CELLS = Path("src", "secondment", "checks", "answer_cells.json")
-CHECK_CALL = re.compile(r"""^check\(\s*["'](\d\d\.\d+)["']""")
 
 
 class ExerciseError(SecondmentError, ValueError):
@@ -149,13 +149,14 @@ def answer_cells(root: Path) -> dict[str, str]:
                 continue
             m = CHECK_CALL.match(cell.source)
             if m and previous is not None:
+                qid = f"{m[1]}.{m[2]}"
                 if BEGIN not in previous.source:
                     raise ExerciseError(
-                        f"{solution.name}: the cell before check({m[1]!r}) has no solution block"
+                        f"{solution.name}: the cell before check({qid!r}) has no solution block"
                     )
-                if table.get(previous.id, m[1]) != m[1]:
+                if table.get(previous.id, qid) != qid:
                     raise ExerciseError(f"{solution.name}: cell id {previous.id} is used twice")
-                table[previous.id] = m[1]
+                table[previous.id] = qid
             previous = cell
     return table
 
@@ -165,6 +166,13 @@ def answer_cells_text(root: Path) -> str:
     table = answer_cells(root)
     order = sorted(table, key=lambda k: tuple(int(p) for p in table[k].split(".")))
     return json.dumps({k: table[k] for k in order}, indent=1) + "\n"
+
+
+def _stale_table(root: Path) -> str | None:
+    """The text `ANSWER_CELLS` should hold, or None when it already does."""
+    text = answer_cells_text(root)
+    table = root / ANSWER_CELLS
+    return None if table.exists() and table.read_text(encoding="utf-8") == text else text
 
 
 def _sources(nb: nbformat.NotebookNode) -> list[tuple[str, str]]:
@@ -184,8 +192,7 @@ def out_of_sync(root: Path) -> list[str]:
         have = nbformat.read(student, as_version=4)
         if _sources(want) != _sources(have):
             problems.append(f"{student.name} differs from {solution.name}")
-    table = root / ANSWER_CELLS
-    if not table.exists() or table.read_text(encoding="utf-8") != answer_cells_text(root):
+    if _stale_table(root) is not None:
         problems.append(f"{ANSWER_CELLS.as_posix()} is out of date")
     return problems
 
@@ -217,9 +224,8 @@ def build_exercises(root: Path, execute: bool = True) -> list[tuple[Path, bool]]
             results.append((student, changed))
         finally:
             tmp.unlink(missing_ok=True)
-    table, text = root / ANSWER_CELLS, answer_cells_text(root)
-    changed = not table.exists() or table.read_text(encoding="utf-8") != text
-    if changed:
-        write_atomically(table, text.encode("utf-8"))
-    results.append((table, changed))
+    text = _stale_table(root)
+    if text is not None:
+        write_atomically(root / ANSWER_CELLS, text.encode("utf-8"))
+    results.append((root / ANSWER_CELLS, text is not None))
     return results

@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Any
 
 from secondment.errors import SecondmentError
 from secondment.files import write_atomically
+from secondment.teach import CHECK_CALL
 
 if TYPE_CHECKING:
     from jupyter_client.manager import AsyncKernelManager
@@ -62,7 +63,6 @@ __all__ = [
     "write_gradebook",
 ]
 
-CHECK_CALL = re.compile(r"""check\(\s*["'](\d\d)\.(\d+)["']""")
 NOBODY = 65534
 #: First of the user ids that kernels run as when the grader is root (see `kernel_uid`).
 KERNEL_UID_BASE = 2_000_000_000
