@@ -201,7 +201,7 @@ def test_the_fallback_isolations_grade_a_solution_too(tmp_path, monkeypatch, mod
     from secondment.teach import grade as grading
 
     if mode == "unprivileged-user" and not (
-        os.geteuid() == 0 and grading._probe([], grading._as_nobody)
+        os.geteuid() == 0 and grading._probe(grading._drop_to(grading.NOBODY))
     ):
         pytest.skip("user nobody cannot run this Python here (it lives in a private folder)")
     monkeypatch.setenv("SECONDMENT_ISOLATION", mode)
