@@ -9,11 +9,14 @@ from pathlib import Path
 
 from secondment.errors import SecondmentError
 from secondment.paths import ARTICLE_FILE, SECOND_REPORT_FILE, course_root, datasets_dir
+from secondment.script import simplify
 
 __all__ = [
     "ARTICLE_FILE",
+    "HAN",
     "Article",
     "ArticleError",
+    "ascii_forms",
     "course_root",
     "Paragraph",
     "Section",
@@ -27,6 +30,11 @@ __all__ = [
     "second_report_path",
     "sentences",
 ]
+
+
+#: One Chinese character (a hanzi of the CJK Unified Ideographs block), as a regex class: the one
+#: definition the library's patterns share.
+HAN = r"[\u4e00-\u9fff]"
 
 
 class ArticleError(SecondmentError, ValueError):
@@ -55,7 +63,7 @@ def _looks_like_gbk(data: bytes) -> bool:
         text = data.decode("gb18030")
     except UnicodeDecodeError:
         return False
-    hanzi = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    hanzi = len(re.findall(HAN, text))
     return hanzi >= max(2, len(text) // 10)
 
 
@@ -131,7 +139,12 @@ _FULLWIDTH.update({0x3000: 0x20, 0x00A0: 0x20, 0x2002: 0x20, 0x2003: 0x20})
 def normalise(text: str) -> str:
     """Return NFC text with LF line ends and ASCII forms of full-width punctuation and digits."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
-    return unicodedata.normalize("NFC", text).translate(_FULLWIDTH)
+    return ascii_forms(unicodedata.normalize("NFC", text))
+
+
+def ascii_forms(text: str) -> str:
+    """Full-width punctuation and digits as ASCII (`，` → `,`), character for character."""
+    return text.translate(_FULLWIDTH)
 
 
 @dataclass
@@ -219,10 +232,10 @@ _BYLINE = re.compile(r"^[□■◇◆]?\s*(?P<outlets>[^。!?“”\"]*?)记者\
 _CREDIT = r"(?:特约记者|记者|通讯员|实习生)"
 _LEDE_BYLINE_PAREN = re.compile(
     rf"^(?:本报讯|[^\s()。,]{{1,12}}讯|[^\s()。,]{{1,20}}电)?\s*[(（]\s*"
-    rf"(?:[\u4e00-\u9fff]{{2,12}}?(?={_CREDIT}))?(?P<credits>{_CREDIT}[^()（）。]{{1,40}})[)）]\s*"
+    rf"(?:{HAN}{{2,12}}?(?={_CREDIT}))?(?P<credits>{_CREDIT}[^()（）。]{{1,40}})[)）]\s*"
 )
 _LEDE_BYLINE_PLAIN = re.compile(
-    rf"^(?P<credits>本报(?:特约)?记者(?:\s*{_CREDIT}?\s*[\u4e00-\u9fff]{{2,4}}(?=\s))+)\s+"
+    rf"^(?P<credits>本报(?:特约)?记者(?:\s*{_CREDIT}?\s*{HAN}{{2,4}}(?=\s))+)\s+"
 )
 _ORIGINAL_TITLE = re.compile(r"^原标题\s*[:：]\s*(?P<title>.+)$")
 _HEADING = re.compile(r"^(?P<label>[^。!?,]{2,30}?)——(?P<kicker>[^—]{2,}.*)$")
@@ -238,13 +251,30 @@ def _names(raw: str) -> str:
     return "、".join(parts)
 
 
-def _lede_byline(line: str) -> tuple[str, str, str] | None:
+def _cut(line: str, m: re.Match[str], group: str) -> str:
+    """A group of a match on the simplified line, as printed in the line."""
+    return line[m.start(group) : m.end(group)]
+
+
+def _credited(printed: str, plain: str) -> list[str]:
+    """The groups of names in a credit (`记者 曹峰 通讯员 林静`), as printed."""
+    groups, pos = [], 0
+    for part in re.split(_CREDIT, plain):
+        start = plain.index(part, pos)
+        groups.append(_names(printed[start : start + len(part)]))
+        pos = start + len(part)
+    return groups
+
+
+def _lede_byline(line: str, plain: str | None = None) -> tuple[str, str, str] | None:
     """Split a lede that opens with a byline into (names, the byline, the rest of the lede)."""
-    m = _LEDE_BYLINE_PAREN.match(line) or _LEDE_BYLINE_PLAIN.match(line)
+    plain = simplify(line) if plain is None else plain
+    m = _LEDE_BYLINE_PAREN.match(plain) or _LEDE_BYLINE_PLAIN.match(plain)
     if m is None:
         return None
-    groups = [_names(part) for part in re.split(_CREDIT, m["credits"].removeprefix("本报"))]
-    return "、".join(g for g in groups if g), m[0].strip(), line[m.end() :]
+    start = m.start("credits") + (len("本报") if m["credits"].startswith("本报") else 0)
+    credits = _credited(line[start : m.end("credits")], plain[start : m.end("credits")])
+    return "、".join(g for g in credits if g), line[: m.end()].strip(), line[m.end() :]
 
 
 def _is_heading(line: str) -> re.Match[str] | None:
@@ -265,46 +295,49 @@ def parse_article(text: str) -> Article:
     for line in lines:
         if not line:
             continue
+        # Patterns are matched on the simplified spelling (責任編輯 reads as 责任编辑); what they
+        # find is cut out of the line as printed.
+        plain = simplify(line)
         if in_related:
             art.related.append(line.lstrip("•· ").strip())
             continue
-        if line in _SHORT_CHROME or line.startswith("•"):
+        if plain in _SHORT_CHROME or line.startswith("•"):
             art.chrome.append(line)
             continue
-        if line.startswith("相关阅读") or line.startswith("相关新闻"):
+        if plain.startswith(("相关阅读", "相关新闻")):
             in_related = True
             art.chrome.append(line)
             continue
-        if m := _TIMESTAMP.match(line):
+        if m := _TIMESTAMP.match(plain):
             if not art.published:
                 date = f"{int(m['y']):04d}-{int(m['m']):02d}-{int(m['d']):02d}"
                 art.published = f"{date}T{int(m['H']):02d}:{m['M']}" if m["H"] else date
-                art.channel = m["channel"]
+                art.channel = _cut(line, m, "channel")
             art.chrome.append(line)
             continue
-        if m := _EDITOR.match(line):
-            art.editor, art.editor_code = _names(m["name"]), m["code"]
+        if m := _EDITOR.match(plain):
+            art.editor, art.editor_code = _names(_cut(line, m, "name")), m["code"]
             art.chrome.append(line)
             continue
-        if m := _ORIGINAL_TITLE.match(line):
-            art.original_title = re.sub(r"\s+", " ", m["title"]).strip()
+        if m := _ORIGINAL_TITLE.match(plain):
+            art.original_title = re.sub(r"\s+", " ", _cut(line, m, "title")).strip()
             art.chrome.append(line)
             continue
         if m := _DOUBLED.match(line):
             art.caption = m["one"].strip()
             art.chrome.append(line)
             continue
-        if line.endswith(("供图", "摄")) and not seen_body and not art.caption:
+        if plain.endswith(("供图", "摄")) and not seen_body and not art.caption:
             art.caption = line
             art.chrome.append(line)
             continue
-        if (alone := _lede_byline(line)) and not alone[2]:
+        if (alone := _lede_byline(line, plain)) and not alone[2]:
             art.reporter = art.reporter or alone[0]  # a line of its own: `(记者 刘杰 通讯员 孙丽)`
             art.chrome.append(line)
             continue
-        if (m := _BYLINE.match(line)) and len(line) < 60:
+        if (m := _BYLINE.match(plain)) and len(line) < 60:
             # `河北日报记者 曹峰 通讯员 林静`: each credit word starts another group of names.
-            groups = [_names(part) for part in re.split(_CREDIT, m["names"])]
+            groups = _credited(line[m.start("names") : m.end("names")], m["names"])
             art.reporter = "、".join(g for g in groups if g)
             art.chrome.append(line)
             continue
@@ -319,7 +352,7 @@ def parse_article(text: str) -> Article:
             art.paragraphs.append(Paragraph(len(art.paragraphs), section, line, "heading"))
             continue
         kind = "paragraph"
-        if not art.lede and (byline := _lede_byline(line)):
+        if not art.lede and (byline := _lede_byline(line, plain)):
             names, credit, line = byline
             art.reporter = art.reporter or names
             art.chrome.append(credit)  # the byline is page furniture, not a fact of the body

@@ -10,11 +10,11 @@ import pandas as pd
 from secondment.article import Article, datasets_dir, load_article
 from secondment.errors import SecondmentError
 from secondment.extract import (
-    POST_PARTS,
     find_cadres,
     find_events,
     find_quantities,
     find_ranks,
+    post_parts,
     unread_sentences,
 )
 from secondment.files import write_all_or_none
@@ -80,7 +80,9 @@ LEVELS = pd.CategoricalDtype(["省级", "市级", "县级"], ordered=True)
 
 def split_post(posts: pd.Series) -> pd.DataFrame:
     """Split posts into `org` and `role`: `北京市发改委副主任` → 北京市发改委, 副主任."""
-    return posts.astype("string").str.extract(POST_PARTS.pattern).astype("string")
+    parts = [post_parts(p) if isinstance(p, str) else (pd.NA, pd.NA) for p in posts]
+    none = [(pd.NA, pd.NA) if role == "" else (org, role) for org, role in parts]
+    return pd.DataFrame(none, index=posts.index, columns=["org", "role"], dtype="string")
 
 
 def home_level(posts: pd.Series) -> pd.Series:

@@ -9,20 +9,16 @@ article, numbers kept whole, a stop list, top words and words distinctive of eac
 from __future__ import annotations
 
 import functools
-import logging
 import math
 import os
 import re
-import tempfile
-import warnings
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from pathlib import Path
-from types import ModuleType
 from typing import TYPE_CHECKING
 
-from secondment.article import Article, normalise
-from secondment.extract import HAN, find_cadres, find_quantities, post_parts
+from secondment.article import HAN, Article, normalise
+from secondment.dictionary import cache_dir, load_jieba
+from secondment.extract import find_cadres, find_quantities, post_parts
 
 if TYPE_CHECKING:
     import jieba
@@ -61,46 +57,10 @@ _HAN_CHAR = re.compile(HAN)
 _DATE = re.compile(r"\d{4}年度?(?:\d{1,2}月(?:\d{1,2}[日号])?)?|\d{1,2}月(?:\d{1,2}[日号])?")
 
 
-def cache_dir() -> Path:
-    """The per-user folder where jieba keeps its dictionary cache (created if missing)."""
-    # jieba's default is one `jieba.cache` file in the shared temp dir: on a JupyterHub
-    # machine the first user would own it, and everyone else's save fails with a logged
-    # traceback. A folder per user avoids that; the temp dir is the fallback for a home
-    # folder that cannot be written (some CI containers).
-    user = str(os.getuid()) if hasattr(os, "getuid") else os.environ.get("USERNAME", "user")
-    candidates = [Path(tempfile.gettempdir()) / f"secondment-{user}"]
-    try:
-        home_cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-        candidates.insert(0, Path(home_cache) / "secondment")
-    except RuntimeError:  # no home folder at all
-        pass
-    for folder in candidates:
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError:
-            continue
-        if os.access(folder, os.W_OK):
-            return folder
-    return Path(tempfile.mkdtemp(prefix="secondment-"))
-
-
-def _jieba() -> ModuleType:
-    """Import jieba quietly, on first use rather than when this module is imported."""
-    with warnings.catch_warnings():
-        # jieba 0.42.1's source has invalid escape sequences (`"\s"`) that warn when its
-        # bytecode is first compiled; they are harmless and would land on stderr.
-        warnings.simplefilter("ignore", DeprecationWarning)
-        warnings.simplefilter("ignore", SyntaxWarning)
-        import jieba
-    # Without this, every dictionary load logs "Building prefix dict…" lines to stderr.
-    jieba.setLogLevel(logging.WARNING)
-    return jieba
-
-
 @functools.cache
 def _base_dictionary() -> tuple[dict[str, int], int]:
     """Load jieba's default dictionary once per process (about a second, from its cache)."""
-    base = _jieba().Tokenizer()
+    base = load_jieba().Tokenizer()
     base.tmp_dir = os.fspath(cache_dir())
     base.initialize()
     return base.FREQ, base.total
@@ -108,7 +68,7 @@ def _base_dictionary() -> tuple[dict[str, int], int]:
 
 def tokenizer(user_words: Iterable[str] = ()) -> jieba.Tokenizer:
     """A quiet, deterministic jieba tokenizer that also knows user_words as whole words."""
-    tok = _jieba().Tokenizer()
+    tok = load_jieba().Tokenizer()
     tok.tmp_dir = os.fspath(cache_dir())
     # Each jieba.Tokenizer would read the dictionary again (about a second each); a copy of
     # the one already loaded takes milliseconds, so a lesson can compare several tokenizers.
