@@ -80,7 +80,7 @@ def test_empty_article_gives_headers_only(tmp_path):
     assert all(df.empty for df in frames.values())
     write_tables(empty, tmp_path)
     assert (tmp_path / "cadres.csv").read_text(encoding="utf-8") == (
-        "name,home_post,host_post,shape,mentions,sentence,alt_name\n"
+        "name,home_post,host_post,shape,mentions,sentence,alt_name,trigger,found_by\n"
     )
 
 
