@@ -58,13 +58,31 @@ def _looks_binary(data: bytes) -> bool:
     return controls > 0.05 * min(len(data), 4096)
 
 
-def _looks_like_gbk(data: bytes) -> bool:
-    try:
-        text = data.decode("gb18030")
-    except UnicodeDecodeError:
-        return False
-    hanzi = len(re.findall(HAN, text))
-    return hanzi >= max(2, len(text) // 10)
+def _common_share(text: str) -> float:
+    """The share of a text's hanzi that are among the 3,755 commonest (GB 2312 level 1), read
+    in simplified form: high for a text decoded with its own codec, low for mojibake."""
+    hanzi = re.findall(HAN, simplify(text))
+    common = sum(1 for ch in hanzi if 0xB0 <= ch.encode("gb2312", "replace")[0] <= 0xD7)
+    return common / len(hanzi) if hanzi else 0.0
+
+
+def _chinese_codec(data: bytes) -> str | None:
+    """`gbk` or `big5` when the bytes read as Chinese text in that codec, else None.
+
+    Both codecs use two bytes a character, so much text decodes in either; the one whose hanzi
+    are common characters is the one it was written in.
+    """
+    best, best_share = None, 0.0
+    for codec in ("gb18030", "big5"):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        hanzi = len(re.findall(HAN, text))
+        share = _common_share(text)
+        if hanzi >= max(2, len(text) // 10) and share > best_share:
+            best, best_share = ("gbk" if codec == "gb18030" else codec), share
+    return best
 
 
 def _utf16_codec(data: bytes) -> str | None:
@@ -105,11 +123,14 @@ def decode(data: bytes, name: str = "<bytes>", encoding: str = "utf-8") -> str:
     try:
         return data.decode(codec)
     except LookupError:
-        raise ArticleError(f"{name}: unknown encoding {encoding!r}; try utf-8 or gbk") from None
+        raise ArticleError(
+            f"{name}: unknown encoding {encoding!r}; try utf-8, gbk or big5"
+        ) from None
     except UnicodeDecodeError:
-        if codec == "utf-8-sig" and _looks_like_gbk(data):
+        if codec == "utf-8-sig" and (chinese := _chinese_codec(data)):
+            label = {"gbk": "GBK", "big5": "Big5"}[chinese]
             raise ArticleError(
-                f"{name}: not UTF-8; it looks GBK-encoded: rerun with --encoding gbk"
+                f"{name}: not UTF-8; it looks {label}-encoded: rerun with --encoding {chinese}"
             ) from None
         raise ArticleError(
             f"{name}: cannot decode the text as {encoding}; say which encoding with --encoding"

@@ -116,7 +116,11 @@ SCHEMAS: dict[str, Schema] = {
             ("mentions", "int64", "sentences that name them with their posts"),
             ("sentence", "string", "the first of those sentences"),
             ("alt_name", "string", "the other reading of a name whose end the text leaves open"),
-            ("trigger", "string", "the words that mark the secondment, as written: 挂任, 挂职担任 …"),
+            (
+                "trigger",
+                "string",
+                "the words that mark the secondment, as written: 挂任, 挂职担任 …",
+            ),
             ("found_by", "string", "which step of the extractor found each field"),
         ),
         _schema(

@@ -57,6 +57,20 @@ def _cut(text: str, token: Token) -> str:
     return text[token.start : token.end].strip()
 
 
+def _how_name(how: str, name: str) -> str:
+    """What showed a name, with its surname as printed: `surname 孫`."""
+    if how == "surname":
+        return f"surname {name[0]}"
+    if how == "compound surname":
+        return f"compound surname {name[:2]}"
+    return how
+
+
+def _title(text: str, post: Token) -> str:
+    """The job title that ends a post, as printed (the token keeps the title's length)."""
+    return text[post.end - int(post.how) : post.end]
+
+
 def _row(role: Role, text: str, before: str) -> tuple[str, str, str, str | None, str, str]:
     """(name, home, host, alt_name, trigger, found_by) of a role, cut from the text as written."""
     name_text = before if role.name_before else text
@@ -65,8 +79,9 @@ def _row(role: Role, text: str, before: str) -> tuple[str, str, str, str | None,
     alt = name_text[role.name.start : role.name.alt] if role.name.alt else None
     home, host = _cut(home_text, role.home), _cut(text, role.host)
     found_by = (
-        f"name: people ({role.name.how}); home: posts (title {role.home.how}); "
-        f"host: posts (title {role.host.how}); roles: frame {role.frame.name}"
+        f"name: people ({_how_name(role.name.how, name)}); "
+        f"home: posts (title {_title(home_text, role.home)}); "
+        f"host: posts (title {_title(text, role.host)}); roles: frame {role.frame.name}"
     )
     return name, home, host, alt, _cut(text, role.trigger), found_by
 

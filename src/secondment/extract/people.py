@@ -17,6 +17,7 @@ import re
 from secondment.article import HAN
 from secondment.dictionary import word_tags
 from secondment.extract.posts import TITLE
+from secondment.extract.triggers import starts_with_trigger
 
 __all__ = [
     "COMPOUND_SURNAMES",
@@ -113,8 +114,8 @@ def _boundary(follow: str) -> int:
 def _boundary_of(follow: str) -> int:
     if not follow or not re.match(HAN, follow[0]):
         return 3
-    if follow.startswith(("挂任", "挂职", "担任", "出任")):
-        return 2
+    if starts_with_trigger(follow):
+        return 2  # 挂任, 交流到…任: the verb of the secondment itself
     if gap_length(follow) >= 2:
         return 2  # 目前挂任, 于2016年3月挂任: an adverbial opens the predicate
     word, tag = leading_word(follow)

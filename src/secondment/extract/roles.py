@@ -21,13 +21,14 @@ from secondment.dictionary import word_tags
 from secondment.extract.clauses import Run, runs
 from secondment.extract.people import (
     COMPOUND_SURNAMES,
+    SURNAMES,
     could_be_name,
     gap_length,
     introduced_name,
     leading_word,
     read_name,
 )
-from secondment.extract.posts import is_organisation, title_ends
+from secondment.extract.posts import TITLE, is_organisation, title_ends
 from secondment.extract.triggers import Trigger
 
 __all__ = ["FRAMES", "Frame", "Role", "Token", "assign", "label"]
@@ -153,12 +154,22 @@ def _name_token(simple: str, start: int, end: int, body: str, strict: bool = Fal
     return Token("N", start, start + length, start + alt if alt else 0, _why_a_name(name))
 
 
+def _between_post_and_verb(run: str) -> bool:
+    """Whether a run between a post and a trigger is a whole name by structure alone."""
+    return could_be_name(run, strict=False) or (
+        re.fullmatch(rf"{HAN}{{2,4}}", run) is not None
+        and (run[0] in SURNAMES or run[:2] in COMPOUND_SURNAMES)
+        and not re.match(TITLE, run)
+    )
+
+
 def _why_a_name(name: str) -> str:
+    # Said of the characters as printed, later: the surname's length, not its spelling.
     if name[:2] in COMPOUND_SURNAMES:
-        return f"compound surname {name[:2]}"
+        return "compound surname"
     if word_tags().get(name, "").startswith("nr"):
         return "a name in jieba's dictionary"
-    return f"surname {name[0]}"
+    return "surname"
 
 
 def _rest(simple: str, start: int, end: int) -> list[Token]:
@@ -180,11 +191,15 @@ def _rest(simple: str, start: int, end: int) -> list[Token]:
     return out
 
 
-def _label_run(simple: str, start: int, end: int, body: str, before: str) -> list[Token]:
+def _label_run(
+    simple: str, start: int, end: int, body: str, before: str, verb_next: bool = False
+) -> list[Token]:
     """Label one run (a stretch between marks) as posts, names, role words and the rest.
 
     `before` is the kind of the token before the run: after 的 or a list mark a name is
-    expected, so a name that is also a word of another class is let through.
+    expected, so a name that is also a word of another class is let through. `verb_next` says
+    a trigger follows the run: then two to four characters between a post and it are a name
+    whatever else the dictionary calls them (牛犇 is listed as a time word).
     """
     out: list[Token] = []
     pos = start
@@ -229,7 +244,7 @@ def _label_run(simple: str, start: int, end: int, body: str, before: str) -> lis
                 prefix.append(Token("X", org_start, org_start + opener))
                 org_start += opener
             if is_organisation(simple[org_start:chain_start]):
-                post = (prefix, Token("P", org_start, chain_end, how=simple[chain_start:chain_end]))
+                post = (prefix, Token("P", org_start, chain_end, how=str(chain_end - chain_start)))
                 break
         if post is None:
             break
@@ -239,6 +254,8 @@ def _label_run(simple: str, start: int, end: int, body: str, before: str) -> lis
         if pos >= end:
             return out
         name = _name_token(simple, pos, end, body)
+        if name is None and verb_next and _between_post_and_verb(simple[pos:end]):
+            name = Token("N", pos, end, how=_why_a_name(simple[pos:end]))
         if name is None:
             if chains and any(c[0] >= pos for c in chains):
                 continue  # another post follows: `北京市延庆区委常委、副区长`
@@ -287,6 +304,15 @@ def _joined_titles(simple: str, parts: list[Run]) -> list[Run]:
     return out
 
 
+def _unit_after(simple: str, run: Run, labelled: list[Token]) -> list[Token]:
+    """After 挂职于 (seconded to) the host may be a unit without a title: the run is that post."""
+    if labelled and labelled[0].kind == "P":
+        return labelled
+    if is_organisation(simple[run.start : run.end]):
+        return [Token("P", run.start, run.end, how="0")]
+    return labelled
+
+
 def label(simple: str, triggers: list[Trigger], body: str = "") -> list[Token]:
     """The tokens of a normalised sentence, in order, given the triggers found in it."""
     tokens: list[Token] = []
@@ -301,8 +327,18 @@ def label(simple: str, triggers: list[Trigger], body: str = "") -> list[Token]:
                 kind = "M" if text == "——" else _MARK_KINDS.get(text, "X")
                 tokens.append(Token(kind, run.start, run.end, how=text))
             else:
-                before = tokens[-1].kind if tokens else ""
-                tokens.extend(_label_run(simple, run.start, run.end, body, before))
+                before = tokens[-1] if tokens else None
+                verb_next = trigger is not None and run.end == segment_end
+                kind = before.kind if before else ""
+                labelled = _label_run(simple, run.start, run.end, body, kind, verb_next)
+                if (
+                    before
+                    and before.trigger
+                    and before.trigger.row.to_unit
+                    and before.end == run.start
+                ):
+                    labelled = _unit_after(simple, run, labelled)
+                tokens.extend(labelled)
         if trigger is not None:
             tokens.append(Token("T", trigger.start, trigger.end, trigger=trigger))
             pos = trigger.end

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from secondment.article import HAN
 
-__all__ = ["CONTEXT", "TRIGGERS", "Trigger", "TriggerRow", "find_triggers"]
+__all__ = ["CONTEXT", "TRIGGERS", "Trigger", "TriggerRow", "find_triggers", "starts_with_trigger"]
 
 # A date may stand before a place: `2015年7月赴廊坊挂职,任…`.
 _WHEN = r"(?:\d{4}年(?:\d{1,2}月)?(?:\d{1,2}[日号])?起?)?"
@@ -35,6 +35,7 @@ class TriggerRow:
     meaning: str
     example: str
     strong: bool = True  # a strong trigger that reads no cadre is reported; a weak one is not
+    to_unit: bool = False  # what follows may be a unit without a title: 挂职于北京市商务委
 
 
 TRIGGERS: tuple[TriggerRow, ...] = (
@@ -66,7 +67,8 @@ TRIGGERS: tuple[TriggerRow, ...] = (
         "挂职于",
         r"挂职于",
         "seconded to",
-        "邢台市商务局局长牛犇挂职于北京市商务委,任处长。",
+        "邢台市商务局局长牛犇挂职于北京市商务委,协助分管外资工作。",
+        to_unit=True,
     ),
     TriggerRow(
         "挂职",
@@ -133,3 +135,8 @@ def find_triggers(simple: str, context: str = "") -> list[Trigger]:
                 continue
         found.append(Trigger(m.start(), m.end(), row))
     return found
+
+
+def starts_with_trigger(simple: str) -> bool:
+    """Whether a normalised text opens with a trigger (what may follow a person's name)."""
+    return _pattern().match(simple) is not None
