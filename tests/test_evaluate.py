@@ -1,4 +1,4 @@
-"""The corpus of further reports, its gold files, and the scores the extractor gets on them."""
+"""The corpus of further reports, its gold files, its two halves, and the extractor's scores."""
 
 import json
 
@@ -8,6 +8,7 @@ from secondment.__main__ import main
 from secondment.article import read_article_text
 from secondment.evaluate import (
     FIELDS,
+    SPLITS,
     EvaluateError,
     Score,
     corpus_dir,
@@ -17,6 +18,8 @@ from secondment.evaluate import (
 )
 
 GOLDS = sorted(corpus_dir().glob("*.json"))
+# The extractor may be tuned on these ten and on nothing else; every other report is held out.
+TUNE = {f"r{n:02d}" for n in range(1, 20, 2)}
 
 
 @pytest.fixture(scope="module")
@@ -26,6 +29,26 @@ def results():
 
 def _gold(path):
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _half(results, split):
+    return [r for r in results if r.split == split]
+
+
+def test_the_split_is_fixed_in_the_gold_files():
+    splits = {p.stem[:3]: _gold(p)["split"] for p in GOLDS}
+    assert {stem for stem, split in splits.items() if split == "tune"} == TUNE
+    assert {split for stem, split in splits.items() if stem not in TUNE} == {"test"}
+    assert {g.split for g in map(load_gold, GOLDS)} == set(SPLITS)
+
+
+def test_evaluate_corpus_scores_one_half(results):
+    for split in SPLITS:
+        half = evaluate_corpus(split=split)
+        assert [r.name for r in half] == [r.name for r in _half(results, split)]
+    assert [r.name for r in evaluate_corpus(split="all")] == [r.name for r in results]
+    with pytest.raises(EvaluateError, match="unknown split"):
+        evaluate_corpus(split="train")
 
 
 def test_the_corpus_covers_what_the_extractor_must_read():
@@ -65,30 +88,52 @@ def test_gold_facts_are_written_in_their_report(path):
             assert name in packed, name
 
 
-def test_pooled_cadre_f1_is_one(results):
+def test_pooled_cadre_f1_is_one_on_the_tuning_half(results):
     for name in ("cadres", "names", "posts"):
-        assert pooled(results, name).f1 == 1.0, name
+        assert pooled(_half(results, "tune"), name).f1 == 1.0, name
 
 
-# Measured on the corpus; a change to the extractor that moves one of these must say why.
+# Measured, as (tp, fp, fn) per field. The tuning half: a change to the extractor that moves
+# one of these must say why. The test half: measured with the extractor as it was before any
+# tuning on the split (one module, extract.py); a rewrite must report any change to these
+# counts, better or worse, and must never be tuned on the test half's texts to move them.
 MEASURED = {
-    "cadres": (76, 0, 0),
-    "names": (76, 0, 0),
-    "posts": (76, 0, 0),
-    "ranks": (13, 0, 0),
-    "events": (27, 0, 0),
-    # r12's 两人 ("the two of them", pointing back at two people just named) is read as a
-    # count of two people; r16's 半年多 (half a year and more) is missed: 半 is not a numeral.
-    "quantities": (88, 1, 1),
-    "reporter": (17, 0, 0),
-    "editor": (20, 0, 0),
+    "tune": {
+        "cadres": (37, 0, 0),
+        "names": (37, 0, 0),
+        "posts": (37, 0, 0),
+        "ranks": (2, 0, 0),
+        "events": (11, 0, 0),
+        "quantities": (41, 0, 0),
+        "reporter": (9, 0, 0),
+        "editor": (10, 0, 0),
+    },
+    "test": {
+        "cadres": (39, 0, 0),
+        "names": (39, 0, 0),
+        "posts": (39, 0, 0),
+        "ranks": (11, 0, 0),
+        "events": (16, 0, 0),
+        # r12's 两人 ("the two of them", pointing back at two people just named) is read as a
+        # count of two people; r16's 半年多 (half a year and more) is missed: 半 is not a numeral.
+        "quantities": (47, 1, 1),
+        "reporter": (8, 0, 0),
+        "editor": (10, 0, 0),
+    },
 }
 
 
+@pytest.mark.parametrize("split", SPLITS)
 @pytest.mark.parametrize("name", FIELDS)
-def test_per_field_counts_hold_at_their_measured_values(results, name):
-    s = pooled(results, name)
-    assert (s.tp, s.fp, s.fn) == MEASURED[name]
+def test_per_field_counts_hold_at_their_measured_values(results, split, name):
+    s = pooled(_half(results, split), name)
+    assert (s.tp, s.fp, s.fn) == MEASURED[split][name]
+
+
+def test_the_tuning_half_has_no_errors(results):
+    for r in _half(results, "tune"):
+        for field in FIELDS:
+            assert not r.missed[field] and not r.extra[field], (r.name, field)
 
 
 def test_the_known_errors_are_two_people_and_half_a_year(results):
@@ -96,7 +141,7 @@ def test_the_known_errors_are_two_people_and_half_a_year(results):
         (r.name[:3], field)
         for r in results
         for field in FIELDS
-        if r.missed[field] or r.extra[field]
+        if (r.missed[field] or r.extra[field]) and r.name[:3] <= "r20"
     }
     assert wrong == {("r12", "quantities"), ("r16", "quantities")}
     by_name = {r.name[:3]: r for r in results}
@@ -112,27 +157,58 @@ def test_score_arithmetic():
     assert Score(0, 2, 0).f1 == 0.0 and (Score(1, 0, 0) + Score(0, 1, 1)) == Score(1, 1, 1)
 
 
-def test_cli_prints_the_table(results, capsys):
+def _pooled_cells(results):
+    s = pooled(results)
+    return [str(s.tp), str(s.fp), str(s.fn), f"{s.precision:.2f}", f"{s.recall:.2f}", f"{s.f1:.2f}"]
+
+
+def test_cli_prints_the_table_then_each_half_and_all(results, capsys):
     assert main(["evaluate"]) == 0
-    out = capsys.readouterr().out
-    assert out.splitlines()[0].split()[:3] == ["report", "cadres", "names"]
-    assert sum(
-        line.split()[0] in {p.stem for p in GOLDS} for line in out.splitlines() if line
-    ) == len(GOLDS)
-    pooled_line = [line for line in out.splitlines() if line.startswith("pooled")]
-    assert pooled_line[0].split()[1:] == [
-        str(pooled(results).tp), str(pooled(results).fp), str(pooled(results).fn),
-        f"{pooled(results).precision:.2f}", f"{pooled(results).recall:.2f}", f"{pooled(results).f1:.2f}",
-    ]  # fmt: skip
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split()[:4] == ["report", "split", "cadres", "names"]
+    rows = {line.split()[0]: line.split()[1] for line in lines[1 : len(GOLDS) + 1]}
+    assert rows == {r.name: r.split for r in results}
+    titles = [line for line in lines if line.split(":")[0] in {*SPLITS, "all"}]
+    assert titles == [
+        f"tune: {len(_half(results, 'tune'))} reports",
+        f"test: {len(_half(results, 'test'))} reports",
+        f"all: {len(GOLDS)} reports",
+    ]
+    pooled_lines = [line.split()[1:] for line in lines if line.startswith("pooled")]
+    halves = [_half(results, "tune"), _half(results, "test"), results]
+    assert pooled_lines == [_pooled_cells(half) for half in halves]
 
 
-def test_cli_lists_errors(capsys):
+@pytest.mark.parametrize("split", SPLITS)
+def test_cli_shows_one_half(results, capsys, split):
+    assert main(["evaluate", "--split", split]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    half = _half(results, split)
+    assert [line.split()[0] for line in lines[1 : len(half) + 1]] == [r.name for r in half]
+    assert lines[len(half) + 1] == ""
+    assert [line for line in lines if line.split(":")[0] in {*SPLITS, "all"}] == [
+        f"{split}: {len(half)} reports"
+    ]
+    assert [line.split()[1:] for line in lines if line.startswith("pooled")] == [
+        _pooled_cells(half)
+    ]
+
+
+def test_cli_rejects_an_unknown_split(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["evaluate", "--split", "train"])
+    assert exc.value.code == 2 and "invalid choice: 'train'" in capsys.readouterr().err
+
+
+def test_cli_lists_errors(results, capsys):
     assert main(["evaluate", "--errors"]) == 0
     out = capsys.readouterr().out
     assert "r12_two_way_coordinated: quantities: extra ('两人', 2, 'exact')" in out
-    assert (
-        len([line for line in out.splitlines() if ": missed " in line or ": extra " in line]) == 2
-    )
+    listed = [line for line in out.splitlines() if ": missed " in line or ": extra " in line]
+    assert len(listed) == pooled(results).fp + pooled(results).fn
+    assert main(["evaluate", "--split", "tune", "--errors"]) == 0
+    out = capsys.readouterr().out
+    assert ": missed " not in out and ": extra " not in out
 
 
 def test_bad_gold_folder_and_file(tmp_path, capsys):
@@ -147,3 +223,25 @@ def test_bad_gold_folder_and_file(tmp_path, capsys):
     (tmp_path / "x.json").write_text('{"report": "x.txt"}', encoding="utf-8")
     with pytest.raises(EvaluateError, match="needs the key"):
         load_gold(tmp_path / "x.json")
+
+
+def test_a_gold_file_without_its_half_is_an_error(tmp_path, capsys):
+    gold = _gold(GOLDS[0])
+    (tmp_path / GOLDS[0].name).write_text(
+        json.dumps({k: v for k, v in gold.items() if k != "split"}), encoding="utf-8"
+    )
+    (tmp_path / gold["report"]).write_bytes((GOLDS[0].parent / gold["report"]).read_bytes())
+    # Even when only the other half is asked for: a file that says no half is never scored.
+    assert main(["evaluate", str(tmp_path), "--split", "test"]) == 2
+    err = capsys.readouterr().err
+    assert (
+        err == f"secondment: error: {tmp_path / GOLDS[0].name}: a gold file needs the key 'split'\n"
+    )
+    (tmp_path / GOLDS[0].name).write_text(json.dumps({**gold, "split": "dev"}), encoding="utf-8")
+    assert main(["evaluate", str(tmp_path)]) == 2
+    assert 'split must be "tune" or "test", not \'dev\'' in capsys.readouterr().err
+    (tmp_path / GOLDS[0].name).write_text(json.dumps({**gold, "split": "tune"}), encoding="utf-8")
+    assert main(["evaluate", str(tmp_path), "--split", "test"]) == 2
+    assert "no gold file of the test half" in capsys.readouterr().err
+    assert main(["evaluate", str(tmp_path), "--split", "tune"]) == 0
+    assert "tune: 1 report\n" in capsys.readouterr().out
