@@ -1,9 +1,14 @@
 """The corpus of further reports, its gold files, its two halves, and the extractor's scores."""
 
+import ast
 import json
+import re
+from pathlib import Path
 
+import opencc
 import pytest
 
+import secondment
 from secondment.__main__ import main
 from secondment.article import read_article_text
 from secondment.evaluate import (
@@ -260,3 +265,122 @@ def test_a_gold_file_without_its_half_is_an_error(tmp_path, capsys):
     assert "no gold file of the test half" in capsys.readouterr().err
     assert main(["evaluate", str(tmp_path), "--split", "tune"]) == 0
     assert "tune: 1 report\n" in capsys.readouterr().out
+
+
+# ------------------------------------------------------------ the test half stays out of the library
+#
+# The test half measures the extractor only while nothing in the library was taken from it. A
+# person's name or a whole post from its gold files in the library's word lists is a leak: the
+# score would measure fitting again. Every string of the library is read, wherever it lives
+# (`extract.py` today, a package `extract/` with lexicon files tomorrow): the string literals of
+# every module, read with `ast`, and every string of every data file. Prose is not a word list:
+# docstrings and strings with a full stop (。), such as the exercises' own texts, may name a
+# common post like 廊坊市副市长 and are not searched for posts or names within them.
+
+LIBRARY = Path(secondment.__file__).parent
+DATA_SUFFIXES = (".csv", ".json", ".txt", ".tsv")
+# What parts the entries of a word list: spaces, tabs and line ends, and the separators of CSV,
+# of a regex alternation and of Chinese lists.
+SEPARATORS = re.compile(r"[\s|,，、;；/()（）\[\]{}?:：'\"“”]+")
+T2S = opencc.OpenCC("t2s")
+
+
+def _docstrings(tree):
+    kinds = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+    return {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, kinds)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+
+
+def _json_strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from _json_strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _json_strings(item)
+
+
+def _decoded(data):
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("gb18030", errors="replace")
+
+
+def _library_strings(root):
+    """(where, string, is_prose) for each string literal and each data-file string under root."""
+    for path in sorted(root.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docs = _docstrings(tree)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                where = f"{path.relative_to(root)}:{node.lineno}"
+                yield where, node.value, id(node) in docs or "。" in node.value
+    for path in sorted(p for p in root.rglob("*") if p.suffix in DATA_SUFFIXES and p.is_file()):
+        text = _decoded(path.read_bytes())
+        strings = _json_strings(json.loads(text)) if path.suffix == ".json" else text.splitlines()
+        for string in strings:
+            yield str(path.relative_to(root)), string, "。" in string
+
+
+def _leaks(root, names, posts):
+    """Where a name (a whole entry) or a whole post (anywhere in an entry) is in a word list."""
+    found = []
+    for where, string, prose in _library_strings(root):
+        if prose:
+            continue
+        entries = {string.strip(), *SEPARATORS.split(string)}
+        found += [f"{where}: name {name}" for name in sorted(names & entries)]
+        found += [f"{where}: post {post}" for post in sorted(posts) if post in string]
+    return found
+
+
+def _test_half_names_and_posts():
+    names, posts = set(), set()
+    for path in GOLDS:
+        gold = _gold(path)
+        if gold["split"] == "test":
+            for cadre in gold["cadres"]:
+                # A traditional name or post leaks just as well in simplified characters.
+                names |= {cadre["name"], T2S.convert(cadre["name"])}
+                for post in (cadre["home_post"], cadre["host_post"]):
+                    posts |= {post, T2S.convert(post)}
+    return names, posts
+
+
+def test_no_name_or_post_of_the_test_half_is_in_the_library():
+    names, posts = _test_half_names_and_posts()
+    assert len(names) >= 80 and len(posts) >= 150
+    assert _leaks(LIBRARY, names, posts) == []
+
+
+def test_the_leak_search_finds_names_and_posts_in_code_and_lexicon_files(tmp_path):
+    names, posts = _test_half_names_and_posts()
+    name = sorted(n for n in names if n == T2S.convert(n))[0]
+    post = sorted(p for p in posts if p != T2S.convert(p))[0]  # a traditional post, simplified
+    package = tmp_path / "extract"
+    package.mkdir()
+    (package / "__init__.py").write_text(
+        '"""Words, with a docstring that names 廊坊市副市长."""\n'
+        f'TITLES = "副市长 副县长"\nPEOPLE = "张三 {name} 李四".split()\n'
+        f'EXAMPLE = "挂任{T2S.convert(post)}的王五说。"\n',
+        encoding="utf-8",
+    )
+    (package / "posts.txt").write_text(f"副局长\n{T2S.convert(post)}\n", encoding="utf-8")
+    (package / "people.json").write_text(json.dumps({"names": [name]}), encoding="utf-8")
+    (package / "lexicon.csv").write_text(f"word,tag\n{name},nr\n", encoding="gbk")
+    assert _leaks(tmp_path, names, posts) == [
+        f"extract/__init__.py:3: name {name}",
+        f"extract/lexicon.csv: name {name}",
+        f"extract/people.json: name {name}",
+        f"extract/posts.txt: post {T2S.convert(post)}",
+    ]
