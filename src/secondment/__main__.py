@@ -79,7 +79,7 @@ def _execute(args: argparse.Namespace) -> int:
 def _evaluate(args: argparse.Namespace) -> int:
     from secondment.evaluate import evaluate_corpus, format_scores
 
-    results = evaluate_corpus(args.gold_dir)
+    results = evaluate_corpus(args.gold_dir, args.split)
     print(format_scores(results))
     if args.errors:
         for r in results:
@@ -117,6 +117,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("evaluate", help="score the extractor against gold files (P, R, F1)")
     p.add_argument("gold_dir", nargs="?", help="folder of gold .json files (default: the corpus)")
+    p.add_argument(
+        "--split",
+        choices=("tune", "test", "all"),
+        default="all",
+        help="score one half of the corpus: tune (the extractor is tuned on it), test (held "
+        "out) or all (default)",
+    )
     p.add_argument("--errors", action="store_true", help="also list every missed and extra item")
     p.set_defaults(func=_evaluate)
     return parser

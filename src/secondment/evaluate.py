@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from secondment.article import Article, datasets_dir, parse_article, read_article_text
 from secondment.errors import SecondmentError
@@ -12,6 +13,7 @@ from secondment.extract import find_cadres, find_events, find_quantities, find_r
 
 __all__ = [
     "FIELDS",
+    "SPLITS",
     "EvaluateError",
     "Gold",
     "ReportScore",
@@ -29,6 +31,11 @@ __all__ = [
 #: `posts` score the name and the pair of posts on their own, a quantity is (text, value,
 #: qualifier) counted once per fact, an event is (start, end).
 FIELDS = ("cadres", "names", "posts", "ranks", "events", "quantities", "reporter", "editor")
+
+#: The halves of the corpus, fixed in each gold file: the extractor may be tuned on `tune`;
+#: `test` is held out, so its score is the honest one.
+SPLITS = ("tune", "test")
+Split = Literal["tune", "test"]
 
 
 class EvaluateError(SecondmentError):
@@ -74,6 +81,7 @@ class Gold:
     path: Path
     report: Path
     encoding: str
+    split: Split
     items: dict[str, set] = field(default_factory=dict)
 
 
@@ -82,6 +90,7 @@ class ReportScore:
     """The scores of one report, field by field, with what was missed and what was extra."""
 
     name: str
+    split: Split
     scores: dict[str, Score]
     missed: dict[str, set]
     extra: dict[str, set]
@@ -107,6 +116,7 @@ def load_gold(path: str | Path) -> Gold:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         report = path.parent / data["report"]
+        split = data["split"]
         items = {
             "cadres": {(c["name"], c["home_post"], c["host_post"]) for c in data["cadres"]},
             "names": {c["name"] for c in data["cadres"]},
@@ -123,7 +133,9 @@ def load_gold(path: str | Path) -> Gold:
         raise EvaluateError(f"{path}: not valid JSON (line {exc.lineno})") from None
     except (KeyError, TypeError) as exc:
         raise EvaluateError(f"{path}: a gold file needs the key {exc}") from None
-    return Gold(path, report, data.get("encoding", "utf-8"), items)
+    if split not in SPLITS:
+        raise EvaluateError(f'{path}: split must be "tune" or "test", not {split!r}')
+    return Gold(path, report, data.get("encoding", "utf-8"), split, items)
 
 
 def predicted_items(article: Article) -> dict[str, set]:
@@ -150,18 +162,27 @@ def evaluate_report(gold: Gold) -> ReportScore:
         want, have = gold.items[name], got[name]
         scores[name] = Score(len(want & have), len(have - want), len(want - have))
         missed[name], extra[name] = want - have, have - want
-    return ReportScore(gold.report.stem, scores, missed, extra)
+    return ReportScore(gold.report.stem, gold.split, scores, missed, extra)
 
 
-def evaluate_corpus(gold_dir: str | Path | None = None) -> list[ReportScore]:
-    """Score every `*.json` gold file in a folder (the course corpus by default)."""
+def evaluate_corpus(
+    gold_dir: str | Path | None = None, split: Split | Literal["all"] | None = None
+) -> list[ReportScore]:
+    """Score every `*.json` gold file in a folder (the course corpus by default), or one half."""
+    if split not in (*SPLITS, "all", None):
+        raise EvaluateError(f"unknown split {split!r}; choose tune, test or all")
     folder = corpus_dir() if gold_dir is None else Path(gold_dir)
     if not folder.is_dir():
         raise EvaluateError(f"{folder}: no such folder; give a folder of gold .json files")
-    golds = sorted(folder.glob("*.json"))
-    if not golds:
+    paths = sorted(folder.glob("*.json"))
+    if not paths:
         raise EvaluateError(f"{folder}: no gold .json files in this folder")
-    return [evaluate_report(load_gold(path)) for path in golds]
+    # Every gold file is read first, so a file without its split is an error whatever is chosen.
+    golds = [load_gold(path) for path in paths]
+    chosen = [g for g in golds if split in ("all", None) or g.split == split]
+    if not chosen:
+        raise EvaluateError(f"{folder}: no gold file of the {split} half in this folder")
+    return [evaluate_report(gold) for gold in chosen]
 
 
 def pooled(results: list[ReportScore], name: str | None = None) -> Score:
@@ -170,17 +191,9 @@ def pooled(results: list[ReportScore], name: str | None = None) -> Score:
     return sum((r.scores[n] for r in results for n in names), Score())
 
 
-def format_scores(results: list[ReportScore]) -> str:
-    """A plain-text table: F1 per report and field, then P/R/F1 per field and pooled."""
-    width = max(len(r.name) for r in results)
-    head = f"{'report':<{width}}  " + " ".join(f"{n:>10}" for n in FIELDS) + "      P     R    F1"
-    lines = [head]
-    for r in results:
-        total = r.total
-        cells = " ".join(f"{r.scores[n].f1:>10.2f}" for n in FIELDS)
-        p, rc, f1 = total.precision, total.recall, total.f1
-        lines.append(f"{r.name:<{width}}  {cells}  {p:5.2f} {rc:5.2f} {f1:5.2f}")
-    lines += ["", f"{'field':<12} {'tp':>4} {'fp':>4} {'fn':>4}  precision  recall     F1"]
+def _pooled_lines(title: str, results: list[ReportScore]) -> list[str]:
+    lines = [f"{title}: {len(results)} report{'' if len(results) == 1 else 's'}"]
+    lines.append(f"{'field':<12} {'tp':>4} {'fp':>4} {'fn':>4}  precision  recall     F1")
     for name in (*FIELDS, None):
         s = pooled(results, name)
         label = name or "pooled"
@@ -188,4 +201,23 @@ def format_scores(results: list[ReportScore]) -> str:
             f"{label:<12} {s.tp:>4} {s.fp:>4} {s.fn:>4}  {s.precision:9.2f} {s.recall:7.2f}"
             f" {s.f1:6.2f}"
         )
+    return lines
+
+
+def format_scores(results: list[ReportScore]) -> str:
+    """A plain-text table: F1 per report and field, then P/R/F1 per field for each half and all."""
+    width = max(len(r.name) for r in results)
+    head = f"{'report':<{width}}  split " + " ".join(f"{n:>10}" for n in FIELDS)
+    lines = [head + "      P     R    F1"]
+    for r in results:
+        total = r.total
+        cells = " ".join(f"{r.scores[n].f1:>10.2f}" for n in FIELDS)
+        p, rc, f1 = total.precision, total.recall, total.f1
+        lines.append(f"{r.name:<{width}}  {r.split:<5} {cells}  {p:5.2f} {rc:5.2f} {f1:5.2f}")
+    halves = [(s, [r for r in results if r.split == s]) for s in SPLITS]
+    halves = [(s, rs) for s, rs in halves if rs]
+    if len(halves) > 1:
+        halves.append(("all", results))
+    for title, chosen in halves:
+        lines += ["", *_pooled_lines(title, chosen)]
     return "\n".join(lines)
