@@ -112,7 +112,6 @@ def test_q1_what_the_pattern_finds_is_not_the_answer():
 
 def test_q1_wrong_answers_get_hints():
     assert "runs on" in hint("03.1", shape_1(rf"{HAN}{{2,4}}"))
-    assert "cut short" in hint("03.1", shape_1(rf"{HAN}{{2,3}}?"))
     numbered = re.compile(rf"({POST}+)、挂任({POST}+?)的({HAN}{{2,3}})")
     assert "no group named home, host, name" in hint("03.1", numbered)
     swapped = re.compile(rf"(?P<host>{POST}+)、挂任(?P<home>{POST}+?)的(?P<name>{HAN}{{2,3}})")
@@ -126,6 +125,25 @@ def test_q1_wrong_answers_get_hints():
     )
     assert "extra named group(s) title" in hint("03.1", extra)
     assert "not a valid regular expression" in hint("03.1", "(?P<home>")
+
+
+def test_q1_a_name_cut_short_is_explained_by_what_the_pattern_says():
+    # The hint names the quantifier the student wrote, and no other.
+    assert hint("03.1", shape_1(".+?")) == (
+        "the name is cut short: your name group ends in the non-greedy +?, "
+        "which takes as few characters as it can"
+    )
+    assert hint("03.1", shape_1(rf"{HAN}{{2,3}}?")) == (
+        "the name is cut short: your name group ends in the non-greedy {2,3}?, "
+        "which takes as few characters as it can"
+    )
+    assert hint("03.1", shape_1(rf"(?:{HAN}){{2}}")) == (
+        "the name is cut short: your name group stops after 2 character(s), 王普"
+    )
+    # A group that holds a class with a closing parenthesis is read to its own end.
+    assert hint("03.1", shape_1(r"[^)）的]{1}")) == (
+        "the name is cut short: your name group stops after 1 character(s), 王"
+    )
 
 
 def test_q1_a_pattern_typed_for_the_one_sentence_fails_on_the_others():

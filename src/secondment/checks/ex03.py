@@ -110,7 +110,7 @@ def _compare_cadres(
         if longer:
             raise Hint(f"the name {name} runs on into the word after it: where does a name end?")
         if shorter:
-            raise Hint(f"the name {name} is cut short: a non-greedy name stops too early")
+            raise Hint(f"the name {name} is cut short: it goes on; where does a name end?")
         if re.search(rf"记者\s*{re.escape(name)}", text):
             raise Hint(f"{name} is the reporter (记者), not a seconded official")
         raise Hint(f"{name} is not one of the seconded officials named in {where}")
@@ -273,7 +273,7 @@ def q1(answer: Any) -> str:
         if m is None:
             where = "the sentence" if index == 0 else f"the sentence {sentence[:12]}…"
             raise Hint(f"the pattern finds nothing in {where}: print it and test it there")
-        fault = _groups_fault(m.groupdict(), want)
+        fault = _groups_fault(m.groupdict(), want, pattern.pattern)
         if fault and index:
             raise Hint(f"in the sentence {sentence[:12]}… you have not seen, {fault}")
         if fault:
@@ -313,8 +313,9 @@ def _shape_1_pattern(answer: Any) -> re.Pattern[str]:
     return pattern
 
 
-def _groups_fault(answer: dict[str, Any], want: dict[str, str]) -> str:
-    """What is wrong with the groups found in one sentence, or "" when they are the cadre's."""
+def _groups_fault(answer: dict[str, Any], want: dict[str, str], source: str) -> str:
+    """What is wrong with the groups found in one sentence, or "" when they are the cadre's;
+    `source` is the student's pattern, so that a hint names only what they wrote."""
     got = {k: v.strip() if isinstance(v, str) else v for k, v in answer.items()}
     if got["home"] == want["host"] and got["host"] == want["home"]:
         return "home and host are swapped: home comes before 、挂任, host after it"
@@ -325,7 +326,7 @@ def _groups_fault(answer: dict[str, Any], want: dict[str, str]) -> str:
         if name.startswith(want["name"]):
             return "the name runs on into the next word: how many characters is a name?"
         if want["name"].startswith(name):
-            return "the name is cut short: a non-greedy {2,3}? stops at two characters"
+            return _cut_short(source, name)
         return "the name is not right yet: it comes right after 的"
     for key in ("home", "host"):
         value, right = got[key], want[key]
@@ -340,6 +341,50 @@ def _groups_fault(answer: dict[str, Any], want: dict[str, str]) -> str:
             return f"{key} runs on past the post: make it non-greedy, or stop at punctuation"
         return f"{key} {_POST_FAULTS[fault]}"
     return ""
+
+
+def _cut_short(source: str, name: str) -> str:
+    """The hint for a name group that stopped early, naming the quantifier the student wrote."""
+    lazy = _LAZY_END.search(_group_source(source, "name") or "")
+    if lazy:
+        return (
+            f"the name is cut short: your name group ends in the non-greedy {lazy[0]}, "
+            "which takes as few characters as it can"
+        )
+    return f"the name is cut short: your name group stops after {len(name)} character(s), {name}"
+
+
+#: A non-greedy quantifier at the end of a group: `+?`, `*?`, `??` or `{m,n}?`.
+_LAZY_END = re.compile(r"(?:[+*?]|\{\d*(?:,\d*)?\})\?$")
+
+
+def _group_source(source: str, group: str) -> str | None:
+    """What a pattern writes inside the named group `group`, as written, or None."""
+    start = source.find(f"(?P<{group}>")
+    if start < 0:
+        return None
+    i = begin = start + len(group) + 5
+    depth, in_class = 1, False
+    while i < len(source):
+        ch = source[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            # A ] right after [ or [^ is a literal ], not the end of the class.
+            i += 1 if source[i + 1 : i + 2] == "^" else 0
+            i += 1 if source[i + 1 : i + 2] == "]" else 0
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return source[begin:i]
+        i += 1
+    return None
 
 
 @question("03.2")
