@@ -10,16 +10,19 @@ import nbformat
 import pytest
 from checks_support import hint, passes
 
-from secondment.article import load_article, normalise, read_article_text, sentences
+from secondment.article import load_article, normalise, sentences
 from secondment.checks import evaluate
 from secondment.checks.ex03 import (
     DIGIT_QUANTITIES,
     NEW_REPORT,
     NUMERAL_QUANTITIES,
     SENTENCE,
+    UNSEEN_CADRE_TEXTS,
+    UNSEEN_FIGURE_TEXTS,
     UNSEEN_REPORTS,
     UNSEEN_SHAPE_1,
 )
+from secondment.checks.language import translate
 from secondment.extract import find_cadres, find_events, find_quantities, find_ranks
 from secondment.paths import require_course_root
 
@@ -112,7 +115,6 @@ def test_q1_what_the_pattern_finds_is_not_the_answer():
 
 def test_q1_wrong_answers_get_hints():
     assert "runs on" in hint("03.1", shape_1(rf"{HAN}{{2,4}}"))
-    assert "cut short" in hint("03.1", shape_1(rf"{HAN}{{2,3}}?"))
     numbered = re.compile(rf"({POST}+)、挂任({POST}+?)的({HAN}{{2,3}})")
     assert "no group named home, host, name" in hint("03.1", numbered)
     swapped = re.compile(rf"(?P<host>{POST}+)、挂任(?P<home>{POST}+?)的(?P<name>{HAN}{{2,3}})")
@@ -128,6 +130,25 @@ def test_q1_wrong_answers_get_hints():
     assert "not a valid regular expression" in hint("03.1", "(?P<home>")
 
 
+def test_q1_a_name_cut_short_is_explained_by_what_the_pattern_says():
+    # The hint names the quantifier the student wrote, and no other.
+    assert hint("03.1", shape_1(".+?")) == (
+        "the name is cut short: your name group ends in the non-greedy +?, "
+        "which takes as few characters as it can"
+    )
+    assert hint("03.1", shape_1(rf"{HAN}{{2,3}}?")) == (
+        "the name is cut short: your name group ends in the non-greedy {2,3}?, "
+        "which takes as few characters as it can"
+    )
+    assert hint("03.1", shape_1(rf"(?:{HAN}){{2}}")) == (
+        "the name is cut short: your name group stops after 2 character(s), 王普"
+    )
+    # A group that holds a class with a closing parenthesis is read to its own end.
+    assert hint("03.1", shape_1(r"[^)）的]{1}")) == (
+        "the name is cut short: your name group stops after 1 character(s), 王"
+    )
+
+
 def test_q1_a_pattern_typed_for_the_one_sentence_fails_on_the_others():
     literal = "(?P<home>省交通运输厅副厅长)、挂任(?P<host>北京市交通委副主任)的(?P<name>王普清)"
     assert hint("03.1", literal) == (
@@ -141,43 +162,147 @@ def test_q1_a_pattern_typed_for_the_one_sentence_fails_on_the_others():
     )
 
 
-# ---------------------------------------------------------------- 03.2 · the eight officials
+# ---------------------------------------------------------------- 03.2 · the officials of a text
+
+
+TITLES = "副厅长 厅长 副主任 主任 副局长 局长 副市长 市长 副巡视员 总工程师".split()
+AFTER_NAME = set("在说等是和与任的")
+
+
+def four_shapes(
+    text,
+    comma="[,，]",
+    name=rf"{HAN}{{2,4}}",
+    resolve=True,
+    zai="(?:在)?",
+    shapes=("appositive", "dash", "joined", "he_is"),
+    normalised=True,
+):
+    """Lesson 03a's four shapes, resolve_name and first mention wins, over a text."""
+
+    def resolve_name(run):
+        two, three = run[:2], run[:3]
+        if len(run) == 2 or run[2] in AFTER_NAME:
+            return two
+        if len(run) == 3 or run[3] in AFTER_NAME:
+            return three
+        return three if text.count(three) == text.count(two) else two
+
+    title = "(?:" + "|".join(TITLES) + ")"
+    patterns = {
+        "appositive": rf"{zai}(?P<home>{POST}+)、挂任(?P<host>{POST}+?)的(?P<name>{name})",
+        "dash": rf"——(?P<name>{HAN}{{2,3}}){comma}(?P<home>{POST}+){comma}挂任(?P<host>{POST}+)",
+        "joined": rf"(?P<home>{POST}+?{title})(?P<name>{HAN}{{2,3}})挂任(?P<host>{POST}+)",
+    }
+    he_is = re.compile(rf"他是(?P<home>{POST}+){comma}挂任(?P<host>{POST}+)")
+    split = sentences if normalised else (lambda line: re.findall(r"[^。]+。?", line))
+    found, previous = {}, ""
+    for s in [s for line in text.splitlines() for s in split(line.strip())]:
+        for shape, pattern in patterns.items():
+            for m in re.finditer(pattern, s) if shape in shapes else ():
+                who = resolve_name(m["name"]) if resolve else m["name"]
+                found.setdefault(who, (who, m["home"], m["host"]))
+        for m in he_is.finditer(s) if "he_is" in shapes else ():
+            names = re.findall(rf"干部({HAN}{{2,4}})", previous)
+            if names:
+                who = resolve_name(names[-1])
+                found.setdefault(who, (who, m["home"], m["host"]))
+        previous = s
+    return list(found.values())
+
+
+def finder(**options):
+    """A student's officials(text) function: the lesson's four shapes, on any text."""
+    return lambda text: four_shapes(text, **options)
+
+
+def on_the_body(rows):
+    """A function that gives `rows` for the article's body and reads other texts right."""
+    return lambda text: rows if text == ARTICLE.body else four_shapes(text)
 
 
 def answer_2():
     return [(c.name, c.home_post, c.host_post) for c in find_cadres(ARTICLE)]
 
 
+def test_q2_the_unseen_texts_hold_the_four_shapes_in_either_width():
+    for text in UNSEEN_CADRE_TEXTS:
+        cadres = find_cadres(text)
+        assert sorted(c.shape for c in cadres) == ["appositive", "dash", "he_is", "joined"]
+        assert four_shapes(text) == [(c.name, c.home_post, c.host_post) for c in cadres]
+        assert not {c.name for c in cadres} & {name for name, _, _ in answer_2()}
+    ascii_text, wide_text = UNSEEN_CADRE_TEXTS
+    assert "," in ascii_text and "，" not in ascii_text
+    assert "，" in wide_text and "," not in wide_text
+
+
 def test_q2_right_answers_pass():
     right = answer_2()
-    assert len(right) == 8
-    passes("03.2", right)
-    passes("03.2", right[::-1])
-    passes("03.2", [list(row) for row in right])
-    passes("03.2", tuple((n + " ", h, b) for n, h, b in right))
+    assert len(right) == 8 and four_shapes(ARTICLE.body) == right
+    passes("03.2", finder())
+    passes("03.2", lambda text: four_shapes(text)[::-1])
+    passes("03.2", lambda text: [list(row) for row in four_shapes(text)])
+    passes("03.2", lambda text: tuple((n + " ", h, b) for n, h, b in four_shapes(text)))
 
 
-def test_q2_wrong_answers_get_hints():
+def test_q2_a_list_typed_in_or_the_library_does_not_pass():
+    assert hint("03.2", answer_2()) == (
+        "answer should be your function itself (answer = officials), not its results: "
+        "the check runs it on texts you have not seen"
+    )
+    assert hint("03.2", "张涛") == (
+        "answer should be your function itself (answer = officials), not a str: "
+        "the check runs it on texts you have not seen"
+    )
+    # The article's list, returned whatever the text, is right for the article only.
+    rows = answer_2()
+    assert hint("03.2", lambda text: rows) == (
+        "张涛 is not one of the seconded officials named in the text 近日,省发改委副主任、挂任北…"
+    )
+    library = "your function calls the library's find_cadres: write your own pattern"
+    assert hint("03.2", find_cadres) == library
+    assert (
+        hint("03.2", lambda text: [(c.name, c.home_post, c.host_post) for c in find_cadres(text)])
+        == library
+    )
+
+
+def test_q2_wrong_functions_get_hints():
     right = answer_2()
-    assert "张涛 appears 2 times" in hint("03.2", [right[0], *right])
-    assert "5 officials; the article names 8" in hint("03.2", right[:5])
-    first = right[0]
-    assert "runs on" in hint("03.2", [(first[0] + "在", *first[1:]), *right[1:]])
-    cut = [(n[:2], h, b) for n, h, b in right]
-    assert "is cut short" in hint("03.2", cut)
-    last = right[-1]
-    with_zai = [*right[:-1], (last[0], "在" + last[1], last[2])]
-    assert "starts with 在" in hint("03.2", with_zai)
-    assert "swapped" in hint("03.2", [(n, b, h) for n, h, b in right])
-    assert "Cadre records" in hint("03.2", find_cadres(ARTICLE))
-    assert "not a dict" in hint("03.2", [{"name": n} for n, _, _ in right])
-    assert "3 parts" in hint("03.2", [(n, h) for n, h, _ in right])
-    assert "赵建 is not one of" in hint("03.2", [*right, ("赵建", "记者", "")])
+    assert "张涛 appears 2 times" in hint("03.2", on_the_body([right[0], *right]))
+    assert hint("03.2", finder(shapes=("appositive", "dash", "joined"))) == (
+        "7 officials; the article names 8: look for every sentence shape (and both widths of comma)"
+    )
+    assert hint("03.2", finder(resolve=False)) == (
+        "the name 张涛在中 runs on into the word after it: where does a name end?"
+    )
+    assert hint("03.2", finder(name=rf"{HAN}{{2,3}}?", resolve=False)) == (
+        "the name 王普 is cut short: it goes on; where does a name end?"
+    )
+    assert "starts with 在" in hint("03.2", finder(zai=""))
+    assert "swapped" in hint("03.2", on_the_body([(n, b, h) for n, h, b in right]))
+    assert "Cadre records" in hint("03.2", on_the_body(find_cadres(ARTICLE)))
+    assert "not a dict" in hint("03.2", on_the_body([{"name": n} for n, _, _ in right]))
+    assert "3 parts" in hint("03.2", on_the_body([(n, h) for n, h, _ in right]))
+    assert "赵建 is not one of" in hint("03.2", on_the_body([*right, ("赵建", "记者", "")]))
     he_is = right[1]
     tail = [right[0], (he_is[0], he_is[1], he_is[2] + ",直接分管推动新首钢建设"), *right[2:]]
-    assert "still contains punctuation" in hint("03.2", tail)
-    assert "should be a list" in hint("03.2", "张涛")
-    assert "empty" in hint("03.2", [])
+    assert "still contains punctuation" in hint("03.2", on_the_body(tail))
+    assert "empty" in hint("03.2", lambda text: [])
+    assert hint("03.2", lambda text: {name: (home, host) for name, home, host in right}) == (
+        "what your function returns should be a list, but it is a dict"
+    )
+    # Right on the article's ASCII commas, blind to the full-width ones it has not seen.
+    ascii_only = finder(comma=",", normalised=False)
+    assert ascii_only(ARTICLE.body) == right
+    assert hint("03.2", ascii_only) == (
+        "2 officials; the text 省商务厅副厅长、挂任北京市商… names 4: look for every sentence "
+        "shape (and both widths of comma)"
+    )
+    assert hint("03.2", lambda text: [] if "，" in text else four_shapes(text)) == (
+        "no officials found in the text 省商务厅副厅长、挂任北京市商…: it uses full-width (，：) "
+        "punctuation; does your pattern accept both widths, or did you normalise() the text first?"
+    )
 
 
 # ---------------------------------------------------------------- 03.3 · digits
@@ -318,33 +443,114 @@ def test_q4_wrong_answers_get_hints():
 # ---------------------------------------------------------------- 03.5 · facts, not mentions
 
 
-def body_figures():
-    return [q.text for q in find_quantities(ARTICLE)]
+FIGURE = re.compile(
+    r"(?<![\d第])(?P<num>\d+|[零一二两三四五六七八九十百千]+)(?P<more>[多余])?(?P<ge>个)?"
+    r"(?P<more2>多)?(?P<unit>小时|次|个|项|家|名|年|月)(?P<about>左右)?"
+)
+
+
+def figures_of(text, pattern=FIGURE, dates=False):
+    """Lesson 03b's quantities of a text, as written (months and years left out unless asked)."""
+    found = []
+    for m in pattern.finditer(text):
+        calendar_word = (m["unit"] == "月" and not m["ge"]) or (
+            m["unit"] == "年" and len(m["num"]) == 4
+        )
+        if dates or not calendar_word:
+            found.append(m[0])
+    return found
+
+
+def counter(facts=lambda found: len(set(found)), result=lambda m, f: (m, f), **options):
+    """A student's count_figures(text) function, its facts and result changeable."""
+    return lambda text: result(len(figures_of(text, **options)), facts(figures_of(text, **options)))
+
+
+def test_q5_the_unseen_texts_have_repeats_and_what_only_looks_like_a_quantity():
+    for text in (ARTICLE.body, *UNSEEN_FIGURE_TEXTS):
+        assert figures_of(text) == [q.text for q in find_quantities(text)]
+    ascii_text, wide_text = UNSEEN_FIGURE_TEXTS
+    assert "," in ascii_text and "，" not in ascii_text
+    assert "，" in wide_text and "," not in wide_text
+    assert all(word in ascii_text for word in ("第3次", "多次", "两地"))
+    assert {"五十名", "50名"} <= set(figures_of(ascii_text))
+    for text in UNSEEN_FIGURE_TEXTS:
+        found = figures_of(text)
+        assert len(found) > len(set(found))  # a figure repeated
+        assert len(figures_of(text, dates=True)) > len(found)  # a year or a month
 
 
 def test_q5_right_answers_pass():
-    figures = body_figures()
-    right = (len(figures), len(set(figures)))
-    assert right == (33, 21)
-    passes("03.5", right)
-    passes("03.5", list(right))
-    passes("03.5", (float(right[0]), len(dict.fromkeys(figures))))
+    assert counter()(ARTICLE.body) == (33, 21)
+    passes("03.5", counter())
+    passes("03.5", counter(result=lambda m, f: [m, f]))
+    passes("03.5", counter(result=lambda m, f: (float(m), f)))
+    assert evaluate("03.5", counter()).message == (
+        "33 mentions of 21 figures: 5个多月 alone is written 4 times"
+    )
 
 
-def test_q5_wrong_answers_get_hints():
-    figures = body_figures()
-    mentions, facts = len(figures), len(set(figures))
-    assert "swapped" in hint("03.5", (facts, mentions))
-    assert "a figure written several times is one fact" in hint("03.5", (mentions, mentions))
-    page = [q.text for q in find_quantities(read_article_text())]
-    assert "whole page" in hint("03.5", (len(page), len(set(page))))
-    values = len({q.value for q in find_quantities(ARTICLE)})
-    assert "distinct values" in hint("03.5", (mentions, values))
-    assert "too few mentions" in hint("03.5", (mentions - 3, facts))
-    assert "facts is too big" in hint("03.5", (mentions, facts + 1))
-    assert "pair of numbers" in hint("03.5", mentions)
-    assert "pair of numbers" in hint("03.5", {"mentions": mentions, "facts": facts})
-    assert "not the text '33'" in hint("03.5", (str(mentions), facts))
+def test_q5_a_pair_typed_in_or_the_library_does_not_pass():
+    itself = (
+        "answer should be your function itself (answer = count_figures), not its results: "
+        "the check runs it on texts you have not seen"
+    )
+    assert hint("03.5", (33, 21)) == itself  # copied from a lesson's output
+    assert hint("03.5", [33, 21]) == itself
+    assert hint("03.5", 33) == (
+        "answer should be your function itself (answer = count_figures), not an int: "
+        "the check runs it on texts you have not seen"
+    )
+    assert hint("03.5", lambda text: (33, 21)) == (
+        "your function gives (33, 21) for every text: count the quantities of the text it is given"
+    )
+
+    def by_the_library(text):
+        figures = [q.text for q in find_quantities(text)]
+        return (len(figures), len(set(figures)))
+
+    assert hint("03.5", by_the_library) == (
+        "your function calls the library's find_quantities: write your own pattern"
+    )
+
+
+def test_q5_wrong_functions_get_hints():
+    assert hint("03.5", counter(dates=True)) == (
+        "too many mentions in the body: your function counts 5 in the sentence "
+        "2015年7月24日,京冀两…, which has 3; print what your pattern finds there"
+    )
+    no_ordinal_rule = re.compile(FIGURE.pattern.replace("(?<![\\d第])", ""))
+    assert hint("03.5", counter(pattern=no_ordinal_rule)) == (
+        "too many mentions in the text 半年来,50名挂职干部组织两…: your function counts 2 in the "
+        "sentence 2015年12月,第3次座谈…, which has 1; print what your pattern finds there"
+    )
+    no_year = re.compile(FIGURE.pattern.replace("|年", ""))
+    assert hint("03.5", counter(pattern=no_year)).startswith("too few mentions in the body:")
+    assert hint("03.5", counter(facts=len)) == (
+        "in the body, facts equals mentions: a figure written several times is one fact"
+    )
+
+    def value(figure):
+        num = FIGURE.fullmatch(figure)["num"]
+        return int(num) if num.isdigit() else chinese_to_int(num)
+
+    by_value = counter(facts=lambda found: len({value(f) for f in found}))
+    assert hint("03.5", by_value) == (
+        "in the body, you counted distinct values: figures written differently (百名, 100名) "
+        "count separately; compare the texts"
+    )
+    assert hint("03.5", counter(result=lambda m, f: (f, m))) == (
+        "the two numbers are swapped: mentions first, then facts"
+    )
+    assert hint("03.5", counter(facts=lambda found: len(set(found)) - 1)) == (
+        "in the body, facts is too small"
+    )
+    assert hint("03.5", lambda text: figures_of(text)) == (
+        "your function should return a pair of numbers: (mentions, facts)"
+    )
+    assert hint("03.5", counter(result=lambda m, f: (str(m), f))) == (
+        "mentions should be a number, not the text '33': convert it with int()"
+    )
 
 
 # ---------------------------------------------------------------- 03.6 · dates
@@ -468,10 +674,19 @@ def test_q7_wrong_answers_get_hints():
 
 STUDENT_ALIASES = """
 import secondment.extract as x
-from secondment.extract import find_cadres, find_ranks
+from secondment.extract import find_cadres, find_quantities, find_ranks
 
 fr = find_ranks
 fc = find_cadres
+
+
+def officials(text):
+    return [(c.name, c.home_post, c.host_post) for c in fc(text)]
+
+
+def count_figures(text, finder=find_quantities):
+    figures = [q.text for q in finder(text)]
+    return (len(figures), len(set(figures)))
 
 
 def rank_counts(sentence):
@@ -494,6 +709,8 @@ def find_officials_by_default(text, finder=find_cadres):
 @pytest.mark.parametrize(
     ("qid", "name", "finder"),
     [
+        ("03.2", "officials", "find_cadres"),
+        ("03.5", "count_figures", "find_quantities"),
         ("03.7", "rank_counts", "find_ranks"),
         ("03.8", "find_officials", "find_cadres"),
         ("03.8", "find_officials_by_module", "find_cadres"),
@@ -637,3 +854,36 @@ def test_03_9_a_string_or_a_pattern_without_groups_gets_a_hint():
     assert hint("03.9", re.compile("——(.+)")) == (
         "the pattern needs the named groups name, home and host (missing: home, host, name)"
     )
+
+
+# ---------------------------------------------------------------- the new hints, in Chinese
+
+#: Wrong answers that bring out the hints of 03.1, 03.2 and 03.5 a function or pattern answer
+#: gets: a value typed in, a call of the library's finder, and wrong functions.
+NEW_HINTS = {
+    "03.1 lazy name": ("03.1", shape_1(".+?")),
+    "03.1 short name": ("03.1", shape_1(rf"(?:{HAN}){{2}}")),
+    "03.2 list typed in": ("03.2", answer_2()),
+    "03.2 find_cadres": ("03.2", find_cadres),
+    "03.2 name cut short": ("03.2", finder(name=rf"{HAN}{{2,3}}?", resolve=False)),
+    "03.2 ASCII commas only": ("03.2", finder(comma=",", normalised=False)),
+    "03.2 a dict returned": ("03.2", lambda text: {row[0]: row[1:] for row in four_shapes(text)}),
+    "03.5 pair typed in": ("03.5", (33, 21)),
+    "03.5 number typed in": ("03.5", 33),
+    "03.5 same pair for every text": ("03.5", lambda text: (33, 21)),
+    "03.5 find_quantities": ("03.5", find_quantities),
+    "03.5 years counted": ("03.5", counter(dates=True)),
+    "03.5 facts are mentions": ("03.5", counter(facts=len)),
+    "03.5 facts too small": ("03.5", counter(facts=lambda found: len(set(found)) - 1)),
+    "03.5 not a pair": ("03.5", lambda text: figures_of(text)),
+}
+_ENGLISH_RUN = re.compile(r"\b[A-Za-z]{3,} [A-Za-z]{2,} [A-Za-z]{2,} [A-Za-z]{2,}\b")
+
+
+@pytest.mark.parametrize(("qid", "answer"), NEW_HINTS.values(), ids=NEW_HINTS.keys())
+def test_the_new_hints_have_chinese_verdicts(qid, answer):
+    english = hint(qid, answer)
+    chinese = translate(english, "zh-CN")
+    # Chinese words of its own, beyond the article's characters the hint quotes.
+    assert set(re.findall(r"[\u4e00-\u9fff]", chinese)) - set(english), chinese
+    assert not _ENGLISH_RUN.search(chinese), f"English left in {chinese!r} (from {english!r})"

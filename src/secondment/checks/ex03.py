@@ -1,7 +1,8 @@
 """Checks for exercises 03 · Extracting facts.
 
-Every expected value is computed with `secondment.extract` from the article, or from the texts
-the questions give (kept here exactly as the exercise notebook gives them to students).
+Every expected value is computed with `secondment.extract` from the article, from the texts the
+questions give (kept here exactly as the exercise notebook gives them to students), or from texts
+kept here that students have not seen, on which the checks run their functions and patterns.
 """
 
 from __future__ import annotations
@@ -66,10 +67,10 @@ def _items(answer: Any, what: str = "answer") -> list[Any]:
     raise Hint(f"{what} should be a list, but it is a {_type_name(answer)}")
 
 
-def _cadre_rows(answer: Any) -> list[tuple[str, str, str]]:
+def _cadre_rows(answer: Any, what: str = "answer") -> list[tuple[str, str, str]]:
     """The answer as (name, home_post, host_post) tuples of stripped strings."""
     rows = []
-    for item in _items(answer):
+    for item in _items(answer, what):
         if hasattr(item, "home_post") and hasattr(item, "name"):
             raise Hint(
                 "the items are Cadre records: turn each into a tuple "
@@ -110,7 +111,7 @@ def _compare_cadres(
         if longer:
             raise Hint(f"the name {name} runs on into the word after it: where does a name end?")
         if shorter:
-            raise Hint(f"the name {name} is cut short: a non-greedy name stops too early")
+            raise Hint(f"the name {name} is cut short: it goes on; where does a name end?")
         if re.search(rf"记者\s*{re.escape(name)}", text):
             raise Hint(f"{name} is the reporter (记者), not a seconded official")
         raise Hint(f"{name} is not one of the seconded officials named in {where}")
@@ -273,7 +274,7 @@ def q1(answer: Any) -> str:
         if m is None:
             where = "the sentence" if index == 0 else f"the sentence {sentence[:12]}…"
             raise Hint(f"the pattern finds nothing in {where}: print it and test it there")
-        fault = _groups_fault(m.groupdict(), want)
+        fault = _groups_fault(m.groupdict(), want, pattern.pattern)
         if fault and index:
             raise Hint(f"in the sentence {sentence[:12]}… you have not seen, {fault}")
         if fault:
@@ -313,8 +314,9 @@ def _shape_1_pattern(answer: Any) -> re.Pattern[str]:
     return pattern
 
 
-def _groups_fault(answer: dict[str, Any], want: dict[str, str]) -> str:
-    """What is wrong with the groups found in one sentence, or "" when they are the cadre's."""
+def _groups_fault(answer: dict[str, Any], want: dict[str, str], source: str) -> str:
+    """What is wrong with the groups found in one sentence, or "" when they are the cadre's;
+    `source` is the student's pattern, so that a hint names only what they wrote."""
     got = {k: v.strip() if isinstance(v, str) else v for k, v in answer.items()}
     if got["home"] == want["host"] and got["host"] == want["home"]:
         return "home and host are swapped: home comes before 、挂任, host after it"
@@ -325,7 +327,7 @@ def _groups_fault(answer: dict[str, Any], want: dict[str, str]) -> str:
         if name.startswith(want["name"]):
             return "the name runs on into the next word: how many characters is a name?"
         if want["name"].startswith(name):
-            return "the name is cut short: a non-greedy {2,3}? stops at two characters"
+            return _cut_short(source, name)
         return "the name is not right yet: it comes right after 的"
     for key in ("home", "host"):
         value, right = got[key], want[key]
@@ -342,19 +344,106 @@ def _groups_fault(answer: dict[str, Any], want: dict[str, str]) -> str:
     return ""
 
 
-@question("03.2")
+def _cut_short(source: str, name: str) -> str:
+    """The hint for a name group that stopped early, naming the quantifier the student wrote."""
+    lazy = _LAZY_END.search(_group_source(source, "name") or "")
+    if lazy:
+        return (
+            f"the name is cut short: your name group ends in the non-greedy {lazy[0]}, "
+            "which takes as few characters as it can"
+        )
+    return f"the name is cut short: your name group stops after {len(name)} character(s), {name}"
+
+
+#: A non-greedy quantifier at the end of a group: `+?`, `*?`, `??` or `{m,n}?`.
+_LAZY_END = re.compile(r"(?:[+*?]|\{\d*(?:,\d*)?\})\?$")
+
+
+def _group_source(source: str, group: str) -> str | None:
+    """What a pattern writes inside the named group `group`, as written, or None."""
+    start = source.find(f"(?P<{group}>")
+    if start < 0:
+        return None
+    i = begin = start + len(group) + 5
+    depth, in_class = 1, False
+    while i < len(source):
+        ch = source[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            # A ] right after [ or [^ is a literal ], not the end of the class.
+            i += 1 if source[i + 1 : i + 2] == "^" else 0
+            i += 1 if source[i + 1 : i + 2] == "]" else 0
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return source[begin:i]
+        i += 1
+    return None
+
+
+#: Question 03.2: texts in the article's direction (Hebei → Beijing) that the student's function
+#: has not seen, one in each width of punctuation, each with the four sentence shapes of lesson 03a
+#: (HOME、挂任HOST的NAME, the dash list, HOME NAME挂任HOST, and 干部NAME…。他是HOME,挂任HOST).
+UNSEEN_CADRE_TEXTS = (
+    "  近日,省发改委副主任、挂任北京市发改委副巡视员的韩立新在通州调研。他说,两地要共同规划。\n"
+    "  ——宋雅琴,省卫生计生委医政处处长,挂任北京市卫生计生委医政处副处长。\n"
+    "  省水利厅副厅长郑国栋挂任北京市水务局副局长,他多次到密云水库调研。\n"
+    "  在这项工作中,我省赴京挂职干部刘振华发挥了重要作用。"
+    "他是省交通运输厅规划处处长,挂任北京市交通委规划处副处长。",
+    "　　省商务厅副厅长、挂任北京市商务委副主任的唐立说，两地已签约项目20多个。\n"
+    "　　——冯志刚，保定市教育局局长，挂任北京市教委副巡视员。\n"
+    "　　承德市副市长高立民挂任北京市密云区副区长，他与唐立一起推动两地合作。\n"
+    "　　在这项工作中，我省赴京挂职干部吴海峰起到了积极的推动作用。"
+    "他是省环保厅大气处处长，挂任北京市环保局大气处副处长。",
+)
+
+
+def _cadre_probes() -> list[tuple[str]]:
+    return [(t,) for t in (course_article().body, *UNSEEN_CADRE_TEXTS)]
+
+
+def _text_label(text: str) -> str:
+    """How a hint names a text the check gave a function: by its first characters."""
+    text = text.strip()
+    return f"the text {text[:14]}…"
+
+
+def _nobody_found(text: str, label: str) -> Hint:
+    width = "full-width (，：)" if "，" in text else "ASCII (,)"
+    return Hint(
+        f"no officials found in {label}: it uses {width} punctuation; does your "
+        "pattern accept both widths, or did you normalise() the text first?"
+    )
+
+
+@question("03.2", probes=_cadre_probes)
 def q2(answer: Any) -> str:
-    """The article's seconded officials as (name, home_post, host_post), each once."""
+    """The function officials(text): each seconded official of a text as (name, home_post,
+    host_post), each once; tried on the article's body and on texts the student has not seen."""
     from secondment.extract import find_cadres
 
+    func = _function(answer, "officials", "find_cadres")
+    for index, (text,) in enumerate(_cadre_probes()):
+        where = "the article" if index == 0 else _text_label(text)
+        want = [(c.name, c.home_post, c.host_post) for c in find_cadres(text)]
+        got = _cadre_rows(_call(func, text, where), what="what your function returns")
+        if not got and index == 0:
+            raise Hint(
+                "the list is empty: did your patterns find anything in the body's sentences?"
+            )
+        if not got:
+            raise _nobody_found(text, where)
+        _compare_cadres(got, want, text, where)
     cadres = find_cadres(course_article())
-    want = [(c.name, c.home_post, c.host_post) for c in cadres]
-    got = _cadre_rows(answer)
-    if not got:
-        raise Hint("the list is empty: did your patterns find anything in the body's sentences?")
-    _compare_cadres(got, want, course_article().body, "the article")
     shapes = len({c.shape for c in cadres})
-    return f"the {len(want)} officials, {shapes} sentence shapes, each person once"
+    return f"the {len(cadres)} officials, {shapes} sentence shapes, each person once"
 
 
 #: Question 03.3: quantities the student's parser has not seen, in the measure words it names.
@@ -381,37 +470,100 @@ def q4(answer: Any) -> str:
     return "numerals in characters become numbers, and 左右 makes a figure approximate"
 
 
-@question("03.5")
-def q5(answer: Any) -> str:
-    """(mentions, facts): quantities in the body, and distinct figures as written."""
-    from secondment.article import read_article_text
+#: Question 03.5: texts with quantities that the student's function has not seen: repeated
+#: figures, one figure written two ways (五十名, 50名), and what is not a quantity (a year, a
+#: month of the calendar, an ordinal, the words 多次 and 两地), in both widths of punctuation.
+UNSEEN_FIGURE_TEXTS = (
+    "  半年来,50名挂职干部组织两地对接活动40多次,促成合作项目30余个。\n"
+    "  2015年12月,第3次座谈会在石家庄召开,挂职干部走访企业200余家。\n"
+    "  五十名挂职干部中,12名来自市县;对接活动40多次,多次得到两地好评。",
+    "　　2016年3月，北京市选派的30名干部赴冀挂职。三个月来，他们召开座谈会20多次，引进项目15个。\n"
+    "　　30名挂职干部走访企业100余家，召开座谈会20多次，每次三个小时左右。",
+)
+
+
+def _figure_texts() -> list[str]:
+    return [course_article().body, *UNSEEN_FIGURE_TEXTS]
+
+
+def _sentences_of_text(text: str) -> list[str]:
+    from secondment.article import sentences
+
+    return [s for line in text.splitlines() for s in sentences(line.strip())]
+
+
+def _figure_probes() -> list[tuple[str]]:
+    """Each text, then each of its sentences: a wrong count is traced to its sentence."""
+    texts = _figure_texts()
+    return [(t,) for t in texts] + [(s,) for t in texts for s in _sentences_of_text(t)]
+
+
+def _figures(text: str) -> list[str]:
+    """The truth: each quantity of a text, as written, repeats included."""
     from secondment.extract import find_quantities
 
-    found = find_quantities(course_article())
-    mentions, facts = len(found), len({q.text for q in found})
-    on_page = find_quantities(read_article_text())
-    by_value = len({q.value for q in found})
-    if isinstance(answer, dict) or not isinstance(answer, (tuple, list)) or len(answer) != 2:
-        raise Hint("answer should be a pair of numbers: (mentions, facts)")
-    got_mentions, got_facts = _count(answer[0], "mentions"), _count(answer[1], "facts")
-    if (got_mentions, got_facts) == (facts, mentions):
-        raise Hint("the two numbers are swapped: mentions first, then facts")
-    if got_mentions == len(on_page) or got_facts == len({q.text for q in on_page}):
-        raise Hint("you counted the whole page: the caption and related reading are not the body")
-    if got_mentions != mentions:
-        direction = "too many" if got_mentions > mentions else "too few"
-        raise Hint(f"{direction} mentions: count every quantity in every sentence of the body")
-    if got_facts == got_mentions:
-        raise Hint("facts equals mentions: a figure written several times is one fact")
-    if got_facts == by_value:
+    return [q.text for q in find_quantities(text)]
+
+
+def _pair(got: Any) -> tuple[int, int]:
+    if isinstance(got, dict) or not isinstance(got, (tuple, list)) or len(got) != 2:
+        raise Hint("your function should return a pair of numbers: (mentions, facts)")
+    return _count(got[0], "mentions"), _count(got[1], "facts")
+
+
+@question("03.5", probes=_figure_probes)
+def q5(answer: Any) -> str:
+    """The function count_figures(text): (mentions, facts) of the quantities in a text, tried on
+    the article's body and on texts the student has not seen."""
+    from secondment.extract import find_quantities
+
+    func = _function(answer, "count_figures", "find_quantities")
+    texts = _figure_texts()
+    labels = ["the body", *map(_text_label, texts[1:])]
+    pairs = [_pair(_call(func, t, where)) for t, where in zip(texts, labels, strict=True)]
+    if len(set(pairs)) == 1:
         raise Hint(
-            "you counted distinct values: figures written differently (百名, 100名) count "
-            "separately; compare the texts"
+            f"your function gives {pairs[0]} for every text: count the quantities of the text "
+            "it is given"
         )
-    if got_facts != facts:
-        raise Hint(f"facts is {'too big' if got_facts > facts else 'too small'}")
-    top, times = Counter(q.text for q in found).most_common(1)[0]
-    return f"{mentions} mentions of {facts} figures: {top} alone is written {times} times"
+    for text, where, (got_mentions, got_facts) in zip(texts, labels, pairs, strict=True):
+        figures = _figures(text)
+        mentions, facts = len(figures), len(set(figures))
+        if (got_mentions, got_facts) == (facts, mentions) and facts != mentions:
+            raise Hint("the two numbers are swapped: mentions first, then facts")
+        if got_mentions != mentions:
+            raise Hint(_mentions_fault(func, text, where, got_mentions > mentions))
+        if got_facts == got_mentions and facts != mentions:
+            raise Hint(
+                f"in {where}, facts equals mentions: a figure written several times is one fact"
+            )
+        values = len({q.value for q in find_quantities(text)})
+        if got_facts == values and values != facts:
+            raise Hint(
+                f"in {where}, you counted distinct values: figures written differently "
+                "(百名, 100名) count separately; compare the texts"
+            )
+        if got_facts != facts:
+            raise Hint(f"in {where}, facts is {'too big' if got_facts > facts else 'too small'}")
+    found = _figures(course_article().body)
+    top, times = Counter(found).most_common(1)[0]
+    return (
+        f"{len(found)} mentions of {len(set(found))} figures: {top} alone is written {times} times"
+    )
+
+
+def _mentions_fault(func: Any, text: str, where: str, too_many: bool) -> str:
+    """Which sentence of the text the student's count of mentions goes wrong in."""
+    direction = "too many" if too_many else "too few"
+    for sentence in _sentences_of_text(text):
+        got, _ = _pair(_call(func, sentence, "a sentence"))
+        right = len(_figures(sentence))
+        if got != right:
+            return (
+                f"{direction} mentions in {where}: your function counts {got} in the sentence "
+                f"{sentence[:14]}…, which has {right}; print what your pattern finds there"
+            )
+    return f"{direction} mentions in {where}: count every quantity of every sentence, once"
 
 
 #: Question 03.6: dated texts the student's function has not seen (a day, a month range across
@@ -448,11 +600,6 @@ def _spans_of(text: str) -> list[tuple[Any, Any]]:
 def q6(answer: Any) -> str:
     """The function date_spans(text): each dated event as (first day, last day), in order,
     tried on the article's body and on texts not seen."""
-    if isinstance(answer, (list, tuple)):
-        raise Hint(
-            "answer should be your function itself (answer = date_spans), not its results: "
-            "the check runs it on texts you have not seen"
-        )
     func = _function(answer, "date_spans", "find_events")
     for index, (text,) in enumerate(_date_probes()):
         where = "the body" if index == 0 else f"the text {text[:14]}…"
@@ -533,6 +680,11 @@ def _rank_probes() -> list[tuple[str]]:
 
 def _function(answer: Any, name: str, library: str) -> Any:
     """The student's function, or a hint: a value typed in, or the library's finder."""
+    if isinstance(answer, (list, tuple)):
+        raise Hint(
+            f"answer should be your function itself (answer = {name}), not its results: "
+            "the check runs it on texts you have not seen"
+        )
     if not callable(answer):
         raise Hint(
             f"answer should be your function itself (answer = {name}), not {_a(answer)}: "
@@ -615,13 +767,9 @@ def q8(answer: Any) -> str:
     for index, text in enumerate((NEW_REPORT, *UNSEEN_REPORTS)):
         label = "the report" if index == 0 else f"another report ({text.strip()[:10]}…)"
         want = [(c.name, c.home_post, c.host_post) for c in find_cadres(text)]
-        got = _cadre_rows(_call(func, text, label))
+        got = _cadre_rows(_call(func, text, label), what="what your function returns")
         if not got:
-            width = "full-width (，：)" if "，" in text else "ASCII (,)"
-            raise Hint(
-                f"no officials found in {label}: it uses {width} punctuation; does your "
-                "pattern accept both widths, or did you normalise() the text first?"
-            )
+            raise _nobody_found(text, label)
         _compare_cadres(got, want, text, label)
     return (
         f"{len(find_cadres(NEW_REPORT))} officials sent from Beijing to Hebei, and your "
