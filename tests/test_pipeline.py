@@ -78,6 +78,8 @@ def test_a_title_followed_by_a_unit_is_still_an_organisation():
         ("钟明于去年", "挂任北京市财政局副局长", "钟明"),  # a time phrase after the name
         ("欧阳晓光表示", "", "欧阳晓光"),  # a compound surname: three or four characters
         ("张涛在中关村", "", "张涛"),  # 在 (at) opens what follows
+        ("韦志刚", ",邢台市商务局局长", "韦志刚"),  # 刚 (just) cannot end a clause: part of the name
+        ("郑伟说", "。", "郑伟"),  # 说 (says) can
     ],
 )
 def test_a_name_ends_where_what_follows_begins(run, after, name):

@@ -50,6 +50,7 @@ _PRONOUNS = ("他", "她", "我", "你", "其")
 # What may follow a name, as grammar has it, when it is one character: the copula and verbs of
 # saying (是 说), adverbs (也 曾 现), particles (的 等) and verbs of going (到 赴). Closed classes,
 # not names: a character outside them (格, 外) says nothing on its own.
+_SAYING = set("是说称讲道谈笑问答")  # the copula and verbs of saying: they can end a clause
 _FOLLOW_CHARS = set(
     "是说称讲道谈笑问答"  # the copula, verbs of saying
     "也还就都均又便则已曾现正先亦却才再仍刚很不没更只将拟"  # adverbs
@@ -156,6 +157,11 @@ def read_name(raw: str, after: str, body: str = "") -> tuple[int, int]:
             return long_, short
         return short, long_
     name, alt = viable[0], 0
+    if len(viable) > 1 and re.match(r"$|[^\w\s]", text[viable[1] :]):
+        # Punctuation after the longer reading: an adverb (刚 just, 也 also) cannot end a clause,
+        # so `冯志刚,` is one name; a verb of saying can (`郑伟说。`), and is handled below.
+        if not set(text[viable[0] : viable[1]]) & _SAYING:
+            return viable[1], 0
     if len(viable) > 1:
         longer = viable[1]
         # A longer reading that recurs exactly as often as the shorter, more than once, is the
