@@ -12,7 +12,7 @@ import warnings
 from pathlib import Path
 from types import ModuleType
 
-__all__ = ["cache_dir", "load_jieba", "word_tags"]
+__all__ = ["cache_dir", "leading_word", "load_jieba", "word_tags"]
 
 
 def cache_dir() -> Path:
@@ -72,3 +72,18 @@ def word_tags() -> dict[str, str]:
     except OSError:
         pass  # a read-only cache folder only costs the half second again
     return tags
+
+
+def leading_word(text: str) -> tuple[str, str]:
+    """The longest dictionary word (2 to 4 characters) that text starts with, and its tag."""
+    return _leading_word(text[:4])
+
+
+@functools.lru_cache(maxsize=65536)
+def _leading_word(text: str) -> tuple[str, str]:
+    tags = word_tags()
+    for size in (4, 3, 2):
+        word = text[:size]
+        if len(word) == size and word in tags:
+            return word, tags[word]
+    return "", ""

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from secondment.article import HAN, Article, normalise, sentences
 
 __all__ = [
-    "LIST_SEPARATORS",
+    "LINK_WORDS",
     "Run",
     "cells",
     "field_records",
@@ -41,9 +41,12 @@ def paragraphs(source: Article | str) -> Iterator[tuple[int, str]]:
 
 # ------------------------------------------------------------------------- runs of a sentence
 
-#: Marks that end a run of words inside a sentence. 、 (the enumeration comma) parts the items of
-#: a list; 的 joins a description to the noun after it, so no post or name runs across it.
-LIST_SEPARATORS = ("、", "和", "与", "及", "以及", ";")
+#: Words that join the items of a list inside a run (、 and ; are marks of their own): 和, 与,
+#: 及, 以及 (and). They also stand inside names of organisations (卫生和计划生育委员会), so they
+#: part two items only where a post follows them.
+LINK_WORDS = ("以及", "和", "与", "及")
+# Marks that end a run of words inside a sentence. 、 (the enumeration comma) parts the items of
+# a list; 的 joins a description to the noun after it, so no post or name runs across it.
 _MARKS = ",;:!?。!?“”\"'()《》[]—…、的"
 # A rank in brackets after a title belongs to the post: `副局长(正处级)`.
 _RANK_NOTE = r"\s*\([^()]{1,8}?级\)"

@@ -15,7 +15,7 @@ import functools
 import re
 
 from secondment.article import HAN
-from secondment.dictionary import word_tags
+from secondment.dictionary import leading_word, word_tags
 from secondment.extract.posts import TITLE
 from secondment.extract.triggers import starts_with_trigger
 
@@ -25,7 +25,11 @@ __all__ = [
     "could_be_name",
     "gap_length",
     "introduced_name",
+    "leading_word",
+    "name_at",
+    "name_by_structure",
     "read_name",
+    "why_a_name",
 ]
 
 #: Single-character surnames, the common ones of the mainland (a name's first character).
@@ -68,21 +72,6 @@ _DATE = r"(?:\d{4}年(?:\d{1,2}月)?(?:\d{1,2}[日号])?|\d{1,2}月(?:\d{1,2}[�
 _GAP_WORD = re.compile(
     rf"同志|[于在自从]?{_DATE}|被(?:选派|派|调|安排)?|经|由|受|作为|以|同时|先后|一直|相继|目前"
 )
-
-
-def leading_word(text: str) -> tuple[str, str]:
-    """The longest dictionary word (2 to 4 characters) that text starts with, and its tag."""
-    return _leading_word(text[:4])
-
-
-@functools.lru_cache(maxsize=65536)
-def _leading_word(text: str) -> tuple[str, str]:
-    tags = word_tags()
-    for size in (4, 3, 2):
-        word = text[:size]
-        if len(word) == size and word in tags:
-            return word, tags[word]
-    return "", ""
 
 
 def gap_length(simple: str) -> int:
@@ -219,3 +208,36 @@ def introduced_name(simple: str, body: str = "") -> tuple[int, int, int] | None:
             continue
         found = (start, length, alt)
     return found
+
+
+def name_at(
+    simple: str, start: int, end: int, body: str = "", strict: bool = False
+) -> tuple[int, int, str] | None:
+    """A name at `start` of a normalised sentence, ending before `end` at the latest: its
+    length, the length of the other reading (0 if none) and what showed it; None if none."""
+    if start >= end or not re.match(HAN, simple[start]):
+        return None
+    length, alt = read_name(simple[start:end], simple[end:], body)
+    name = simple[start : start + length]
+    if not could_be_name(name, strict):
+        return None
+    return length, alt, why_a_name(name)
+
+
+def name_by_structure(run: str) -> bool:
+    """Whether a run between a post and a trigger is a whole name by structure alone: two to
+    four hanzi that open with a surname, whatever else the dictionary calls them."""
+    return could_be_name(run, strict=False) or (
+        re.fullmatch(rf"{HAN}{{2,4}}", run) is not None
+        and (run[0] in SURNAMES or run[:2] in COMPOUND_SURNAMES)
+        and not re.match(TITLE, run)
+    )
+
+
+def why_a_name(name: str) -> str:
+    """What shows that a run is a name: a compound surname, jieba's dictionary, or a surname."""
+    if name[:2] in COMPOUND_SURNAMES:
+        return "compound surname"
+    if word_tags().get(name, "").startswith("nr"):
+        return "a name in jieba's dictionary"
+    return "surname"

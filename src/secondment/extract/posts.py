@@ -14,6 +14,7 @@ import functools
 import re
 
 from secondment.article import HAN
+from secondment.dictionary import leading_word
 from secondment.extract.normalise import normalise
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "TITLE_WORDS",
     "UNIT_WORDS",
     "is_organisation",
+    "opener_length",
     "post_parts",
     "title_ends",
 ]
@@ -91,3 +93,23 @@ def post_parts(post: str) -> tuple[str, str]:
     post and an empty role when no job title ends it. Traditional characters are kept."""
     m = _PARTS.match(normalise(post))
     return (post[: m.end("org")], post[m.start("role") :]) if m else (post, "")
+
+
+# Words that open a clause before a post and belong to no post: 在 (at), 由 (by), 其中 (among
+# them), 据悉 (it is learned), 近日 (lately): conjunctions, prepositions, pronouns, adverbs and
+# time words, by jieba's word classes.
+_OPENERS = ("c", "p", "r", "d", "t")
+
+
+def opener_length(simple: str, start: int, end: int) -> int:
+    """How many characters at `start` open the clause rather than begin a post's organisation."""
+    pos = start
+    while pos < end:
+        word, tag = leading_word(simple[pos:end])
+        if word and tag.startswith(_OPENERS) and not tag.startswith("nr"):
+            pos += len(word)
+        elif simple[pos] in "在由据自从于经":
+            pos += 1
+        else:
+            break
+    return pos - start

@@ -16,19 +16,16 @@ import itertools
 import re
 from dataclasses import dataclass
 
-from secondment.article import HAN
-from secondment.dictionary import word_tags
-from secondment.extract.clauses import Run, runs
+from secondment.extract.clauses import LINK_WORDS, Run, runs
 from secondment.extract.people import (
-    COMPOUND_SURNAMES,
-    SURNAMES,
     could_be_name,
     gap_length,
     introduced_name,
-    leading_word,
-    read_name,
+    name_at,
+    name_by_structure,
+    why_a_name,
 )
-from secondment.extract.posts import TITLE, is_organisation, title_ends
+from secondment.extract.posts import is_organisation, opener_length, title_ends
 from secondment.extract.triggers import Trigger
 
 __all__ = ["FRAMES", "Frame", "Role", "Token", "assign", "label"]
@@ -124,52 +121,15 @@ _LIST_MARK = re.compile(r"\s*(?:——|\d{1,2}[.、]|\(\d{1,2}\)|[一二三四�
 _ROLE_WORDS = re.compile(r"原任|现任|时任|曾任|现为|原为|原是|原系|是|系|为|原|现")
 _ROLE_INSIDE = re.compile(r"原任|现任|时任|曾任|现为|原为|原是|原系")
 _MARK_KINDS = {",": ",", ";": ",", ":": ",", "、": "L", "的": "D", "(": "O", ")": "E"}
-_LINKS = ("以及", "和", "与", "及")
-# Words that open a clause before a post and belong to no post: 在 (at), 由 (by), 其中 (among
-# them), 据悉 (it is learned), 近日 (lately): prepositions, pronouns, adverbs and time words.
-_OPENERS = ("c", "p", "r", "d", "t")
-
-
-def _opener_length(simple: str, start: int, end: int) -> int:
-    pos = start
-    while pos < end:
-        word, tag = leading_word(simple[pos:end])
-        if word and tag.startswith(_OPENERS) and not tag.startswith("nr"):
-            pos += len(word)
-        elif simple[pos] in "在由据自从于经":
-            pos += 1
-        else:
-            break
-    return pos - start
 
 
 def _name_token(simple: str, start: int, end: int, body: str, strict: bool = False) -> Token | None:
-    """A name at `start` (ending before `end` at the latest), or None."""
-    if start >= end or not re.match(HAN, simple[start]):
+    """A name at `start` (ending before `end` at the latest) as a token, or None."""
+    found = name_at(simple, start, end, body, strict)
+    if found is None:
         return None
-    length, alt = read_name(simple[start:end], simple[end:], body)
-    name = simple[start : start + length]
-    if not could_be_name(name, strict):
-        return None
-    return Token("N", start, start + length, start + alt if alt else 0, _why_a_name(name))
-
-
-def _between_post_and_verb(run: str) -> bool:
-    """Whether a run between a post and a trigger is a whole name by structure alone."""
-    return could_be_name(run, strict=False) or (
-        re.fullmatch(rf"{HAN}{{2,4}}", run) is not None
-        and (run[0] in SURNAMES or run[:2] in COMPOUND_SURNAMES)
-        and not re.match(TITLE, run)
-    )
-
-
-def _why_a_name(name: str) -> str:
-    # Said of the characters as printed, later: the surname's length, not its spelling.
-    if name[:2] in COMPOUND_SURNAMES:
-        return "compound surname"
-    if word_tags().get(name, "").startswith("nr"):
-        return "a name in jieba's dictionary"
-    return "surname"
+    length, alt, how = found
+    return Token("N", start, start + length, start + alt if alt else 0, how)
 
 
 def _rest(simple: str, start: int, end: int) -> list[Token]:
@@ -205,10 +165,10 @@ def _label_run(
     pos = start
     strict = before not in ("D", "M")
     # `…的周涛和省农业厅副厅长…`: a name, a link word, then the next person's post.
-    linked = any(w in simple[pos : pos + 6] for w in _LINKS)
+    linked = any(w in simple[pos : pos + 6] for w in LINK_WORDS)
     first = _name_token(simple, pos, end, body, strict) if linked else None
     if first is not None:
-        link = next((w for w in _LINKS if simple.startswith(w, first.end)), None)
+        link = next((w for w in LINK_WORDS if simple.startswith(w, first.end)), None)
         if link and title_ends(simple, first.end + len(link), end):
             out += [first, Token("W", first.end, first.end + len(link))]
             pos = first.end + len(link)
@@ -239,7 +199,7 @@ def _label_run(
                     prefix.append(Token("X", pos, role.start()))
                 prefix.append(Token("R", role.start(), role.end()))
                 org_start = role.end()
-            opener = _opener_length(simple, org_start, chain_start)
+            opener = opener_length(simple, org_start, chain_start)
             if opener:
                 prefix.append(Token("X", org_start, org_start + opener))
                 org_start += opener
@@ -254,15 +214,15 @@ def _label_run(
         if pos >= end:
             return out
         name = _name_token(simple, pos, end, body)
-        if name is None and verb_next and _between_post_and_verb(simple[pos:end]):
-            name = Token("N", pos, end, how=_why_a_name(simple[pos:end]))
+        if name is None and verb_next and name_by_structure(simple[pos:end]):
+            name = Token("N", pos, end, how=why_a_name(simple[pos:end]))
         if name is None:
             if chains and any(c[0] >= pos for c in chains):
                 continue  # another post follows: `北京市延庆区委常委、副区长`
             break
         out.append(name)
         pos = name.end
-        link = next((w for w in _LINKS if simple.startswith(w, pos)), None)
+        link = next((w for w in LINK_WORDS if simple.startswith(w, pos)), None)
         if link and title_ends(simple, pos + len(link), end):
             out.append(Token("W", pos, pos + len(link)))
             pos += len(link)
