@@ -323,6 +323,23 @@ def test_citation_version_is_the_package_version() -> None:
     assert cff["license"] == "MIT"
 
 
+def test_the_version_is_read_from_the_package_metadata(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.metadata
+
+    import secondment
+
+    src = (ROOT / "src" / "secondment" / "__init__.py").read_text(encoding="utf-8")
+    assert not re.search(r"\d+\.\d+\.\d+", src), "the version is written only in pyproject.toml"
+    assert secondment.__version__ == importlib.metadata.version("secondment")
+
+    # Imported from a checkout that was never installed: pyproject.toml still says it.
+    def not_installed(name: str) -> str:
+        raise importlib.metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(importlib.metadata, "version", not_installed)
+    assert secondment.__version__ == PYPROJECT["project"]["version"]
+
+
 def test_changelog_has_unreleased_and_the_current_version() -> None:
     text = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
     headings = re.findall(r"^## \[([^\]]+)\]", text, re.MULTILINE)
