@@ -261,6 +261,15 @@ def test_course_order_puts_each_exercise_after_its_lesson() -> None:
     assert not [p for p in order if "solutions" in p]
 
 
+def test_the_site_pages_link_files_that_exist_in_the_repository() -> None:
+    # A Markdown link in website/ is a link to a file, here as on the site (a page of the site
+    # only is named with {doc}, which Sphinx checks).
+    link = re.compile(r"\]\((?![a-z]+:|#)([^)\s#]+)")
+    for page in sorted((ROOT / "website").glob("*.md")):
+        for target in link.findall(page.read_text(encoding="utf-8")):
+            assert (page.parent / unquote(target)).exists(), f"{page.name}: {target}"
+
+
 # ---------------------------------------------------------------- the build and its pages
 
 
