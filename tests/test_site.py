@@ -261,6 +261,20 @@ def test_course_order_puts_each_exercise_after_its_lesson() -> None:
     assert not [p for p in order if "solutions" in p]
 
 
+def test_pandas_tables_lose_their_scoped_style_and_empty_header_cells() -> None:
+    import pandas as pd
+
+    table = pd.DataFrame({"count": [15, 45]}, index=pd.Index(["厅局级", "县处级"], name="rank"))
+    shown = table._repr_html_()  # what a notebook stores as the cell's text/html
+    assert "<style scoped>" in shown and "<th></th>" in shown
+    cleaned = site_notebooks.table_html(shown)
+    assert "<style" not in cleaned and "<th></th>" not in cleaned
+    assert cleaned.count("<td></td>") == shown.count("<th></th>")
+    assert "<th>rank</th>" in cleaned and "<td>45</td>" in cleaned
+    # Whatever else a cell shows in HTML is kept as it is.
+    assert site_notebooks.table_html('<p class="self-check">x</p>') == '<p class="self-check">x</p>'
+
+
 def test_the_site_pages_link_files_that_exist_in_the_repository() -> None:
     # A Markdown link in website/ is a link to a file, here as on the site (a page of the site
     # only is named with {doc}, which Sphinx checks).
