@@ -16,7 +16,7 @@ Sphinx reads (`source-read`), and the launch bar is added to the page's document
 - Language switch, at the top of every page: the same page in the other language (the
   Chinese edition's pages are under zh-CN/ and say `lang="zh-CN"`), else the other home page.
 - Launch bar, under the title: Binder and JupyterHub (nbgitpuller) links made by
-  `secondment.teach.links`, and the `.ipynb` to download (copied next to the page).
+  `secondment.teach.links`, and the `.ipynb` to download (written next to the page).
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import shutil
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -201,15 +200,23 @@ def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
         doctree.insert(0, bar)
 
 
+def download_copy(source: Path, target: Path) -> None:
+    """The notebook to download: the course's own, its JSON without indentation.
+
+    The same notebook, about 7% smaller; Jupyter reads it alike and indents it when it saves."""
+    nb = json.loads(source.read_text(encoding="utf-8"))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(nb, ensure_ascii=False, separators=(",", ":"))
+    target.write_text(text + "\n", encoding="utf-8")
+
+
 def _on_build_finished(app: Sphinx, exception: Exception | None) -> None:
-    """Copy each notebook next to its page, for the download link."""
+    """Write each notebook next to its page, for the download link."""
     if exception is not None or app.builder.format != "html":
         return
     for docname in app.env.found_docs:
         if _is_notebook(app, docname):
-            target = Path(app.outdir) / f"{docname}.ipynb"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(app.env.doc2path(docname), target)
+            download_copy(Path(app.env.doc2path(docname)), Path(app.outdir) / f"{docname}.ipynb")
 
 
 def twin(docname: str, found: set[str] | Iterable[str]) -> str:
