@@ -123,9 +123,10 @@ def _sha256(data: "bytes") -> str:
 
 
 def project_dependencies_digest(pyproject: Path) -> str:
-    """A digest of what pip reads from pyproject.toml: build system and dependencies only.
+    """A digest of what pip reads from pyproject.toml: build system, dependencies, version.
 
-    Editing the tool settings (ruff, pytest) then does not trigger a reinstall.
+    Editing the tool settings (ruff, pytest) then does not trigger a reinstall; a new version
+    does, since `secondment.__version__` is read from the installed package's metadata.
     """
     import tomllib
 
@@ -133,6 +134,7 @@ def project_dependencies_digest(pyproject: Path) -> str:
     project = data.get("project", {})
     relevant = {
         "build-system": data.get("build-system", {}),
+        "version": project.get("version"),
         "dependencies": project.get("dependencies", []),
         "optional-dependencies": project.get("optional-dependencies", {}),
         "requires-python": project.get("requires-python"),

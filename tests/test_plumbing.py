@@ -115,6 +115,11 @@ def test_unchanged_files_need_no_install(project: Path) -> None:
         ("requirements-test.txt", "-r binder/requirements.txt\nruff==0.18.0\n"),
         ("binder/requirements.txt", "pandas==3.1.2\n-e .\n"),
         ("pyproject.toml", '[project]\nname = "x"\ndependencies = ["pandas>=2.2", "jieba"]\n'),
+        # A new version: the installed metadata, which __version__ reads, must follow.
+        (
+            "pyproject.toml",
+            '[project]\nname = "x"\nversion = "1.1.0"\ndependencies = ["pandas>=2.2"]\n',
+        ),
     ],
 )
 def test_a_changed_file_needs_install(project: Path, path: str, text: str) -> None:

@@ -153,6 +153,7 @@ def _run_ci_script(tmp_path: Path, uid: int, have_chromium: bool) -> list[str]:
         "sudo": 'echo "sudo $*" >> "$LOG"; [ "$1" = --non-interactive ] && shift; exec "$@"',
         "apt-get": 'echo "apt-get $*" >> "$LOG"',
         "python3": 'echo "python3 $*" >> "$LOG"',
+        "npm": 'echo "npm $*" >> "$LOG"',
     }
     for name, body in fakes.items():
         (bin_ / name).write_text(f"#!/bin/sh\n{body}\n", encoding="utf-8")
@@ -167,6 +168,9 @@ def _run_ci_script(tmp_path: Path, uid: int, have_chromium: bool) -> list[str]:
         "CI_CHROMIUM": str(chromium),
         "CI_NOTO_FONTS": str(tmp_path / "no-fonts"),
         "CI_BWRAP": str(tmp_path / "no-bwrap"),
+        # Java and npm are there when Chromium is, in these two runs.
+        "CI_JAVA": str(chromium),
+        "CI_NPM": str(chromium),
     }
     done = subprocess.run(
         ["bash", str(tmp_path / ".ci" / "run")], env=env, capture_output=True, text=True
@@ -180,7 +184,11 @@ def test_ci_script_installs_through_sudo_when_not_root(tmp_path: Path) -> None:
     assert log[0].startswith("sudo --non-interactive env DEBIAN_FRONTEND=noninteractive apt-get")
     install = next(line for line in log if line.startswith("apt-get install"))
     assert "fonts-noto-cjk" in install and "bubblewrap" in install and "chromium" not in install
-    assert log[-1] == "python3 course.py test"
+    assert "npm" not in install.split() and "default-jre-headless" not in install.split()
+    assert log[-2:] == [
+        "npm ci --ignore-scripts --no-audit --no-fund --prefix tools/site-checkers",
+        "python3 course.py test",
+    ]
 
 
 def test_ci_script_installs_directly_as_root(tmp_path: Path) -> None:
@@ -188,6 +196,9 @@ def test_ci_script_installs_directly_as_root(tmp_path: Path) -> None:
     assert not any(line.startswith("sudo") for line in log)
     install = next(line for line in log if line.startswith("apt-get install"))
     assert "chromium" in install.split() and "fonts-noto-cjk" in install.split()
+    # The site's checkers: npm installs them, and the HTML checker runs on Java.
+    assert "npm" in install.split() and "default-jre-headless" in install.split()
+    assert log[-2].startswith("npm ci ") and log[-2].endswith("--prefix tools/site-checkers")
     assert log[-1] == "python3 course.py test"
 
 
@@ -321,6 +332,23 @@ def test_citation_version_is_the_package_version() -> None:
 
     assert cff["version"] == PYPROJECT["project"]["version"] == secondment.__version__
     assert cff["license"] == "MIT"
+
+
+def test_the_version_is_read_from_the_package_metadata(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.metadata
+
+    import secondment
+
+    src = (ROOT / "src" / "secondment" / "__init__.py").read_text(encoding="utf-8")
+    assert not re.search(r"\d+\.\d+\.\d+", src), "the version is written only in pyproject.toml"
+    assert secondment.__version__ == importlib.metadata.version("secondment")
+
+    # Imported from a checkout that was never installed: pyproject.toml still says it.
+    def not_installed(name: str) -> str:
+        raise importlib.metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(importlib.metadata, "version", not_installed)
+    assert secondment.__version__ == PYPROJECT["project"]["version"]
 
 
 def test_changelog_has_unreleased_and_the_current_version() -> None:

@@ -8,24 +8,28 @@ host, no solution code reaches any page, each notebook page has its launch butto
 alt texts and header, the search index knows Chinese words, the web font covers the pages.
 One Chromium opens the home page, a lesson with charts, the glossary and two searches, over
 HTTP, and saves screenshots to artifacts/screenshots/.
+
+The site stays light and clean, measured with tools/site_audit.py: no source maps or theme
+templates shipped, at most 8 MB in all, a home page that loads at most 1 MB on a cold cache
+(web font included, as for a reader whose system has no Chinese font), no violation that
+axe-core finds on a page of each kind, and no error the Nu Html Checker (vnu) finds on any
+page. The two checkers come from tools/site-checkers/ (`npm ci --ignore-scripts --prefix
+tools/site-checkers`, which CI's .ci/run does): without them these tests are skipped, or fail
+in CI.
 """
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import functools
 import html
-import http.server
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -42,13 +46,17 @@ from secondment.teach.links import COURSE_REPO, binder_link, hub_link
 ROOT = require_course_root()
 sys.path.insert(0, str(ROOT / "website"))
 
+import site_audit  # noqa: E402
 import site_font  # noqa: E402
 import site_notebooks  # noqa: E402
 import site_pages  # noqa: E402
+import site_theme  # noqa: E402
 
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 BUILD_BUDGET = 45.0  # seconds, on 2 cores
 FONT_BUDGET = 500_000  # bytes of web font
+SITE_BUDGET = 8_000_000  # bytes of the whole site
+HOME_BUDGET = 1_000_000  # bytes the home page loads, everything it needs included
 CHECK_MIME = "application/vnd.secondment.check+json"
 HUB = "https://hub.example.edu"
 
@@ -261,6 +269,56 @@ def test_course_order_puts_each_exercise_after_its_lesson() -> None:
     assert not [p for p in order if "solutions" in p]
 
 
+def test_pandas_tables_lose_their_scoped_style_and_empty_header_cells() -> None:
+    import pandas as pd
+
+    table = pd.DataFrame({"count": [15, 45]}, index=pd.Index(["厅局级", "县处级"], name="rank"))
+    shown = table._repr_html_()  # what a notebook stores as the cell's text/html
+    assert "<style scoped>" in shown and "<th></th>" in shown
+    cleaned = site_notebooks.table_html(shown)
+    assert "<style" not in cleaned and "<th></th>" not in cleaned
+    assert cleaned.count("<td></td>") == shown.count("<th></th>")
+    assert "<th>rank</th>" in cleaned and "<td>45</td>" in cleaned
+    # Whatever else a cell shows in HTML is kept as it is.
+    assert site_notebooks.table_html('<p class="self-check">x</p>') == '<p class="self-check">x</p>'
+
+
+def test_the_site_pages_link_files_that_exist_in_the_repository() -> None:
+    # A Markdown link in website/ is a link to a file, here as on the site (a page of the site
+    # only is named with {doc}, which Sphinx checks).
+    link = re.compile(r"\]\((?![a-z]+:|#)([^)\s#]+)")
+    for page in sorted((ROOT / "website").glob("*.md")):
+        for target in link.findall(page.read_text(encoding="utf-8")):
+            assert (page.parent / unquote(target)).exists(), f"{page.name}: {target}"
+
+
+def test_trim_removes_what_the_site_does_not_serve(tmp_path: Path) -> None:
+    static = tmp_path / "_static"
+    files = {
+        "webpack-macros.html": "{% macro head_pre_assets() %}{% endmacro %}",
+        "scripts/fontawesome.js": "icons()\n//# sourceMappingURL=fontawesome.js.map",
+        "scripts/fontawesome.js.map": "{}",
+        "scripts/bootstrap.js": "bootstrap()\n//# sourceMappingURL=bootstrap.js.map",
+        "scripts/bootstrap.js.map": "{}",
+        "vendor/fontawesome/webfonts/fa-solid-900.woff2": "font",
+        "locales/fr/LC_MESSAGES/booktheme.mo": "catalogue",
+        site_theme.THEME_CSS: '.a{color:red}.fa-bars{--fa:"\\f0c9"}.fa-x,.fa-y{--fa:"x"}'
+        ".fa-lg{font-size:1.25em}\n/*# sourceMappingURL=pydata-sphinx-theme.css.map*/",
+        "course.css": "p{margin:0}",
+    }
+    for name, text in files.items():
+        (static / name).parent.mkdir(parents=True, exist_ok=True)
+        (static / name).write_text(text, encoding="utf-8")
+    removed = site_theme.trim(tmp_path)
+    assert "_static/scripts/fontawesome.js" in removed and "_static/vendor/fontawesome" in removed
+    assert not (static / "vendor").exists()
+    left = sorted(p.relative_to(static).as_posix() for p in static.rglob("*") if p.is_file())
+    assert left == ["course.css", "scripts/bootstrap.js", site_theme.THEME_CSS]
+    assert (static / "scripts/bootstrap.js").read_text(encoding="utf-8") == "bootstrap()\n"
+    css = (static / site_theme.THEME_CSS).read_text(encoding="utf-8")
+    assert css == ".a{color:red}.fa-lg{font-size:1.25em}\n"
+
+
 # ---------------------------------------------------------------- the build and its pages
 
 
@@ -356,6 +414,46 @@ def test_no_page_contains_solution_code(site: Site) -> None:
     assert not leaks, "\n".join(leaks[:20])
 
 
+def test_the_site_ships_only_what_it_serves_within_budget(site: Site) -> None:
+    found = site_audit.folder(site.out)
+    assert found.source_maps == {}
+    assert found.templates == []  # the theme's Jinja macros, copied as they were
+    static = site.out / "_static"
+    assert not (static / "scripts" / "fontawesome.js").exists()
+    assert not (static / "vendor").exists() and not (static / "locales").exists()
+    assert found.bytes <= SITE_BUDGET, f"the site is {found.bytes:,} bytes"
+
+
+_ICON_PREFIXES = {"fa", "fas", "far", "fab", "fa-solid", "fa-regular", "fa-brands"}
+# Classes of Font Awesome that size or place an icon rather than name one.
+_ICON_MODIFIERS = {"fa-lg", "fa-fw", "fa-xs", "fa-sm", "fa-xl", "fa-2x", "fa-spin"}
+
+
+def test_every_icon_a_page_shows_is_drawn_by_the_site(site: Site) -> None:
+    css = (site.out / "_static" / "icons.css").read_text(encoding="utf-8")
+    drawn = set(re.findall(r"^\.(fa-[\w-]+) \{", css, re.MULTILINE))
+    used: set[str] = set()
+    for page in site.pages():
+        for classes in re.findall(r'<(?:i|span)\b[^>]*\bclass="([^"]+)"', page.read_text("utf-8")):
+            names = set(classes.split())
+            if names & _ICON_PREFIXES:
+                used |= {n for n in names - _ICON_PREFIXES - _ICON_MODIFIERS if n.startswith("fa-")}
+    assert {"fa-bars", "fa-magnifying-glass", "fa-github"} <= used
+    assert not used - drawn, f"icons without a rule in icons.css: {sorted(used - drawn)}"
+
+
+def test_only_the_search_page_loads_the_search_index(site: Site) -> None:
+    loading = [
+        page.relative_to(site.out).as_posix()
+        for page in site.pages()
+        if any(tag == "script" and "searchindex.js" in url for tag, url, _ in _parse(page).links)
+    ]
+    assert loading == ["search.html"]
+    for page in site.pages():
+        text = page.read_text(encoding="utf-8")
+        assert "fontawesome.js" not in text and "<style scoped>" not in text, page
+
+
 # ---------------------------------------------------------------- notebook pages
 
 
@@ -378,7 +476,7 @@ def test_each_notebook_page_has_launch_buttons_download_and_its_header(site: Sit
             "urlpath": f"lab/tree/{name}/{rel}",
         }
         download = page.parent / links["download"]
-        assert download.read_bytes() == (site.checkout / rel).read_bytes()
+        assert json.loads(download.read_bytes()) == json.loads((site.checkout / rel).read_bytes())
         # The launch bar sits under the title, and the time comes before the first code cell.
         title = text.index("<h1")
         assert title < bar.start() < text.index("Time:") < text.index('class="cell docutils')
@@ -586,40 +684,73 @@ def _in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
+def _missing(reason: str) -> None:
+    """Skip a test whose tool is missing here; in CI, where .ci/run installs it, fail it."""
+    pytest.fail(reason) if _in_ci() else pytest.skip(reason)
 
 
-@contextlib.contextmanager
-def _serve(folder: Path) -> Iterator[str]:
-    """The site over HTTP on a free local port, as a static host would serve it."""
-    handler = functools.partial(_Quiet, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-def test_the_site_in_chromium(site: Site) -> None:
+def _need_chromium() -> None:
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
-        reason = "Playwright is not installed (pip install -r requirements-test.txt)"
-        pytest.fail(reason) if _in_ci() else pytest.skip(reason)
-    from jupyterlab_driver import CHROMIUM_ENV, browser, find_chromium
+        _missing("Playwright is not installed (pip install -r requirements-test.txt)")
+    from jupyterlab_driver import CHROMIUM_ENV, find_chromium
 
     if find_chromium() is None:
-        reason = f"no Chromium: install chromium or set {CHROMIUM_ENV} to its path"
-        pytest.fail(reason) if _in_ci() else pytest.skip(reason)
+        _missing(f"no Chromium: install chromium or set {CHROMIUM_ENV} to its path")
+
+
+def test_the_home_page_loads_at_most_a_megabyte(site: Site) -> None:
+    _need_chromium()
+    # A reader whose system has no Chinese font loads the most: the web font as well.
+    with site_audit.serve(site.out) as base, site_audit.browser_without_cjk_fonts() as chromium:
+        weight = site_audit.page_weight(chromium, f"{base}/index.html")
+    files = {url.removeprefix(base): size for url, size in weight.files.items()}
+    assert any(site_font.FILE in url for url in files), "the web font was not needed"
+    assert weight.bytes <= HOME_BUDGET, sorted(files.items(), key=lambda kv: -kv[1])[:8]
+    assert not [url for url in files if "searchindex" in url or "fontawesome" in url]
+
+
+def test_axe_core_finds_no_accessibility_violations(site: Site) -> None:
+    _need_chromium()
+    if not site_audit.axe_available():
+        _missing(f"axe-core is not installed: {site_audit.INSTALL_HINT}")
+    from jupyterlab_driver import browser
+
+    found = {}
+    with site_audit.serve(site.out) as base, browser() as chromium:
+        page = chromium.new_page(viewport={"width": 1280, "height": 900})
+        for rel in site_audit.AXE_PAGES:
+            page.goto(f"{base}/{rel}", wait_until="load")
+            found[rel] = site_audit.axe_violations(page)
+            # Every icon shown is painted: its SVG mask is set (icons.css has its rule).
+            unpainted = page.evaluate(
+                "Array.from(document.querySelectorAll('.fa-solid, .fab'))"
+                ".filter(e => e.getClientRects().length)"
+                ".filter(e => getComputedStyle(e).maskImage === 'none').map(e => e.className)"
+            )
+            assert not unpainted, (rel, unpainted)
+    assert found == dict.fromkeys(site_audit.AXE_PAGES, []), json.dumps(found, indent=1)
+
+
+def test_the_html_checker_finds_no_errors(site: Site) -> None:
+    if not site_audit.vnu_available():
+        _missing(f"the Nu Html Checker needs Java and vnu-jar: {site_audit.INSTALL_HINT}")
+    errors = site_audit.vnu_messages(site.out)
+    shown = [
+        f"{m.get('url', '').rsplit('/', 1)[-1]}:{m.get('lastLine')}: {m['message']}"
+        for m in errors[:20]
+    ]
+    assert not errors, "\n".join(shown)
+
+
+def test_the_site_in_chromium(site: Site) -> None:
+    _need_chromium()
+    from jupyterlab_driver import browser
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     problems: list[str] = []
-    with _serve(site.out) as base, browser() as chromium:
+    with site_audit.serve(site.out) as base, browser() as chromium:
         context = chromium.new_context(viewport={"width": 1280, "height": 900})
         page = context.new_page()
         page.on(

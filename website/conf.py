@@ -39,7 +39,7 @@ author = "the course authors"
 copyright = "the course authors; article © Hebei Daily, quoted for teaching"
 language = "en"
 
-extensions = ["myst_nb", "site_notebooks"]
+extensions = ["myst_nb", "site_notebooks", "site_theme"]
 root_doc = "index"
 exclude_patterns = [
     "exercises/solutions/**",  # the site never shows solutions
@@ -77,9 +77,12 @@ myst_substitutions = {
 
 html_theme = "sphinx_book_theme"
 html_title = "Reading a Chinese news article"
+# The theme made light and accessible (site_theme.py says what and why).
+templates_path = ["_templates"]
+html_sidebars = {"**": ["course-home.html", "search-button-field.html", "sbt-sidebar-nav.html"]}
 html_static_path = ["_static"]
 html_favicon = "_static/favicon.svg"
-html_css_files = ["course.css", "course-font.css"]
+html_css_files = ["course.css", "icons.css", "course-font.css"]
 html_js_files = [("search-zh.js", {"priority": 200}), "launch.js"]
 html_use_index = False  # no index entries: the page would be empty
 html_copy_source = False
@@ -95,6 +98,8 @@ html_theme_options = {
     "use_fullscreen_button": False,
     "show_toc_level": 2,
     "navigation_with_keys": False,
+    # Not the Read the Docs advertisement slot the theme keeps at the foot of the sidebar.
+    "primary_sidebar_end": [],
 }
 
 # Chinese search: jieba cuts the pages into words, with the course's names and terms as its
