@@ -185,13 +185,26 @@ def image_user(version: str) -> tuple[int | None, str]:
     raise AssertionError  # unreachable: unavailable() skips or fails
 
 
-def hand_over(path: Path, uid: int, files: bool) -> None:
-    """Give `uid` a tree: its folders, and its files too unless they are uv's hard links (which
-    share their owner with uv's cache). Owning the folders is what lets pip replace any file."""
+def hand_over(path: Path, uid: int) -> None:
+    """Give `uid` a tree: its folders, and its files but uv's hard links (which share their
+    owner with uv's cache). Owning the folders is what lets pip replace any file."""
     os.lchown(path, uid, uid)
     for folder, dirs, names in os.walk(path):
-        for name in dirs + (names if files else []):
-            os.lchown(os.path.join(folder, name), uid, uid)
+        for name in dirs + names:
+            target = os.path.join(folder, name)
+            if name in dirs or os.lstat(target).st_nlink == 1:
+                os.lchown(target, uid, uid)
+
+
+def scratch() -> Path:
+    """A new folder for the layers (about 0.7 GB), in memory where there is room: on a busy
+    disk, writing them costs pip seconds and removing them took up to 40 s more."""
+    shm = Path("/dev/shm")
+    roomy = shm.is_dir() and os.access(shm, os.W_OK) and shutil.disk_usage(shm).free > 3e9
+    # Not under pytest's own temporary folder: that is closed to every user but this one.
+    top = Path(tempfile.mkdtemp(prefix="binder-layers-", dir=shm if roomy else None))
+    top.chmod(0o755)
+    return top
 
 
 def user_env(venv: Path, home: Path) -> dict[str, str]:
@@ -236,10 +249,8 @@ def layers() -> Iterator[Layers]:
     binder/requirements.txt` over it as the image's user, from a clean copy of the repository."""
     if not sys.platform.startswith("linux"):
         pytest.skip("Binder images are Linux; Binder's layers are rebuilt on Linux")
-    # Not under pytest's own temporary folder: that is closed to every user but this one.
-    top = Path(tempfile.mkdtemp(prefix="binder-layers-"))
+    top = scratch()
     try:
-        top.chmod(0o755)
         repo = clean_copy(top / "repo")
         python = runtime_python(repo)
         uid, interpreter = image_user(python)
@@ -257,9 +268,8 @@ def layers() -> Iterator[Layers]:
         for folder in (top / "home", layers.out):
             folder.mkdir()
         if uid is not None:  # repo2docker: `chown -R` of the base, `COPY --chown` of the repo
-            hand_over(layers.venv, uid, files=False)
-            for path in (repo, top / "home", layers.out):
-                hand_over(path, uid, files=True)
+            for path in (layers.venv, repo, top / "home", layers.out):
+                hand_over(path, uid)
         layers.env = user_env(layers.venv, top / "home")
 
         start = time.perf_counter()
@@ -273,7 +283,8 @@ def layers() -> Iterator[Layers]:
         who = "root" if uid is None and os.geteuid() == 0 else f"uid {uid or os.geteuid()}"
         print(
             f"Binder's layers ({binder_base.REPO2DOCKER} {binder_base.repo2docker_version()}, "
-            f"Python {python}, as {who}): base of {len(base)} packages with uv {base_seconds:.1f} s, "
+            f"Python {python}, as {who}, in {top.parent}): "
+            f"base of {len(base)} packages with uv {base_seconds:.1f} s, "
             f"pip {shlex.join(PIP_INSTALL)} {pip_seconds:.1f} s"
         )
         yield layers
