@@ -1,70 +1,74 @@
-"""What mybinder.org builds from this repository, checked without Docker.
+"""What mybinder.org builds from this repository, the way it builds it, without Docker.
+
+This is Binder's path; `python3 course.py lab` installs the same student lock another way
+(alone, with uv), which tests/test_local_env.py checks.
 
 1. repo2docker lints the repository: `jupyter-repo2docker --no-build --debug` prints the
    Dockerfile Binder would build (no Docker daemon needed). It must use the Python of
-   `binder/runtime.txt`, install `binder/requirements.txt`, and ignore any configuration at the
-   top level of the repository (a `binder/` folder wins).
-2. The Binder environment is the student lock, installed alone into a fresh virtual
-   environment from the repository root. What ends up installed must be exactly the lock (no
-   package missing from it, none left free), with no test tools; `python -m secondment doctor`
-   must say ready; and a lesson and an exercise solution must pass nbval with their kernel in
-   that environment. A notebook that imports a package the student lock does not bring fails
-   here, even though the test environment (which has more packages) runs it happily.
+   `binder/runtime.txt` and the base environment tools/binder_base.py reads, install
+   `binder/requirements.txt` with the pip command this test runs, as the image's user, and
+   ignore any configuration at the top level of the repository (a `binder/` folder wins).
+2. Binder's layers, rebuilt: repo2docker's base environment (its conda lock for the runtime's
+   Python, as PyPI packages, put down with uv exactly as locked and handed to the image's
+   user, as repo2docker hands it to jovyan), then, as that user (nobody, when the tests run as
+   root), the base's own pip runs the Dockerfile's `pip install --no-cache-dir -r
+   binder/requirements.txt` from the root of a clean copy of the repository that the user owns.
+   Then `pip check` must be clean, what is installed must be the base with the lock's versions
+   in place of the base's (nothing else), every lab extension must fit the course's JupyterLab,
+   `python -m secondment doctor` must say ready, and notebook 00 and a student exercise
+   notebook must run through with no error and nothing on stderr.
 
-Both work on a clean copy of the repository (the files git tracks, as a fresh clone has them),
-so that nothing untracked, no `.venv` and no build leftovers take part. The install uses uv,
-as `course.py` does (Binder itself uses pip; the lock is the same, and pip's reading of it is
-checked by repo2docker's Dockerfile above). Deselect these tests locally with `-m "not binder"`.
-On CI (`CI` set) they never skip; elsewhere they skip, with the reason, when a tool or the
-network is missing.
+Deselect these tests locally with `-m "not binder"`. On CI (`CI` set) they never skip; elsewhere
+they skip, with the reason, when a tool or the network is missing.
 """
 
 from __future__ import annotations
 
-import ast
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
+import binder_base
 import pytest
+from env_support import (
+    NETWORK_ERRORS,
+    REQUIREMENTS,
+    RUNTIME,
+    clean_copy,
+    isolated_env,
+    pick,
+    runtime_python,
+    tail,
+    unavailable,
+)
 from packaging.specifiers import SpecifierSet
-
-from secondment.paths import require_course_root
 
 pytestmark = pytest.mark.binder
 
-ROOT = require_course_root()
-ON_CI = os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
+#: The pip command line repo2docker's Dockerfile installs the student lock with, from the
+#: repository root (the first test holds the Dockerfile to it; the layers run it).
+PIP_INSTALL = ("install", "--no-cache-dir", "-r", REQUIREMENTS)
 
-REQUIREMENTS = "binder/requirements.txt"
-RUNTIME = "binder/runtime.txt"
+#: mybinder.org builds as jovyan, uid 1000 (BinderHub passes it to repo2docker).
+BINDER_USER = ("jovyan", 1000)
 
-#: Generous upper bound for the installed Binder environment (mybinder.org gives 1-2 GB RAM,
-#: and a big image is slow to start). Measured: about 0.4 GB without .pyc files.
-MAX_ENV_BYTES = 1_500_000_000
+#: When the tests run as root, pip runs as nobody, with no groups, as the grader's kernels do
+#: (uid 1000 may belong to someone on a test machine).
+NOBODY = 65534
 
-#: The notebooks nbval runs with the Binder kernel, first found in this order: lesson 06 counts
-#: words with jieba and draws a chart in the course font; solution 01 runs the self-checks.
-#: (Every notebook's imports are tried in the Binder environment separately, which is cheaper.)
-LESSON_ORDER = ("06", "05", "01", "02", "03", "04")
-EXERCISE_ORDER = ("01", "02", "03", "04", "05", "06")
-
-#: Signs in pip's output that the package index could not be reached at all.
-NETWORK_ERRORS = (
-    "NewConnectionError",
-    "Failed to establish a new connection",
-    "Temporary failure in name resolution",
-    "Name or service not known",
-    "Network is unreachable",
-    "ProxyError",
-    "ConnectTimeoutError",
-)
+#: The student exercise notebook run in Binder's layers: the first found in this order. Exercise
+#: 06 imports jieba, which behaves differently where setuptools is installed, as in Binder's base.
+EXERCISE_ORDER = ("06", "05", "01", "02", "03", "04", "07")
 
 #: Top-level files repo2docker would act on if there were no binder/ folder.
 DECOYS = {
@@ -77,55 +81,19 @@ DECOYS = {
 }
 
 
-def unavailable(reason: str) -> None:
-    """Skip with a one-line reason, except on CI, where a missing tool is a failure."""
-    if ON_CI:
-        pytest.fail(f"{reason} (CI never skips this test)", pytrace=False)
-    pytest.skip(reason)
-
-
-def tail(text: str, lines: int = 40) -> str:
-    return "\n".join(text.strip().splitlines()[-lines:])
-
-
-def clean_copy(dest: Path) -> Path:
-    """Copy the files git tracks, as they are in the working tree, into `dest`."""
-    try:
-        listed = subprocess.run(
-            ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True
-        ).stdout
-    except (OSError, subprocess.CalledProcessError) as exc:
-        unavailable(f"cannot list the repository's files with git: {exc}")
-    dest.mkdir(parents=True)
-    for name in filter(None, listed.decode("utf-8").split("\0")):
-        source = ROOT / name
-        if not source.exists() and not source.is_symlink():  # deleted, not yet committed
-            continue
-        target = dest / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source, target, follow_symlinks=False)
-    return dest
-
-
-def runtime_python(repo: Path) -> str:
-    """The Python version `binder/runtime.txt` asks Binder for, such as "3.11"."""
-    text = (repo / RUNTIME).read_text(encoding="utf-8").strip()
-    m = re.fullmatch(r"python-(\d+\.\d+)", text)
-    assert m, f"{RUNTIME} should hold one line like python-3.11, not {text!r}"
-    return m[1]
-
-
 # ---------------------------------------------------------------- 1. repo2docker lint
 
 
 def repo2docker(repo: Path, cwd: Path) -> tuple[str, str]:
-    """The Dockerfile and the log of `jupyter-repo2docker --no-build --debug REPO`."""
+    """The Dockerfile and the log of `jupyter-repo2docker --no-build --debug REPO`, as
+    mybinder.org would run it (for jovyan, uid 1000)."""
     exe = Path(sys.executable).with_name("jupyter-repo2docker")
     if not exe.exists():
         unavailable(f"{exe.name} is not installed next to {Path(sys.executable).name}")
+    name, uid = BINDER_USER
     # cwd: repo2docker reads a repo2docker_config.py from its working directory, if any.
     done = subprocess.run(
-        [str(exe), "--no-build", "--debug", str(repo)],
+        [str(exe), "--no-build", "--debug", "--user-id", str(uid), "--user-name", name, str(repo)],
         cwd=cwd,
         capture_output=True,
         text=True,
@@ -151,13 +119,22 @@ def test_repo2docker_builds_binder_folder_with_runtime_python(tmp_path: Path) ->
     dockerfile, log = repo2docker(repo, cwd=tmp_path)
     print(f"repo2docker --no-build: {time.perf_counter() - start:.1f} s")
 
-    # The conda base environment is chosen by its lock file, environment.py-X.Y-….lock.
-    versions = set(re.findall(r"environment\.py-(\d+\.\d+)-", unescape(dockerfile)))
+    # The conda base environment is chosen by its lock file, environment.py-X.Y-….lock: the
+    # very file tools/binder_base.py reads.
+    unescaped = unescape(dockerfile)
+    versions = set(re.findall(r"environment\.py-(\d+\.\d+)-", unescaped))
     assert versions == {python}, f"Dockerfile uses Python {versions or '?'}, not {python}"
+    assert str(binder_base.lock_path(python)) in unescaped
     assert re.search(rf"^COPY .*\bsrc/{REQUIREMENTS} ", dockerfile, re.MULTILINE)
+    # The repository belongs to the image's user, who runs pip with exactly PIP_INSTALL.
+    uid = BINDER_USER[1]
+    assert re.search(rf"^COPY --chown={uid}:{uid} src/ \$\{{REPO_DIR\}}/$", dockerfile, re.M)
     installs = re.findall(r"^RUN .*\bpip install\b.*$", dockerfile, re.MULTILINE)
     assert len(installs) == 1, f"expected one pip install, found {installs}"
-    assert installs[0].rstrip().endswith(f'-r "{REQUIREMENTS}"'), installs[0]
+    words = shlex.split(installs[0].removeprefix("RUN "))
+    assert words[0].endswith("/bin/pip") and tuple(words[1:]) == PIP_INSTALL, installs[0]
+    before = dockerfile[: dockerfile.index(installs[0])]
+    assert re.findall(r"^USER (\S+)$", before, re.MULTILINE)[-1] == "${NB_USER}"
 
 
 def test_repo2docker_ignores_top_level_configuration(tmp_path: Path) -> None:
@@ -172,236 +149,214 @@ def test_repo2docker_ignores_top_level_configuration(tmp_path: Path) -> None:
     assert decorated == plain, "top-level configuration changed what Binder builds"
 
 
-# ---------------------------------------------------------------- 2. the Binder environment
+# ---------------------------------------------------------------- 2. Binder's layers
 
 
-def binder_interpreter(version: str) -> str:
-    """A Python of the version Binder uses: this one, or `pythonX.Y` on the PATH."""
+def as_user(uid: int | None) -> list[str]:
+    """The command prefix that runs what follows as `uid`, with no groups (none: as is)."""
+    if uid is None:
+        return []
+    return ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--"]
+
+
+def image_user(version: str) -> tuple[int | None, str]:
+    """Who runs pip, as jovyan does on Binder (nobody if the tests run as root, else the tests'
+    own user), and a Python `version` interpreter that user can run."""
+    candidates = [shutil.which(f"python{version}"), f"/usr/local/bin/python{version}"]
+    candidates.append(f"/usr/bin/python{version}")
     if f"{sys.version_info.major}.{sys.version_info.minor}" == version:
-        return sys.executable
-    found = shutil.which(f"python{version}")
-    if not found:
-        unavailable(f"Binder uses Python {version}; this is {sys.version.split()[0]}")
-    return found
+        candidates.insert(0, getattr(sys, "_base_executable", sys.executable))
+    found = list(dict.fromkeys(os.path.realpath(c) for c in candidates if c and os.path.isfile(c)))
+    users: list[int | None] = [None]
+    if os.geteuid() == 0 and shutil.which("setpriv"):
+        users.insert(0, NOBODY)  # root only where no Python is open to anyone else
+    probe = "import sys; print('%d.%d' % sys.version_info[:2])"
+    for uid in users:
+        for interpreter in found:
+            # Through a shell, as pip starts the venv's Python: setpriv itself may start a
+            # program in a folder that the user cannot reach.
+            done = subprocess.run(
+                [*as_user(uid), "/bin/sh", "-c", '"$0" -c "$1"', interpreter, probe],
+                cwd="/", capture_output=True, text=True, timeout=60,
+            )  # fmt: skip
+            if done.stdout.strip() == version:
+                return uid, interpreter
+    unavailable(f"Binder uses Python {version}, which is not installed here")
+    raise AssertionError  # unreachable: unavailable() skips or fails
 
 
-def isolated_env(venv: Path) -> dict[str, str]:
-    """This process's environment (proxies, pip settings) with nothing of its Python leaking."""
+def hand_over(path: Path, uid: int) -> None:
+    """Give `uid` a tree: its folders, and its files but uv's hard links (which share their
+    owner with uv's cache). Owning the folders is what lets pip replace any file."""
+    os.lchown(path, uid, uid)
+    for folder, dirs, names in os.walk(path):
+        for name in dirs + names:
+            target = os.path.join(folder, name)
+            if name in dirs or os.lstat(target).st_nlink == 1:
+                os.lchown(target, uid, uid)
+
+
+def scratch() -> Path:
+    """A new folder for the layers (about 0.7 GB), in memory where there is room: on a busy
+    disk, writing them costs pip seconds and removing them took up to 40 s more."""
+    shm = Path("/dev/shm")
+    roomy = shm.is_dir() and os.access(shm, os.W_OK) and shutil.disk_usage(shm).free > 3e9
+    # Not under pytest's own temporary folder: that is closed to every user but this one.
+    top = Path(tempfile.mkdtemp(prefix="binder-layers-", dir=shm if roomy else None))
+    top.chmod(0o755)
+    return top
+
+
+def user_env(venv: Path, home: Path) -> dict[str, str]:
+    """The environment of the image's user: the venv first on PATH, a home of its own, and of
+    this machine's pip settings only those that reach the index (certificates, proxies): no
+    pip configuration file, whose extra indexes, wheel folders or constraints Binder has not."""
+    reach = ("PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_CERT", "PIP_CLIENT_CERT", "PIP_PROXY")
+    reach += ("PIP_TRUSTED_HOST", "PIP_DEFAULT_TIMEOUT", "PIP_RETRIES")
     env = {
         k: v
-        for k, v in os.environ.items()
-        if k not in ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "VIRTUAL_ENV")
-        and not k.startswith("PYTEST_")
+        for k, v in isolated_env(venv).items()
+        if not (k.startswith(("PIP_", "JUPYTER", "IPYTHON", "MPL", "XDG_")) and k not in reach)
     }
-    env["VIRTUAL_ENV"] = str(venv)
-    env["PATH"] = os.pathsep.join([str(venv / "bin"), env.get("PATH", "")])
-    env["PYTHONNOUSERSITE"] = "1"
-    # Binder's pip compiles bytecode at install; uv does not, so let Python cache it on first
-    # import here, or every process in this environment compiles pandas and IPython again.
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["HOME"] = str(home)
+    env["PIP_CONFIG_FILE"] = os.devnull  # pip then reads no configuration file at all
+    env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"  # only quieter
     return env
 
 
-def folder_bytes(path: Path) -> int:
-    """Disk space taken by the files under `path`, as `du` counts it where it can."""
-    total = 0
-    for folder, _, files in os.walk(path):
-        for name in files:
-            st = os.lstat(os.path.join(folder, name))
-            total += getattr(st, "st_blocks", 0) * 512 or st.st_size
-    return total
+@dataclass
+class Layers:
+    """Binder's environment, rebuilt: the base, then the student lock installed over it."""
 
+    repo: Path
+    venv: Path
+    out: Path
+    base: dict[str, str]
+    uid: int | None
+    env: dict[str, str]
 
-class BinderEnv:
-    def __init__(self, repo: Path, venv: Path) -> None:
-        self.repo = repo
-        self.venv = venv
-        self.python = str(venv / "bin" / "python")
-        self.env = isolated_env(venv)
-
-    def run(self, *args: str, timeout: int = 900) -> subprocess.CompletedProcess[str]:
+    def run(self, *args: str, timeout: int = 300) -> subprocess.CompletedProcess[str]:
+        """Run a command of the venv's (`pip`, `python`, `jupyter`) as the image's user."""
         return subprocess.run(
-            [self.python, *args],
-            cwd=self.repo,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-        )
-
-
-def lock_pins(lock: Path) -> set[str]:
-    """`name==version` of every pin of a lock that applies to this machine (as doctor reads it)."""
-    from secondment.doctor import locked_versions
-
-    return {f"{name}=={version}" for name, version in locked_versions(lock).items()}
+            [*as_user(self.uid), str(self.venv / "bin" / args[0]), *args[1:]],
+            cwd=self.repo, env=self.env, capture_output=True, text=True, timeout=timeout,
+        )  # fmt: skip
 
 
 @pytest.fixture(scope="module")
-def binder_env(tmp_path_factory: pytest.TempPathFactory) -> BinderEnv:
-    """A clean copy of the repository and a fresh venv holding the student lock only."""
-    if os.name == "nt":
-        pytest.skip("Binder images are Linux; the Binder install is checked on Linux and macOS")
-    base = tmp_path_factory.mktemp("binder")
-    repo = clean_copy(base / "repo")
-    interpreter = binder_interpreter(runtime_python(repo))
-    env = BinderEnv(repo, base / "venv")
+def layers() -> Iterator[Layers]:
+    """Binder's base for the runtime's Python, then `pip install --no-cache-dir -r
+    binder/requirements.txt` over it as the image's user, from a clean copy of the repository."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("Binder images are Linux; Binder's layers are rebuilt on Linux")
+    top = scratch()
+    try:
+        repo = clean_copy(top / "repo")
+        python = runtime_python(repo)
+        uid, interpreter = image_user(python)
 
-    start = time.perf_counter()
-    made = subprocess.run(
-        [interpreter, "-m", "venv", "--without-pip", str(env.venv)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    if made.returncode != 0:
-        unavailable(f"python -m venv failed: {tail(made.stderr, 1)}")
-    venv_seconds = time.perf_counter() - start
+        start = time.perf_counter()
+        try:
+            base = binder_base.make_base_env(top / "venv", interpreter, python)
+        except binder_base.BaseEnvError as exc:
+            if any(sign in str(exc) for sign in NETWORK_ERRORS):
+                unavailable(f"cannot lay down Binder's base (offline?): {exc}")
+            pytest.fail(f"cannot lay down Binder's base: {exc}", pytrace=False)
+        base_seconds = time.perf_counter() - start
 
-    # From the repository root (so `-e .` is the copy), as repo2docker's Dockerfile does.
-    start = time.perf_counter()
-    uv = subprocess.run(
-        [sys.executable, "-m", "uv", "pip", "install", "--quiet", "--python", env.python]
-        + ["-r", REQUIREMENTS],
-        cwd=repo, env=env.env, capture_output=True, text=True, timeout=900,
-    )  # fmt: skip
-    install_seconds = time.perf_counter() - start
-    output = uv.stdout + uv.stderr
-    if uv.returncode != 0:
-        if any(sign in output for sign in NETWORK_ERRORS):
-            unavailable("uv cannot reach the package index (offline?)")
-        pytest.fail(f"uv pip install -r {REQUIREMENTS} failed:\n{tail(output)}", pytrace=False)
+        layers = Layers(repo, top / "venv", top / "out", base, uid, {})
+        for folder in (top / "home", layers.out):
+            folder.mkdir()
+        if uid is not None:  # repo2docker: `chown -R` of the base, `COPY --chown` of the repo
+            for path in (layers.venv, repo, top / "home", layers.out):
+                hand_over(path, uid)
+        layers.env = user_env(layers.venv, top / "home")
 
-    size = folder_bytes(env.venv)
-    print(
-        f"Binder environment: venv {venv_seconds:.1f} s, uv pip install {install_seconds:.1f} s, "
-        f"{size / 1e6:.0f} MB installed"
-    )
-    assert size < MAX_ENV_BYTES, f"the Binder environment takes {size / 1e6:.0f} MB"
-    return env
-
-
-def test_binder_environment_is_exactly_the_student_lock(binder_env: BinderEnv) -> None:
-    frozen = subprocess.run(
-        [sys.executable, "-m", "uv", "pip", "freeze", "--python", binder_env.python],
-        capture_output=True, text=True, check=True,
-    ).stdout.splitlines()  # fmt: skip
-    installed = {re.sub(r"[-_.]+", "-", n.split("==")[0]).lower() + "==" + n.split("==")[1]
-                 for n in frozen if "==" in n}  # fmt: skip
-    editable = [line for line in frozen if line.startswith("-e ")]
-    locked = lock_pins(binder_env.repo / REQUIREMENTS)
-
-    assert installed - locked == set(), "installed but not in the lock"
-    assert locked - installed == set(), "in the lock but not installed"
-    assert [Path(e.split("file://", 1)[1]).name for e in editable] == ["repo"]
-    names = {pin.split("==")[0] for pin in installed}
-    assert names.isdisjoint(
-        {"pytest", "nbval", "ruff", "hypothesis", "playwright", "mypy", "sphinx", "myst-nb"}
-    )
+        start = time.perf_counter()
+        done = layers.run("pip", *PIP_INSTALL, timeout=600)
+        pip_seconds = time.perf_counter() - start
+        output = done.stdout + done.stderr
+        if done.returncode != 0:
+            if any(sign in output for sign in NETWORK_ERRORS):
+                unavailable("pip cannot reach the package index (offline?)")
+            pytest.fail(f"pip {shlex.join(PIP_INSTALL)} failed:\n{tail(output)}", pytrace=False)
+        who = "root" if uid is None and os.geteuid() == 0 else f"uid {uid or os.geteuid()}"
+        print(
+            f"Binder's layers ({binder_base.REPO2DOCKER} {binder_base.repo2docker_version()}, "
+            f"Python {python}, as {who}, in {top.parent}): "
+            f"base of {len(base)} packages with uv {base_seconds:.1f} s, "
+            f"pip {shlex.join(PIP_INSTALL)} {pip_seconds:.1f} s"
+        )
+        yield layers
+    finally:
+        shutil.rmtree(top, ignore_errors=True)
 
 
-def test_binder_environment_passes_doctor(binder_env: BinderEnv) -> None:
-    done = binder_env.run("-m", "secondment", "doctor", timeout=300)
+def test_binder_layers_pass_pip_check(layers: Layers) -> None:
+    done = layers.run("python", "-m", "pip", "check")
+    assert done.returncode == 0, f"pip check, over Binder's base:\n{done.stdout}{done.stderr}"
+    assert "No broken requirements found." in done.stdout
+
+
+def test_binder_layers_are_the_base_with_the_locks_versions(layers: Layers) -> None:
+    listed = layers.run("python", "-m", "pip", "list", "--format=json")
+    assert listed.returncode == 0, listed.stderr
+    installed = {binder_base.normalise(p["name"]): p["version"] for p in json.loads(listed.stdout)}
+    # The lock's markers are evaluated by the venv's own Python, not by this one.
+    read = "import json, pathlib, secondment.doctor as d; print(json.dumps(d.locked_versions("
+    read += f"pathlib.Path({REQUIREMENTS!r}))))"
+    reader = layers.run("python", "-c", read)
+    assert reader.returncode == 0, reader.stderr
+    locked = json.loads(reader.stdout)
+    course = tomllib.loads((layers.repo / "pyproject.toml").read_text(encoding="utf-8"))
+
+    expected = {**layers.base, **locked, "secondment": course["project"]["version"]}
+    assert {n: v for n, v in installed.items() if expected.get(n) != v} == {}, "not as expected"
+    assert {n: v for n, v in expected.items() if n not in installed} == {}, "missing"
+    moved = sorted(n for n in locked if n in layers.base and locked[n] != layers.base[n])
+    print(f"the lock moves {len(moved)} of the base's {len(layers.base)} packages: {moved}")
+
+
+def test_binder_layers_lab_extensions_fit_the_course_jupyterlab(layers: Layers) -> None:
+    done = layers.run("jupyter", "labextension", "list")
+    text = re.sub(r"\x1b\[[0-9;]*m", "", done.stdout + done.stderr)  # colours
+    assert done.returncode == 0, text
+    listed = re.findall(r"^\s+(\S+) v(\S+) (enabled|disabled)\s+(\S+)", text, re.MULTILINE)
+    assert "@jupyter-notebook/lab-extension" in [name for name, *_ in listed], text
+    assert [e for e in listed if e[2:] != ("enabled", "OK")] == [], text
+    assert "incompatible" not in text, text
+
+
+def test_binder_layers_pass_doctor(layers: Layers) -> None:
+    done = layers.run("python", "-m", "secondment", "doctor")
     assert done.returncode == 0, f"doctor says not ready:\n{done.stdout}{tail(done.stderr)}"
     assert "Ready for the course." in done.stdout
 
 
-def pick(paths: list[Path], order: tuple[str, ...]) -> Path | None:
-    """The first notebook whose name starts with a number of `order`, in that order."""
-    for number in order:
-        for path in sorted(paths):
-            if path.name.startswith(f"{number}-"):
-                return path
-    return None
+def test_binder_layers_run_lesson_00_and_an_exercise(layers: Layers) -> None:
+    repo = layers.repo
+    lesson = repo / "notebooks" / "00-start-here.ipynb"
+    exercise = pick(list(repo.glob("exercises/*-exercises.ipynb")), EXERCISE_ORDER)
+    assert lesson.is_file() and exercise is not None
+    chosen = [p.relative_to(repo).as_posix() for p in (lesson, exercise)]
 
-
-def nbval_options(repo: Path) -> list[str]:
-    """The configured pytest options, minus xdist's and the current-environment kernel."""
-    pyproject = tomllib.loads((repo / "pyproject.toml").read_text(encoding="utf-8"))
-    addopts = list(pyproject["tool"]["pytest"]["ini_options"].get("addopts", []))
-    kept: list[str] = []
-    skip_next = False
-    for opt in addopts:
-        if skip_next:
-            skip_next = False
-        elif opt in ("-n", "--numprocesses", "--dist", "--maxprocesses"):
-            skip_next = True
-        elif opt != "--nbval-current-env" and not re.match(
-            r"^(-n\d|--numprocesses=|--dist=|--maxprocesses=)", opt
-        ):
-            kept.append(opt)
-    return kept
-
-
-def binder_kernel(venv: Path, folder: Path) -> dict[str, str]:
-    """A kernelspec `binder` whose kernel is the Binder environment's Python; the env for it."""
-    spec = folder / "kernels" / "binder"
-    spec.mkdir(parents=True)
-    argv = [str(venv / "bin" / "python"), "-m", "ipykernel_launcher", "-f", "{connection_file}"]
-    (spec / "kernel.json").write_text(
-        json.dumps({"argv": argv, "display_name": "Binder", "language": "python"}),
-        encoding="utf-8",
-    )
-    env = {**os.environ, "JUPYTER_PATH": str(folder)}
-    env.pop("PYTHONDONTWRITEBYTECODE", None)  # as in isolated_env
-    return env
-
-
-def notebook_imports(repo: Path) -> list[str]:
-    """Every import statement in the code cells of every lesson, exercise and solution."""
-    found: set[str] = set()
-    for nb in sorted(repo.glob("notebooks/*.ipynb")) + sorted(repo.rglob("exercises/**/*.ipynb")):
-        for cell in json.loads(nb.read_text(encoding="utf-8"))["cells"]:
-            if cell["cell_type"] != "code":
-                continue
-            try:
-                tree = ast.parse("".join(cell["source"]))
-            except SyntaxError:  # a cell a lesson shows failing on purpose
-                continue
-            for node in ast.walk(tree):
-                if isinstance(node, ast.Import | ast.ImportFrom) and not getattr(node, "level", 0):
-                    found.add(ast.unparse(node))
-    return sorted(found)
-
-
-def test_every_notebook_import_works_in_the_binder_environment(binder_env: BinderEnv) -> None:
-    imports = notebook_imports(binder_env.repo)
-    assert any("secondment" in line for line in imports) and len(imports) > 20
-    # The self-checks load one module per exercise when check() first runs.
-    script = "\n".join(imports) + (
-        "\nimport importlib, pkgutil, secondment.checks as c"
-        "\nfor m in pkgutil.iter_modules(c.__path__): importlib.import_module(f'{c.__name__}.{m.name}')"
-    )
-    done = binder_env.run("-c", script, timeout=300)
-    assert done.returncode == 0, f"an import fails in the Binder environment:\n{tail(done.stderr)}"
-
-
-def test_binder_environment_runs_a_lesson_and_an_exercise(
-    binder_env: BinderEnv, tmp_path: Path
-) -> None:
-    repo = binder_env.repo
-    lesson = pick(list(repo.glob("notebooks/0[1-6]-*.ipynb")), LESSON_ORDER)
-    exercise = pick(list(repo.glob("exercises/solutions/*.ipynb")), EXERCISE_ORDER)
-    chosen = [p.relative_to(repo).as_posix() for p in (lesson, exercise) if p is not None]
-    assert chosen, "no lesson 01-06 and no exercise solution"
-
-    # nbval runs here, in the test environment (the student lock has no pytest); each cell runs
-    # in a kernel of the Binder environment, which sees only the student lock's packages.
     start = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-o", "addopts=", "-p", "no:cacheprovider",
-         *nbval_options(repo), "--nbval-kernel-name", "binder", "-q", *chosen],
-        cwd=repo, env=binder_kernel(binder_env.venv, tmp_path / "jupyter"),
-        capture_output=True, text=True, timeout=600,
+    done = layers.run(
+        "jupyter", "nbconvert", "--to", "notebook", "--execute", "--output-dir", str(layers.out),
+        "--ExecutePreprocessor.timeout=300", *chosen,
     )  # fmt: skip
-    assert done.returncode == 0, (
-        f"nbval failed in the Binder environment on {', '.join(chosen)}:\n"
-        f"{tail(done.stdout + done.stderr, 60)}"
-    )
-    assert re.search(r"\d+ passed", done.stdout)
-    print(f"nbval in the Binder environment: {time.perf_counter() - start:.1f} s, {chosen}")
+    assert done.returncode == 0, f"{', '.join(chosen)} did not run:\n{tail(done.stderr)}"
+    print(f"nbconvert --execute in Binder's layers: {time.perf_counter() - start:.1f} s, {chosen}")
 
-
-def test_a_binder_kernel_cannot_import_test_tools(binder_env: BinderEnv) -> None:
-    done = binder_env.run("-c", "import pytest", timeout=60)
-    assert done.returncode != 0 and "No module named 'pytest'" in done.stderr
+    texts = {}
+    for path in chosen:
+        cells = json.loads((layers.out / Path(path).name).read_text(encoding="utf-8"))["cells"]
+        outputs = [o for c in cells if c["cell_type"] == "code" for o in c["outputs"]]
+        bad = [
+            o.get("ename") or "".join(o["text"])
+            for o in outputs
+            if o["output_type"] == "error" or o.get("name") == "stderr"
+        ]
+        assert bad == [], f"{path} shows errors or stderr in Binder's layers: {bad}"
+        texts[path] = "".join("".join(o.get("text", "")) for o in outputs)
+    assert "Ready for the course." in texts[chosen[0]]

@@ -184,3 +184,15 @@ def test_a_fork_moves_every_link_with_one_command(tmp_path):
         assert COURSE_REPO not in (root / name).read_text(encoding="utf-8"), name
     with pytest.raises(ValueError, match="OWNER/NAME"):
         set_repository.set_repository("not a repo", "main", root)
+
+
+def test_binder_readme_names_the_base_the_lock_was_checked_against():
+    import lock
+
+    text = (ROOT / "binder" / "README.md").read_text(encoding="utf-8")
+    version, python, extra = lock.base_note(ROOT / "binder" / "requirements.txt")
+    assert f"**Checked against:** jupyter-repo2docker {version} (its Python {python} base)" in text
+    pins = {name: v for (name, _), v in lock.pins(ROOT / "binder" / "requirements.txt").items()}
+    for name in extra:
+        assert f"`{name}` at {pins[name]}" in text, name
+    assert "tests/test_binder.py" in text and "tests/test_local_env.py" in text

@@ -2,10 +2,12 @@
 
 `tools/lock.py --check` needs no network: it compares each lock's recorded digest of
 pyproject.toml's dependency tables, checks every declared requirement against the pins, and
-holds the test lock to the student lock's versions. The tests below run it on the repository
-and on copies with one thing changed, so each kind of drift is seen to fail. That the student
-lock is complete (nothing installed that it does not pin) is checked by installing it:
-tests/test_binder.py.
+holds the test lock to the student lock's versions and the student lock's note of Binder's base
+to the repo2docker the test lock pins. The tests below run it on the repository and on copies
+with one thing changed, so each kind of drift is seen to fail. That the student lock is
+complete (nothing installed that it does not pin) is checked by installing it alone
+(tests/test_local_env.py), and that it fits Binder's base by installing it over that base
+(tests/test_binder.py).
 """
 
 from __future__ import annotations
@@ -28,7 +30,12 @@ ROOT = require_course_root()
 
 @pytest.fixture
 def copy(tmp_path: Path) -> Path:
-    for name in ("pyproject.toml", "binder/requirements.txt", "requirements-test.txt"):
+    for name in (
+        "pyproject.toml",
+        "binder/requirements.txt",
+        "binder/runtime.txt",
+        "requirements-test.txt",
+    ):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / name, tmp_path / name)
     return tmp_path
@@ -104,6 +111,56 @@ def test_a_lock_naming_a_temporary_file_fails(copy: Path) -> None:
 def test_a_missing_lock_fails(copy: Path) -> None:
     (copy / "requirements-test.txt").unlink()
     assert lock.problems(copy) == ["requirements-test.txt is missing"]
+
+
+def test_the_student_lock_was_checked_against_the_binder_base_the_test_lock_pins() -> None:
+    import binder_base
+
+    version, python, extra = lock.base_note(ROOT / "binder/requirements.txt")
+    test = lock.pins(ROOT / "requirements-test.txt")
+    assert test[("jupyter-repo2docker", "")] == version == binder_base.repo2docker_version()
+    assert python == lock.runtime_python()
+    student = {name: v for (name, marker), v in lock.pins(ROOT / "binder/requirements.txt").items()}
+    base = binder_base.base_pins(python)
+    # What the lock pins for Binder's base is a base package, at another version than the base's.
+    for name in extra:
+        assert name in base and student[name] != base[name], name
+
+
+def test_a_lock_checked_against_another_repo2docker_fails(copy: Path) -> None:
+    edit(
+        copy / "binder/requirements.txt",
+        "# Binder's base: jupyter-repo2docker ",
+        "# Binder's base: jupyter-repo2docker 1",
+    )
+    found = lock.problems(copy)
+    assert len(found) == 1 and "requirements-test.txt pins" in found[0], found
+
+
+def test_a_lock_checked_against_another_python_fails(copy: Path) -> None:
+    (copy / "binder/runtime.txt").write_text("python-3.12\n", encoding="utf-8")
+    found = lock.problems(copy)
+    assert found == [
+        "binder/requirements.txt was checked against Binder's base for Python 3.11, "
+        "binder/runtime.txt asks for 3.12"
+    ]
+
+
+def test_a_lock_without_its_binder_base_note_fails(copy: Path) -> None:
+    text = (copy / "binder/requirements.txt").read_text(encoding="utf-8")
+    kept = [line for line in text.splitlines(keepends=True) if "Binder's base:" not in line]
+    (copy / "binder/requirements.txt").write_text("".join(kept), encoding="utf-8")
+    assert lock.problems(copy) == [
+        "binder/requirements.txt does not say which Binder base it was checked against"
+    ]
+
+
+def test_a_base_package_the_note_names_but_the_lock_lacks_fails(copy: Path) -> None:
+    _, _, extra = lock.base_note(copy / "binder/requirements.txt")
+    if not extra:
+        pytest.skip("the student lock pins no base package for Binder")
+    edit(copy / "binder/requirements.txt", f"\n{extra[0]}==", f"\n# {extra[0]}==")
+    assert any(f"no pin for {extra[0]}, which it says" in p for p in lock.problems(copy))
 
 
 def test_lock_check_command_says_what_to_run(copy: Path) -> None:

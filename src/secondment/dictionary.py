@@ -45,6 +45,9 @@ def load_jieba() -> ModuleType:
         # bytecode is first compiled; they are harmless and would land on stderr.
         warnings.simplefilter("ignore", DeprecationWarning)
         warnings.simplefilter("ignore", SyntaxWarning)
+        # Where setuptools is installed (Binder's base has it), jieba reads its dictionary
+        # through pkg_resources, whose import warns that it is deprecated.
+        warnings.filterwarnings("ignore", "pkg_resources is deprecated", UserWarning)
         import jieba
     # Without this, every dictionary load logs "Building prefix dict…" lines to stderr.
     jieba.setLogLevel(logging.WARNING)
