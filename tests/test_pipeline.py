@@ -10,7 +10,13 @@ from hypothesis import strategies as st
 
 from secondment.__main__ import main
 from secondment.article import load_article, parse_article, read_article_text
-from secondment.extract import find_cadres, unread_sentences
+from secondment.extract import (
+    find_cadres,
+    find_events,
+    find_quantities,
+    find_ranks,
+    unread_sentences,
+)
 from secondment.extract.clauses import runs
 from secondment.extract.normalise import normalise
 from secondment.extract.people import could_be_name, gap_length, read_name
@@ -78,7 +84,11 @@ def test_a_title_followed_by_a_unit_is_still_an_organisation():
         ("钟明于去年", "挂任北京市财政局副局长", "钟明"),  # a time phrase after the name
         ("欧阳晓光表示", "", "欧阳晓光"),  # a compound surname: three or four characters
         ("张涛在中关村", "", "张涛"),  # 在 (at) opens what follows
-        ("韦志刚", ",邢台市商务局局长", "韦志刚"),  # 刚 (just) cannot end a clause: part of the name
+        (
+            "韦志刚",
+            ",邢台市商务局局长",
+            "韦志刚",
+        ),  # 刚 (just) cannot end a clause: part of the name
         ("郑伟说", "。", "郑伟"),  # 说 (says) can
     ],
 )
@@ -173,6 +183,20 @@ def test_the_article_printed_in_traditional_characters_gives_the_same_people():
     assert (
         parse_article(traditional).editor == "週一清"
     )  # chrome is recognised, and kept as printed
+
+
+def test_numbers_dates_and_ranks_of_a_traditional_printing_are_read_as_printed():
+    traditional = parse_article(opencc.OpenCC("s2t").convert(read_article_text()))
+    simple = load_article()
+    assert [(r.rank, r.count) for r in find_ranks(traditional)][0] == ("廳局級", 15)
+    assert [(simplify(r.rank), r.count) for r in find_ranks(traditional)] == [
+        (r.rank, r.count) for r in find_ranks(simple)
+    ]
+    facts = {(simplify(q.text), q.value, q.qualifier) for q in find_quantities(traditional)}
+    assert facts == {(q.text, q.value, q.qualifier) for q in find_quantities(simple)}
+    assert [(e.start, e.end) for e in find_events(traditional)] == [
+        (e.start, e.end) for e in find_events(simple)
+    ]
 
 
 def test_big5_reads_with_its_option_and_is_named_without_it(tmp_path, capsys):

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 
 from secondment.article import Article
 from secondment.extract.clauses import paragraphs, sentences
+from secondment.extract.normalise import normalise
 
 __all__ = ["Event", "find_events"]
 
@@ -101,7 +102,9 @@ def _events_of(
     previous: str | None = None  # the last date read, as ISO
     year: int | None
     for index, text in paragraphs:
-        for sentence in sentences(text):
+        for printed in sentences(text):
+            # Matched on the normalised form (traditional 號 reads as 号); cut as printed.
+            sentence = normalise(printed)
             for m in _EVENT.finditer(sentence):
                 if m["ay"]:
                     year = int(m["ay"])
@@ -115,18 +118,18 @@ def _events_of(
                 start = _iso(year, int(m["am"]), int(m["ad"]) if m["ad"] else None)
                 if start is None:
                     continue
-                end, date_text = start, m[0].lstrip("自从于")
+                end, date_text = start, printed[m.start() : m.end()].lstrip("自從从於于")
                 if (read := _range_end(m, year, start)) is not None:
                     end = read[0]
                 else:
                     # No readable end: the event is the start date, written as it was.
                     start_end = m.end("ad") + 1 if m["ad"] else m.end("am") + 1
-                    date_text = sentence[m.start() + len(m["from"] or "") : start_end]
+                    date_text = printed[m.start() + len(m["from"] or "") : start_end]
                 previous = end
                 precision = "day" if len(start) == 10 else "month"
-                key = (start, end, sentence)
+                key = (start, end, printed)
                 if key in seen:
                     continue
                 seen.add(key)
-                out.append(Event(start, end, precision, sentence, date_text, index))
+                out.append(Event(start, end, precision, printed, date_text, index))
     return tuple(out)

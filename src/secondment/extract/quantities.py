@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 
 from secondment.article import Article
 from secondment.extract.clauses import paragraphs, sentences
+from secondment.extract.normalise import normalise
 from secondment.extract.numbers import CN_NUMERAL, parse_number
 
 __all__ = ["MEASURE_WORDS", "TIME_UNITS", "Quantity", "find_quantities"]
@@ -65,6 +66,8 @@ def _date_mask(sentence: str) -> list[tuple[int, int]]:
 
 
 def _quantities_in(sentence: str, paragraph: int = -1) -> list[Quantity]:
+    # Matched on the normalised form (traditional 個 reads as 个); text is cut as printed.
+    printed, sentence = sentence, normalise(sentence)
     masked = _date_mask(sentence)
     found = []
     for m in _QUANTITY.finditer(sentence):
@@ -105,8 +108,8 @@ def _quantities_in(sentence: str, paragraph: int = -1) -> list[Quantity]:
             text_start = m.start()
         if m["more2"] == "半" and not cut:
             value = value + 0.5
-        text = sentence[text_start:end]
-        found.append(Quantity(text, value, qualifier, unit, sentence, paragraph))
+        text = printed[text_start:end]
+        found.append(Quantity(text, value, qualifier, unit, printed, paragraph))
     return found
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from secondment.article import HAN, Article
 from secondment.extract.clauses import paragraphs, sentences
+from secondment.extract.normalise import normalise
 from secondment.extract.numbers import CN_NUMERAL, parse_number
 
 __all__ = ["Rank", "find_ranks"]
@@ -30,13 +31,25 @@ _RANK_ITEM = re.compile(
 )
 
 
+def _clauses(plain: str) -> list[tuple[int, str]]:
+    """The clauses of a sentence between `,`, `、` and `;`, each with where it starts."""
+    return [(m.start(), m[0]) for m in re.finditer(r"[^,、;]+", plain)]
+
+
 def find_ranks(source: Article | str) -> list[Rank]:
     """The rank breakdown (厅局级 15, 县处级 45 …): the first sentence listing two or more."""
     for _, text in paragraphs(source):
         for sentence in sentences(text):
+            # Matched on the normalised form (traditional 廳局級 reads as 厅局级); the rank label
+            # is cut as printed.
+            plain = normalise(sentence)
             items = [
-                Rank(m["rank"], int(parse_number(m["num"])), sentence)
-                for clause in re.split(r"[,、;]", sentence)
+                Rank(
+                    sentence[start + m.start("rank") : start + m.end("rank")],
+                    int(parse_number(m["num"])),
+                    sentence,
+                )
+                for start, clause in _clauses(plain)
                 for m in [_RANK_ITEM.search(clause)]
                 if m
             ]
