@@ -80,7 +80,12 @@ class Watchdog(threading.Thread):
         self.peak_memory = max(self.peak_memory, memory)
         if tasks >= limits.processes:
             return "process-limit", f"more than {limits.processes} processes and threads at once"
-        if memory > limits.memory_mb * 2**20:
+        # Resident sizes count a forked child's shared pages twice: over the budget, the
+        # proportional sizes (each shared page split among its sharers) decide.
+        if (
+            memory > limits.memory_mb * 2**20
+            and sum(map(sandbox.pss, pids)) > limits.memory_mb * 2**20
+        ):
             return "memory-limit", f"its processes held more than {limits.memory_mb} MB together"
         self.cpu = max(self.cpu, sum(sandbox.cpu_seconds(p) for p in pids))
         if self.cpu > limits.cpu_seconds:
@@ -90,6 +95,19 @@ class Watchdog(threading.Thread):
             if used is not None and used >= limits.file_mb * 2**20 * 0.98:
                 return "disk-limit", f"wrote more than {limits.file_mb} MB"
         return None
+
+    def final(self) -> None:
+        """Look once more, all budgets included, before the sandbox is ended."""
+        self.stop()
+        if self.is_alive():
+            self.join()
+        if self.hit is None:
+            try:
+                self.hit = self._spent(0)
+            except Exception:
+                return
+            if self.hit is not None:
+                sandbox.kill_all(self.uid, self.top())
 
     def run(self) -> None:
         rounds = 0

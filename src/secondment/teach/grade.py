@@ -149,7 +149,7 @@ def _grade_one(
         if qid in missing:
             status = "not-run"
         status, message = _row_status(status, message, run)
-        if not passed and qid in hit:
+        if not passed and qid in hit and status != "check-timeout":
             status, message = hit[qid], f"its answer cell hit the {hit[qid]}; {message}"
         rows.append(
             Row(sub.student, sub.exercise, qid, passed, status, one_line(message), sub.shown)

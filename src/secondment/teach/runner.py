@@ -341,6 +341,8 @@ def run_notebook(
                     await collect(asked)
             if dog.hit is None:
                 await collect(qids)
+            if dog.hit is None:
+                dog.final()  # a budget spent in the last moments still counts
 
     from nbclient.exceptions import DeadKernelError
 

@@ -293,6 +293,18 @@ def proc_table() -> dict[int, tuple[int, int, int, int]]:
     return table
 
 
+def pss(pid: int) -> int:
+    """A process's proportional share of memory in bytes (shared pages split among sharers)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as fh:
+            for line in fh:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
 def cpu_seconds(pid: int) -> float:
     """CPU time of a process and of the children it has reaped."""
     try:
