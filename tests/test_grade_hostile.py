@@ -11,7 +11,9 @@ import hashlib
 import json
 import os
 import re
+import socket
 import tempfile
+import threading
 from pathlib import Path
 
 import nbformat
@@ -615,3 +617,68 @@ def test_nothing_is_written_outside_and_no_submission_changes(hostile):
     assert before == after
     assert [c for c in canaries if c.exists()] == []
     assert left_behind == set()
+
+
+SABOTEUR = """\
+import os, signal, socket, time
+port = {port}
+try:
+    socket.create_connection(("127.0.0.1", port), timeout=2).sendall(b"reached")
+except OSError:
+    pass
+if os.fork() == 0:
+    os.setsid()
+    if os.fork() == 0:
+        # Left behind: stop every kernel it can see, for as long as it lives.
+        end = time.time() + 60
+        while time.time() < end:
+            for pid in [int(p) for p in os.listdir("/proc") if p.isdigit()]:
+                try:
+                    line = open(f"/proc/{{pid}}/cmdline", "rb").read()
+                    if pid != os.getpid() and b"ipykernel" in line:
+                        os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+            time.sleep(0.05)
+    os._exit(0)
+answer = ...
+"""
+
+
+def test_the_fallback_leaves_nothing_behind_and_has_no_network(tmp_path, monkeypatch):
+    from secondment.teach import sandbox
+
+    if not (os.geteuid() == 0 and sandbox._probe(sandbox.drop_to(sandbox.NOBODY))):
+        pytest.skip("the unprivileged fallback needs a grader run as root")
+    monkeypatch.setenv("SECONDMENT_ISOLATION", "unprivileged-user")
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.5)
+    reached = []
+
+    def listen():
+        for _ in range(120):
+            try:
+                conn, _ = listener.accept()
+                reached.append(conn.recv(16))
+            except OSError:
+                pass
+
+    thread = threading.Thread(target=listen, daemon=True)
+    thread.start()
+    subs = tmp_path / "submissions"
+    nb = nbformat.read(STUDENT, as_version=4)
+    _set_answer(nb, 0, SABOTEUR.format(port=listener.getsockname()[1]))
+    (subs / "a_saboteur").mkdir(parents=True)
+    nbformat.write(nb, subs / "a_saboteur" / "01.ipynb")
+    for name in ("b_honest", "c_honest", "d_honest"):
+        (subs / name).mkdir()
+        (subs / name / "01.ipynb").write_bytes(SOLUTION.read_bytes())
+    # One worker: the saboteur's kernel ran just before the honest ones, on the same worker.
+    rows = grade(find_submissions(subs), root=subs, jobs=1, limits=LIMITS)
+    listener.close()
+    for name in ("b_honest", "c_honest", "d_honest"):
+        mine = [r for r in rows if r.student == name]
+        assert len(mine) == 8 and all(r.passed for r in mine), [(r.status, r.detail) for r in mine]
+    assert not [r for r in rows if r.student == "a_saboteur" and r.passed]
+    if sandbox.unshare_works():
+        assert reached == []
