@@ -271,3 +271,27 @@ def test_as_root_each_worker_kernel_is_a_user_of_its_own_that_cannot_read_roots_
         [str(grading.kernel_uid(1)), "[]", "PermissionError", "PermissionError"],
     ]
     assert grading.kernel_uid(0) != grading.kernel_uid(1) != 0
+
+
+def test_progress_is_a_bar_on_a_terminal_and_plain_lines_elsewhere(monkeypatch):
+    import io
+
+    from secondment.teach.report import Progress, Row
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    rows = [Row("ada", "01", "01.1", True, "correct"), Row("ada", "01", "01.2", False, "wrong")]
+    plain = io.StringIO()
+    progress = Progress(2, plain)
+    progress.update("ada", "01", rows)
+    progress.update("bo\x1b[2Jb", "", [Row("bo", "", "", False, "unreadable")])
+    assert plain.getvalue().splitlines() == [
+        "graded 1/2: ada 01 1/2",
+        "graded 2/2: bo\\x1b[2Jb - unreadable",
+    ]
+    monkeypatch.delenv("CI", raising=False)
+    bar = Terminal()
+    Progress(1, bar).update("ada", "01", rows)
+    assert bar.getvalue().startswith("\r[########################] 1/1 ada 01 1/2")
