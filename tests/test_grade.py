@@ -6,6 +6,7 @@ import json
 import os
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -128,7 +129,7 @@ def test_gradebook_summary_and_feedback(graded):
     text = (feedback_folder(out) / "stu-03.md").read_text(encoding="utf-8")
     assert text.startswith("# Feedback for stu-03")
     assert "## Exercise 03: 0/9" in text
-    assert "| 03.2 | ❌ unanswered | not answered yet: replace `...` with your answer |" in text
+    assert "| 03.2 | ❌ unanswered | not answered yet: replace \\`...\\` with your answer |" in text
     assert "| 05.3 | ✅ passed |" in (feedback_folder(out) / "sol-05.md").read_text("utf-8")
 
 
@@ -163,7 +164,7 @@ def test_no_submissions_is_a_one_line_error_and_no_gradebook(tmp_path, capsys, m
 
 
 def test_each_folder_given_credits_its_own_top_folders(tmp_path):
-    from secondment.teach.grade import _submissions
+    from secondment.teach.submissions import submissions as _submissions
 
     week1, week2 = tmp_path / "week-1", tmp_path / "week-2"
     paths = [
@@ -196,19 +197,26 @@ def test_an_unwritable_out_is_refused_before_grading(tmp_path, capsys):
     assert not feedback_folder(out).exists()
 
 
-@pytest.mark.parametrize("mode", ["none", "unprivileged-user"])
-def test_the_fallback_isolations_grade_a_solution_too(tmp_path, monkeypatch, mode):
-    from secondment.teach import grade as grading
+def test_the_unprivileged_fallback_grades_a_solution_too(tmp_path, monkeypatch):
+    from secondment.teach import sandbox
 
-    if mode == "unprivileged-user" and not (
-        os.geteuid() == 0 and grading._probe(grading._drop_to(grading.NOBODY))
-    ):
+    if not (os.geteuid() == 0 and sandbox._probe(sandbox.drop_to(sandbox.NOBODY))):
         pytest.skip("user nobody cannot run this Python here (it lives in a private folder)")
-    monkeypatch.setenv("SECONDMENT_ISOLATION", mode)
+    monkeypatch.setenv("SECONDMENT_ISOLATION", "unprivileged-user")
     subs = tmp_path / "submissions"
     path = _put(subs, "ada/01.ipynb", EX01)
     rows = grade([path], root=subs, limits=Limits(cell_timeout=60, notebook_timeout=120))
     assert len(rows) == 8 and all(r.passed for r in rows), [(r.status, r.detail) for r in rows]
+
+
+def test_no_sandbox_is_refused_as_root_and_says_how_to_install_bubblewrap(tmp_path, monkeypatch):
+    from secondment.teach.grade import GradeError
+
+    if os.geteuid() != 0:
+        pytest.skip("about a grader run as root")
+    monkeypatch.setenv("SECONDMENT_ISOLATION", "none")
+    with pytest.raises(GradeError, match="apt-get install bubblewrap"):
+        grade([EX01], limits=Limits())
 
 
 def test_the_command_says_which_isolation_and_writes_gradebook_and_feedback(tmp_path, capsys):
@@ -231,7 +239,7 @@ def test_as_root_each_worker_kernel_is_a_user_of_its_own_that_cannot_read_roots_
     if os.geteuid() != 0 or grading.isolation() != "bubblewrap":
         pytest.skip("this is about a grader run as root with bubblewrap")
     # A root-only file outside every folder the sandbox hides: only the user id keeps it safe.
-    secret = ROOT / "artifacts" / "root-only-secret.txt"
+    secret = Path("/etc") / "secondment-root-only-secret.txt"
     secret.parent.mkdir(exist_ok=True)
     secret.write_text("secret", encoding="utf-8")
     secret.chmod(0o600)
@@ -251,7 +259,7 @@ def test_as_root_each_worker_kernel_is_a_user_of_its_own_that_cannot_read_roots_
             box.mkdir(parents=True)
             os.chown(box, grading.kernel_uid(slot), grading.kernel_uid(slot))
             (tmp_path / f"work-{slot}").chmod(0o711)
-            cmd = grading._bwrap_command(box, [], inside=str(box), uid=grading.kernel_uid(slot))
+            cmd = grading.bwrap_command(box, [], inside=str(box), uid=grading.kernel_uid(slot))
             done = subprocess.run(
                 [*cmd, sys.executable, "-c", probe], capture_output=True, text=True
             )
@@ -263,3 +271,27 @@ def test_as_root_each_worker_kernel_is_a_user_of_its_own_that_cannot_read_roots_
         [str(grading.kernel_uid(1)), "[]", "PermissionError", "PermissionError"],
     ]
     assert grading.kernel_uid(0) != grading.kernel_uid(1) != 0
+
+
+def test_progress_is_a_bar_on_a_terminal_and_plain_lines_elsewhere(monkeypatch):
+    import io
+
+    from secondment.teach.report import Progress, Row
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    rows = [Row("ada", "01", "01.1", True, "correct"), Row("ada", "01", "01.2", False, "wrong")]
+    plain = io.StringIO()
+    progress = Progress(2, plain)
+    progress.update("ada", "01", rows)
+    progress.update("bo\x1b[2Jb", "", [Row("bo", "", "", False, "unreadable")])
+    assert plain.getvalue().splitlines() == [
+        "graded 1/2: ada 01 1/2",
+        "graded 2/2: bo\\x1b[2Jb - unreadable",
+    ]
+    monkeypatch.delenv("CI", raising=False)
+    bar = Terminal()
+    Progress(1, bar).update("ada", "01", rows)
+    assert bar.getvalue().startswith("\r[########################] 1/1 ada 01 1/2")

@@ -1,13 +1,19 @@
 """Hostile submissions, built from exercise 01: each gets a status, none is fooled, nothing
-outside the grader's temp folders is written, and every submission is byte-identical after.
+outside the grader's temp folders is written, every submission is byte-identical after, and
+every honest student graded in the same run keeps full marks.
 
 Limits are small here (seconds, not minutes) so that the suite stays fast and the memory bomb
 is refused by the address-space limit long before it could touch the test machine's memory.
 """
 
+import csv
 import hashlib
+import json
+import os
 import re
+import socket
 import tempfile
+import threading
 from pathlib import Path
 
 import nbformat
@@ -15,13 +21,25 @@ import pytest
 
 from secondment.paths import require_course_root
 from secondment.teach.exercises import BEGIN, PLACEHOLDER
-from secondment.teach.grade import Limits, find_submissions, grade
+from secondment.teach.grade import GradeError, Limits, find_submissions, grade, summary
+from secondment.teach.report import feedback, write_gradebook
 
 ROOT = require_course_root()
 SOLUTION = ROOT / "exercises" / "solutions" / "01-reading-the-article-solutions.ipynb"
 STUDENT = ROOT / "exercises" / "01-reading-the-article-exercises.ipynb"
 QUESTIONS = [f"01.{i}" for i in range(1, 9)]
-LIMITS = Limits(cell_timeout=3, notebook_timeout=12, memory_mb=1536, output_mb=2)
+LIMITS = Limits(
+    cell_timeout=3,
+    notebook_timeout=12,
+    memory_mb=1536,
+    output_mb=2,
+    file_mb=64,
+    processes=128,
+    cpu_seconds=3,  # an honest exercise 01 takes about 1 s
+    check_timeout=5,
+)
+SECRET = "root-only-secret-4711"
+HONEST = ["victim", "renamed", "meta_string", "=HYPERLINK(1)", "new\nline\x1b[2J"]
 
 
 def _answer_cells(nb):
@@ -43,7 +61,10 @@ def _set_answer(nb, index, source):
 class Kinds:
     """Each hostile kind: (base notebook, edit); the canary paths come from the test folder."""
 
-    def __init__(self, canary: Path, victim: Path, gradebook: Path, grader_temp: Path) -> None:
+    def __init__(
+        self, canary: Path, victim: Path, gradebook: Path, grader_temp: Path, secret_folder: Path
+    ) -> None:
+        self.secret_folder = secret_folder
         self.canary = canary
         self.victim = victim
         self.gradebook = gradebook
@@ -205,6 +226,133 @@ class Kinds:
         )
         return nb
 
+    def fork_bomb(self, nb):
+        # Children that sleep: they hold process slots without burning the test machine.
+        _set_answer(
+            nb,
+            0,
+            "import os, time\n"
+            "for _ in range(2000):\n"
+            "    try:\n"
+            "        if os.fork() == 0:\n"
+            "            time.sleep(60)\n"
+            "            os._exit(0)\n"
+            "    except OSError:\n"
+            "        time.sleep(0.1)\n"
+            "answer = ...",
+        )
+        return nb
+
+    def memory_in_children(self, nb):
+        # Each child stays under the per-process limit; together they are over the budget.
+        _set_answer(
+            nb,
+            0,
+            "import os, time\n"
+            "for _ in range(5):\n"
+            "    if os.fork() == 0:\n"
+            "        hold = b'x' * (400 * 1024**2)\n"
+            "        time.sleep(60)\n"
+            "        os._exit(0)\n"
+            "time.sleep(20)\n"
+            "answer = ...",
+        )
+        return nb
+
+    def disk_filler(self, nb):
+        _set_answer(
+            nb,
+            0,
+            "import os\n"
+            "chunk = b'x' * 2**20\n"
+            "for i in range(1000):\n"
+            "    with open(f'fill-{i}', 'wb') as fh:\n"
+            "        for _ in range(16):\n"
+            "            fh.write(chunk)\n"
+            "answer = ...",
+        )
+        return nb
+
+    def cpu_in_children(self, nb):
+        # Children spin outside any cell's time: only the CPU budget stops them.
+        _set_answer(
+            nb,
+            0,
+            "import os\n"
+            "for _ in range(4):\n"
+            "    if os.fork() == 0:\n"
+            "        while True:\n"
+            "            pass\n"
+            "answer = ...",
+        )
+        for index in (1, 2, 3):  # and the kernel spins too, each cell within its time
+            _set_answer(
+                nb,
+                index,
+                "import time\nend = time.time() + 2.8\nwhile time.time() < end:\n    pass",
+            )
+        return nb
+
+    def catastrophic_pattern(self, nb):
+        # A saved answer whose pattern backtracks for ever on any text without a digit at its
+        # end, written in place of the check (whose own run of it would hang the kernel).
+        forged = json.dumps({"question": "01.5", "answer": r"(?:.|.)*\d\Z"})
+        for cell in _check_cells(nb):
+            if cell.source.startswith('check("01.5"'):
+                cell.source = (
+                    "import os\n"
+                    "path = os.path.join(os.environ['SECONDMENT_ANSWERS'], '01.5.json')\n"
+                    f"open(path, 'w').write({forged!r})"
+                )
+        return nb
+
+    def reads_solutions(self, nb):
+        # Run the solution's answer cells, and read the course's own files.
+        _set_answer(
+            nb,
+            0,
+            "answer = None\n"
+            "import json\n"
+            f"print(open({str(ROOT / 'pyproject.toml')!r}).read()[:100])\n"
+            f"solution = json.load(open({str(SOLUTION)!r}))\n"
+            "for cell in solution['cells']:\n"
+            "    if 'BEGIN SOLUTION' in ''.join(cell['source']):\n"
+            "        exec(''.join(cell['source']))",
+        )
+        return nb
+
+    def symlinked_answers(self, nb):
+        # The saved answers replaced by links to a folder only root may read.
+        _set_answer(
+            nb,
+            0,
+            "import os, shutil\n"
+            "folder = os.environ['SECONDMENT_ANSWERS']\n"
+            "try:\n"
+            "    shutil.rmtree(folder)\n"
+            f"    os.symlink({str(self.secret_folder)!r}, folder)\n"
+            "except OSError:\n"
+            "    for n in range(1, 9):\n"
+            f"        os.symlink({str(self.secret_folder / '01.1.json')!r}, f'{{folder}}/01.{{n}}.json')\n"
+            "answer = ...",
+        )
+        return nb
+
+    def deep_tree(self, nb):
+        _set_answer(
+            nb,
+            0,
+            "import os\n"
+            "top = os.getcwd()\n"
+            "for _ in range(1200):\n"
+            "    os.mkdir('d')\n"
+            "    os.chdir('d')\n"
+            "open('f', 'wb').write(b'x' * 2**20)\n"
+            "os.chdir(top)\n"
+            "answer = ...",
+        )
+        return nb
+
     def kills_itself(self, nb):
         _set_answer(nb, 3, "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)")
         return nb
@@ -231,7 +379,57 @@ EXPECTED = {
     "fake_ticks": ("student", {q: "not-run" for q in QUESTIONS}, QUESTIONS),
     "patched_decide": ("student", {q: "unanswered" for q in QUESTIONS}, QUESTIONS),
     "kills_itself": ("solution", {q: "kernel-died" for q in QUESTIONS[3:]}, QUESTIONS[3:]),
+    "fork_bomb": ("student", {"01.1": "process-limit"}, QUESTIONS),
+    "memory_in_children": ("student", {"01.1": "memory-limit"}, QUESTIONS),
+    "disk_filler": ("student", {"01.1": "disk-limit"}, QUESTIONS),
+    "cpu_in_children": ("student", {"01.8": "cpu-limit"}, QUESTIONS),
+    "catastrophic_pattern": ("solution", {"01.5": "check-timeout"}, ["01.5"]),
+    "reads_solutions": ("student", {"01.1": "answer-error"}, QUESTIONS),
+    "symlinked_answers": ("student", {"01.2": "not-run", "01.8": "not-run"}, QUESTIONS),
+    "deep_tree": ("student", {"01.1": "unanswered"}, QUESTIONS),
 }
+
+#: Notebooks no kernel should run: (how to make one from the solution's JSON, status, reason).
+BROKEN = {
+    "numbers_source": ("unreadable", "source is not text"),
+    "metadata_string_no_checks": ("not-run", ""),
+    "deep_metadata": ("notebook-limit", "nested deeper"),
+    "too_many_cells": ("notebook-limit", "more than 1000 cells"),
+    "linked_notebook": ("unreadable", "symbolic link"),
+    "linked_folder": ("unreadable", "symbolic link"),
+    "not_a_dict": ("unreadable", "no cells"),
+}
+
+
+def _broken(kind, subs, secret_folder):
+    nb = json.loads(SOLUTION.read_text(encoding="utf-8"))
+    path = subs / kind / "01-reading-the-article-exercises.ipynb"
+    path.parent.mkdir(parents=True)
+    if kind == "numbers_source":
+        nb["cells"][1]["source"] = [1, 2, 3]
+    elif kind == "metadata_string_no_checks":
+        nb["metadata"]["secondment"] = "a string"
+        for cell in nb["cells"]:
+            if cell["cell_type"] == "code" and "check(" in "".join(cell["source"]):
+                cell["source"] = "pass"
+    elif kind == "deep_metadata":
+        deep = inner = {}
+        for _ in range(900):
+            inner["a"] = {}
+            inner = inner["a"]
+        nb["metadata"]["deep"] = deep
+    elif kind == "too_many_cells":
+        nb["cells"] += [{"cell_type": "markdown", "metadata": {}, "source": "x"}] * 1200
+    elif kind == "linked_notebook":
+        os.symlink(secret_folder / "solution.ipynb", path)
+        return
+    elif kind == "linked_folder":
+        path.parent.rmdir()
+        os.symlink(secret_folder, path.parent)
+        return
+    elif kind == "not_a_dict":
+        nb = [nb]
+    path.write_text(json.dumps(nb), encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -251,13 +449,30 @@ def hostile(tmp_path_factory):
     # The grader's own temp folders go into one folder of this test, which must end up empty.
     grader_temp = tmp / "grader-temp"
     grader_temp.mkdir()
+    # A folder only root may open, holding a notebook and a forged answer with a secret.
+    secret_folder = tmp / "root-only"
+    secret_folder.mkdir()
+    (secret_folder / "solution.ipynb").write_bytes(SOLUTION.read_bytes())
+    (secret_folder / "01.1.json").write_text(
+        json.dumps({"question": "01.1", "problem": SECRET}), encoding="utf-8"
+    )
+    secret_folder.chmod(0o700)
     for kind, (base, _, _) in EXPECTED.items():
         canary = outside / f"{kind}.txt"
         canaries.append(canary)
         nb = nbformat.read(SOLUTION if base == "solution" else STUDENT, as_version=4)
-        nb = getattr(Kinds(canary, victim, gradebook, grader_temp), kind)(nb)
+        nb = getattr(Kinds(canary, victim, gradebook, grader_temp, secret_folder), kind)(nb)
         (subs / kind).mkdir()
         nbformat.write(nb, subs / kind / "01-reading-the-article-exercises.ipynb")
+    for kind in BROKEN:
+        _broken(kind, subs, secret_folder)
+    # Honest students whose folder names a spreadsheet or a terminal would act on.
+    for name in HONEST[2:]:
+        (subs / name).mkdir()
+        nb = json.loads(SOLUTION.read_text(encoding="utf-8"))
+        if name == "meta_string":
+            nb["metadata"]["secondment"] = "a string"
+        (subs / name / "01.ipynb").write_text(json.dumps(nb), encoding="utf-8")
     # Also in the repository, should a sandbox let a write through to the course checkout.
     canaries.append(ROOT / "written-by-a-submission.txt")
     (subs / "renamed").mkdir()
@@ -267,12 +482,13 @@ def hostile(tmp_path_factory):
     (subs / "empty_file").mkdir()
     (subs / "empty_file" / "ex01.ipynb").write_bytes(b"")
     files = find_submissions(subs)
-    before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+    readable = [p for p in files if not p.is_symlink() and not p.parent.is_symlink()]
+    before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in readable}
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(tempfile, "tempdir", str(grader_temp))
         # Three at once: the submissions that wait out a time limit leave the cores to the rest.
         rows = grade(files, root=subs, only="01", jobs=3, limits=LIMITS, hide=[gradebook])
-    after = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+    after = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in readable}
     return rows, before, after, canaries, set(grader_temp.iterdir())
 
 
@@ -326,8 +542,143 @@ def test_unreadable_files_are_reported(hostile):
     assert _rows(hostile, "empty_file")[""].detail == "empty file"
 
 
+@pytest.mark.parametrize("kind", list(BROKEN))
+def test_a_broken_notebook_is_a_row_of_its_own(hostile, kind):
+    status, reason = BROKEN[kind]
+    rows = list(_rows(hostile, kind).values())
+    assert rows and all(not r.passed for r in rows)
+    assert {r.status for r in rows} == {status}, [(r.question, r.status, r.detail) for r in rows]
+    assert reason in rows[0].detail
+
+
+def test_every_honest_student_keeps_full_marks(hostile):
+    for student in HONEST:
+        rows = _rows(hostile, student)
+        assert sorted(rows) == QUESTIONS, student
+        assert all(r.passed for r in rows.values()), (
+            student,
+            [(r.question, r.detail) for r in rows.values()],
+        )
+
+
+def test_no_hostile_submission_gains_a_mark_it_did_not_earn(hostile):
+    earned = {q for kind, (_, statuses, never) in EXPECTED.items() for q in never}
+    gained = [
+        (r.student, r.question)
+        for r in hostile[0]
+        if r.student in EXPECTED and r.passed and r.question in EXPECTED[r.student][2]
+    ]
+    assert earned and gained == []
+
+
+def test_no_secret_of_roots_reaches_a_row(hostile):
+    assert not [r for r in hostile[0] if SECRET in r.detail or "[tool." in r.detail]
+    assert re.search(
+        r"FileNotFoundError|PermissionError", _rows(hostile, "reads_solutions")["01.1"].detail
+    )
+
+
+def test_the_outputs_are_safe_to_open(hostile, tmp_path):
+    rows = hostile[0]
+    out = tmp_path / "gradebook.csv"
+    write_gradebook(rows, out)
+    with out.open(encoding="utf-8-sig", newline="") as fh:
+        cells = [c for row in csv.reader(fh) for c in row]
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    assert "'=HYPERLINK(1)" in cells
+    table = summary(rows)
+    assert "\x1b" not in table and "new\\nline\\x1b[2J" in table
+    text = feedback(rows, "new\nline\x1b[2J")
+    assert "\x1b" not in text and "\n" not in text.splitlines()[0]
+
+
+def test_the_student_time_budget_ends_a_students_later_notebooks():
+    from secondment.teach.grade import _Clock, _grade_one
+    from secondment.teach.submissions import submissions
+
+    sub = submissions([SOLUTION], [], None)[0]
+    clock = _Clock(10)
+    clock.spend(sub.student, 10)
+    rows = _grade_one(sub, LIMITS, [], None, clock)
+    assert {r.status for r in rows} == {"timeout"}
+    assert "ran out" in rows[0].detail
+
+
+def test_kernels_never_run_as_root_without_a_sandbox(monkeypatch):
+    if os.geteuid() != 0:
+        pytest.skip("about a grader run as root")
+    monkeypatch.setenv("SECONDMENT_ISOLATION", "none")
+    with pytest.raises(GradeError, match="bubblewrap"):
+        grade([STUDENT], limits=LIMITS)
+
+
 def test_nothing_is_written_outside_and_no_submission_changes(hostile):
     _, before, after, canaries, left_behind = hostile
     assert before == after
     assert [c for c in canaries if c.exists()] == []
     assert left_behind == set()
+
+
+SABOTEUR = """\
+import os, signal, socket, time
+port = {port}
+try:
+    socket.create_connection(("127.0.0.1", port), timeout=2).sendall(b"reached")
+except OSError:
+    pass
+if os.fork() == 0:
+    os.setsid()
+    if os.fork() == 0:
+        # Left behind: stop every kernel it can see, for as long as it lives.
+        end = time.time() + 60
+        while time.time() < end:
+            for pid in [int(p) for p in os.listdir("/proc") if p.isdigit()]:
+                try:
+                    line = open(f"/proc/{{pid}}/cmdline", "rb").read()
+                    if pid != os.getpid() and b"ipykernel" in line:
+                        os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+            time.sleep(0.05)
+    os._exit(0)
+answer = ...
+"""
+
+
+def test_the_fallback_leaves_nothing_behind_and_has_no_network(tmp_path, monkeypatch):
+    from secondment.teach import sandbox
+
+    if not (os.geteuid() == 0 and sandbox._probe(sandbox.drop_to(sandbox.NOBODY))):
+        pytest.skip("the unprivileged fallback needs a grader run as root")
+    monkeypatch.setenv("SECONDMENT_ISOLATION", "unprivileged-user")
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.5)
+    reached = []
+
+    def listen():
+        for _ in range(120):
+            try:
+                conn, _ = listener.accept()
+                reached.append(conn.recv(16))
+            except OSError:
+                pass
+
+    thread = threading.Thread(target=listen, daemon=True)
+    thread.start()
+    subs = tmp_path / "submissions"
+    nb = nbformat.read(STUDENT, as_version=4)
+    _set_answer(nb, 0, SABOTEUR.format(port=listener.getsockname()[1]))
+    (subs / "a_saboteur").mkdir(parents=True)
+    nbformat.write(nb, subs / "a_saboteur" / "01.ipynb")
+    for name in ("b_honest", "c_honest", "d_honest"):
+        (subs / name).mkdir()
+        (subs / name / "01.ipynb").write_bytes(SOLUTION.read_bytes())
+    # One worker: the saboteur's kernel ran just before the honest ones, on the same worker.
+    rows = grade(find_submissions(subs), root=subs, jobs=1, limits=LIMITS)
+    listener.close()
+    for name in ("b_honest", "c_honest", "d_honest"):
+        mine = [r for r in rows if r.student == name]
+        assert len(mine) == 8 and all(r.passed for r in mine), [(r.status, r.detail) for r in mine]
+    assert not [r for r in rows if r.student == "a_saboteur" and r.passed]
+    if sandbox.unshare_works():
+        assert reached == []

@@ -24,8 +24,9 @@ In one run, each measured against a floor:
     by pip, then the student lock) with an empty uv cache and with a warm one, and a re-sync
     after the lock changes two large packages. Target: the first install under 20 s.
 (f) grading: 20 copies of exercise 03's solution graded by `secondment.teach.grade` with 2
-    jobs (each kernel sandboxed, each answer decided in the grader's own process), against
-    executing the same 20 notebooks with 2 workers and no sandbox. Target: within 1.5x.
+    jobs (each kernel sandboxed under its budget and watchdog, each answer decided by a
+    sandboxed decider), against executing the same 20 notebooks with 2 workers and no sandbox.
+    Target: within 1.5x.
 
 Also measured: what a kernel spends starting the course's libraries (imports, font, jieba's
 dictionary). `--quick` skips (c) to (f). The table is printed and written to

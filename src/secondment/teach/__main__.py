@@ -39,11 +39,13 @@ def _grade(args: argparse.Namespace) -> int:
         find_submissions,
         grade,
         isolation_line,
+        refuse_unsafe,
         save_chart,
         summary,
         write_feedback,
         write_gradebook,
     )
+    from secondment.teach.report import Progress
 
     out = Path(args.out)
     check_writable(out)  # before any grading: a bad --out must not cost the whole run
@@ -57,11 +59,30 @@ def _grade(args: argparse.Namespace) -> int:
             files.append(given)
     if not files:
         raise GradeError("no submissions given: pass notebooks or a submissions/ folder")
-    limits = Limits(cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout,
-                    memory_mb=args.memory_mb, output_mb=args.output_mb)  # fmt: skip
+    limits = Limits(
+        cell_timeout=args.cell_timeout,
+        notebook_timeout=args.notebook_timeout,
+        student_timeout=args.student_timeout,
+        memory_mb=args.memory_mb,
+        output_mb=args.output_mb,
+        file_mb=args.disk_mb,
+        processes=args.processes,
+        cpu_seconds=args.cpu_seconds,
+        check_timeout=args.check_timeout,
+    )
+    refuse_unsafe()
     print(isolation_line(), flush=True)
     hide = [out, feedback_folder(out)]  # last time's marks are not the kernels' business
-    rows = grade(files, only=args.exercise, jobs=args.jobs, root=roots, limits=limits, hide=hide)
+    progress = Progress(len(files))
+    rows = grade(
+        files,
+        only=args.exercise,
+        jobs=args.jobs,
+        root=roots,
+        limits=limits,
+        hide=hide,
+        progress=lambda sub, rows: progress.update(sub.student, sub.exercise, rows),
+    )
     write_gradebook(rows, out)
     notes = write_feedback(rows, feedback_folder(out))
     print(summary(rows))
@@ -71,6 +92,13 @@ def _grade(args: argparse.Namespace) -> int:
         save_chart(rows, Path(args.chart))
         print(f"wrote {args.chart}")
     return 0
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
 
 
 def _links(args: argparse.Namespace) -> int:
@@ -84,6 +112,8 @@ def _links(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of `python -m secondment.teach`."""
+    from secondment.teach.budget import Limits
+
     parser = argparse.ArgumentParser(prog="secondment-teach", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -102,13 +132,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--out", default="gradebook.csv", help="gradebook CSV (default gradebook.csv)")
     p.add_argument("--exercise", help="only accept this exercise number, e.g. 03")
-    p.add_argument("--cell-timeout", type=int, default=30, help="seconds per cell (default 30)")
-    p.add_argument("--notebook-timeout", type=int, default=180, help="seconds per notebook")
     p.add_argument("--jobs", type=int, default=2, help="submissions graded at once (default 2)")
-    p.add_argument("--memory-mb", type=int, default=1536,
-                   help="address space of each kernel in MB (default 1536)")  # fmt: skip
-    p.add_argument("--output-mb", type=int, default=20,
-                   help="cell output kept per notebook in MB (default 20)")  # fmt: skip
+    limit = Limits()
+    for flag, dest, text in [
+        ("--cell-timeout", "cell_timeout", "seconds per cell"),
+        ("--notebook-timeout", "notebook_timeout", "seconds per notebook"),
+        ("--student-timeout", "student_timeout", "seconds for all of one student's notebooks"),
+        ("--memory-mb", "memory_mb", "memory of all of a submission's processes together, MB"),
+        ("--output-mb", "output_mb", "cell output kept per notebook, MB"),
+        ("--disk-mb", "file_mb", "what a submission may write, MB"),
+        ("--processes", "processes", "processes and threads of a submission at once"),
+        ("--cpu-seconds", "cpu_seconds", "CPU time of a submission's processes"),
+        ("--check-timeout", "check_timeout", "seconds to decide one answer"),
+    ]:
+        default = getattr(limit, dest)
+        p.add_argument(flag, dest=dest.replace("file_mb", "disk_mb"), type=_positive,
+                       default=default, help=f"{text} (default {default})")  # fmt: skip
     p.add_argument("--chart", help="also save a chart of the share passing each question")
     p.set_defaults(func=_grade)
 
