@@ -7,7 +7,6 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from secondment.checks import Hint
 from secondment.checks.expect import (
     answer_axes,
     bars_lying,
@@ -17,6 +16,7 @@ from secondment.checks.expect import (
     expect_count,
     expect_size,
 )
+from secondment.errors import Hint
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 """Re-execute notebooks in place, reproducibly, the way the tests will run them.
 
-`python -m secondment execute [PATHS...]` calls `execute_all`. Each notebook runs from a fresh
+`python -m secondment execute [PATHS...]` calls `execute_notebook` on each. Each runs from a fresh
 `python3` kernel of the current environment, in the notebook's own folder, with the environment
 variables of `KERNEL_ENV`. The file is rewritten atomically, with execution counts 1..N, no
 timing metadata, and the cell ids it already had.
@@ -19,7 +19,6 @@ import json
 import os
 import sys
 import time
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +33,7 @@ from jupyter_client.kernelspec import KernelSpec, KernelSpecManager  # noqa: E40
 from jupyter_client.manager import AsyncKernelManager  # noqa: E402
 from nbclient import NotebookClient  # noqa: E402
 
-from secondment.errors import SecondmentError  # noqa: E402
+from secondment.errors import ExecuteError  # noqa: E402
 from secondment.files import write_atomically  # noqa: E402
 
 __all__ = [
@@ -43,7 +42,6 @@ __all__ = [
     "KERNEL_ENV",
     "KERNEL_NAME",
     "KERNELSPEC",
-    "execute_all",
     "execute_notebook",
 ]
 
@@ -67,10 +65,6 @@ KERNELSPEC: dict[str, str] = {
     "language": "python",
     "name": KERNEL_NAME,
 }
-
-
-class ExecuteError(SecondmentError, ValueError):
-    """A notebook that could not be re-executed; the message is one line naming the file."""
 
 
 class _CurrentEnvSpecs(KernelSpecManager):
@@ -263,8 +257,3 @@ def execute_notebook(path: Path, timeout: int = 120) -> float:
     nbformat.validate(nb)
     _write_atomically(nb, path)
     return time.perf_counter() - start
-
-
-def execute_all(paths: Iterable[Path], timeout: int = 120) -> list[tuple[Path, float]]:
-    """Re-execute each notebook in turn; return `(path, seconds)` for each, in order."""
-    return [(Path(p), execute_notebook(Path(p), timeout=timeout)) for p in paths]

@@ -32,7 +32,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from secondment.checks.answers import NOT_DEFINED, AnswerTooBig, describe, rebuild
 from secondment.checks.language import translate, use_language
+from secondment.errors import Hint
 
 __all__ = [
     "MIME",
@@ -56,20 +58,6 @@ _REGISTRY: dict[str, Checker] = {}
 _PROBES: dict[str, Iterable[tuple[Any, ...]] | Callable[[], Iterable[tuple[Any, ...]]]] = {}
 _DECODE_HINTS: dict[str, str] = {}
 _LOADED = False
-
-
-class _NotDefined:
-    """What a check cell passes when no cell has defined `answer` yet."""
-
-    def __repr__(self) -> str:
-        return "NOT_DEFINED"
-
-
-NOT_DEFINED = _NotDefined()
-
-
-class Hint(Exception):
-    """Raised by a checker when the answer is wrong; the message is the hint shown."""
 
 
 @dataclass(frozen=True)
@@ -138,8 +126,6 @@ def questions() -> list[str]:
 
 def record(qid: str, answer: Any, problem: str = "") -> dict[str, Any]:
     """The JSON record of one answer: what leaves the student's kernel, and all `decide` reads."""
-    from secondment.checks.answers import AnswerTooBig, describe
-
     _load_all()
     if problem:
         return {"question": qid, "problem": problem}
@@ -159,8 +145,6 @@ def record(qid: str, answer: Any, problem: str = "") -> dict[str, Any]:
 
 def decide(qid: str, data: Any) -> Verdict:
     """Decide one question from its JSON record (plain data only, never code)."""
-    from secondment.checks.answers import rebuild
-
     _load_all()
     if qid not in _REGISTRY:
         return Verdict(qid, False, "unknown question id; check the spelling, e.g. '03.2'", "error")

@@ -19,7 +19,18 @@ import types
 from collections.abc import Callable, Iterable
 from typing import Any, cast
 
-__all__ = ["AnswerTooBig", "Described", "Recorded", "describe", "rebuild"]
+from secondment.errors import AnswerTooBig, RecordedError
+
+__all__ = [
+    "NOT_DEFINED",
+    "AnswerTooBig",
+    "Described",
+    "Recorded",
+    "RecordedError",
+    "bars_of",
+    "describe",
+    "rebuild",
+]
 
 TAG = "$"
 #: Bounds on one description, so that a huge answer cannot swamp the grader.
@@ -28,8 +39,14 @@ MAX_TEXT = 2_000_000
 MAX_DEPTH = 40
 
 
-class AnswerTooBig(ValueError):
-    """An answer whose description would exceed the size bounds."""
+class _NotDefined:
+    """What a check cell passes when no cell has defined `answer` yet."""
+
+    def __repr__(self) -> str:
+        return "NOT_DEFINED"
+
+
+NOT_DEFINED = _NotDefined()
 
 
 class Described:
@@ -72,10 +89,6 @@ class Recorded:
 
     def __repr__(self) -> str:
         return f"<function {self.__name__}>"
-
-
-class RecordedError(Exception):
-    """The exception a function answer raised in the kernel, as `Type: message`."""
 
 
 # ---------------------------------------------------------------- describing (in the kernel)
@@ -370,9 +383,14 @@ def _colour(c: Any) -> str:
     return colors.to_hex(c, keep_alpha=True)
 
 
-def _describe_axes(ax: Any, sub: Callable) -> dict[str, Any]:
-    from secondment.checks.expect import bars_of
+def bars_of(ax: Any) -> list[Any]:
+    """The bars (rectangles) drawn on an Axes, in the order they were drawn."""
+    from matplotlib.patches import Rectangle
 
+    return [p for p in ax.patches if isinstance(p, Rectangle)]
+
+
+def _describe_axes(ax: Any, sub: Callable) -> dict[str, Any]:
     def ticks(axis: Any) -> list[list[Any]]:
         labels = axis.get_ticklabels()
         return [

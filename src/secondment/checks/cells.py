@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
+from secondment.checks.answers import NOT_DEFINED
+
 __all__ = ["answer_for", "checked", "install", "problem"]
 
 _ASSIGNS = re.compile(r"(?m)^[ \t]*(?:[\w, ()\[\]*]*[,( \[])?answer\b[^=\n]*(?<![=!<>])=(?!=)")
@@ -94,8 +96,6 @@ def _after_cell(result: Any) -> None:
     qid = answer_cells().get(cell_id, "") if isinstance(cell_id, str) else ""
     _STATE.last = qid
     if qid:
-        from secondment.checks import NOT_DEFINED
-
         kept = None if _STATE.error else _STATE.namespace.get("answer", NOT_DEFINED)
         _STATE.ran[qid] = _Ran(_STATE.error, kept)
 
@@ -112,8 +112,6 @@ def answer_for(qid: str, answer: Any) -> tuple[Any, str]:
     its error, or not at all when it has not run. Otherwise, `answer` as given, refused as
     `problem` says.
     """
-    from secondment.checks import NOT_DEFINED
-
     # A value given by another name than `answer` (`check("01.3", kept)`) is judged as given:
     # which cell left `answer` does not matter to it.
     if _STATE.watching and answer is not _STATE.namespace.get("answer", NOT_DEFINED):

@@ -9,11 +9,11 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from secondment.checks import Hint
+from secondment.checks.answers import RecordedError, bars_of
+from secondment.errors import Hint
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
-    from matplotlib.patches import Rectangle
 
     from secondment.article import Article
 
@@ -137,8 +137,6 @@ def call_answer(
     `decode_hint` says which encoding the input's bytes are in, for a function that raised
     UnicodeDecodeError (as `question`'s does for an answer cell).
     """
-    from secondment.checks.answers import RecordedError
-
     try:
         return func(arg)
     except RecordedError as exc:
@@ -247,13 +245,6 @@ def answer_axes(answer: Any, what: str = "answer", drawn_by: str = "ax.bar()") -
         raise Hint("that is what ax.bar_label() returns; the answer is the Axes: answer = ax")
     expect_type(answer, Axes, what=what)
     return answer
-
-
-def bars_of(ax: Axes) -> list[Rectangle]:
-    """The bars (rectangles) drawn on an Axes, in the order they were drawn."""
-    from matplotlib.patches import Rectangle
-
-    return [p for p in ax.patches if isinstance(p, Rectangle)]
 
 
 def bars_upright(ax: Axes) -> bool:

@@ -17,17 +17,15 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 
-__all__ = ["LANGUAGES", "current_language", "translate", "use_language"]
+from secondment.errors import LanguageError
+
+__all__ = ["LANGUAGES", "LanguageError", "translate", "use_language"]
 
 #: The languages a verdict can be shown in, by the tag the editions use.
 LANGUAGES = {"en": "English", "zh-CN": "简体中文"}
 _TABLES = {"zh-CN": "zh_CN.json"}
 _current = "en"
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
-
-
-class LanguageError(ValueError):
-    """An unknown language tag."""
 
 
 def use_language(tag: str) -> None:
@@ -37,11 +35,6 @@ def use_language(tag: str) -> None:
         known = ", ".join(repr(t) for t in LANGUAGES)
         raise LanguageError(f"no self-check language {tag!r}: choose one of {known}")
     _current = tag
-
-
-def current_language() -> str:
-    """The tag of the language verdicts are shown in."""
-    return _current
 
 
 @dataclass(frozen=True)
