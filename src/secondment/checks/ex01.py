@@ -87,7 +87,7 @@ SIZE_TEXTS = (MIXED, "abc, 123", "河北百名干部挂职北京 5个多月干�
 
 
 def _size_probes() -> list[tuple[bytes]]:
-    from secondment.article import article_path
+    from secondment.paths import article_path
 
     return [(article_path().read_bytes(),), *((t.encode("utf-8"),) for t in SIZE_TEXTS)]
 

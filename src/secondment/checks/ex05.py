@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from typing import Any, cast
 
+from secondment.article import HAN_WIDE
 from secondment.checks import Hint, question
 from secondment.checks.expect import (
     answer_axes,
@@ -38,7 +39,7 @@ RED_AND_GREEN = frozenset(
     {"#d62728", "#2ca02c", "#ff0000", "#008000", "#00ff00", "#00ff7f", "#ff6347", "#228b22"}
 )
 
-_HANZI = re.compile(r"[\u3400-\u9fff]")
+_HANZI = re.compile(HAN_WIDE)
 
 
 # --------------------------------------------------------------------------- the truth

@@ -106,7 +106,7 @@ def paragraph_dictionaries(paragraph: str = PARAGRAPH_8) -> list[list[str]]:
 
 
 def _is_hanzi(ch: str) -> bool:
-    from secondment.extract import HAN
+    from secondment.article import HAN
 
     return bool(re.fullmatch(HAN, ch))
 
