@@ -44,7 +44,7 @@ def test_a_count_that_is_not_one_gets_the_default_hints(value, hint) -> None:
 
 
 def test_each_exercise_keeps_its_own_words_for_a_count() -> None:
-    words = {"not_a_number": "{what}: not a {type}", "not_whole": "{what}: {value!r} has a part"}
+    words = {"not_a_number": "{what}: not a {type}", "not_whole": "{what}: {value} has a part"}
     with pytest.raises(Hint, match=r"^facts: not a list$"):
         expect_count([1], "facts", **words)
     with pytest.raises(Hint, match=r"^facts: 1.5 has a part$"):
