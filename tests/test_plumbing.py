@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import re
 import subprocess
 import sys
@@ -369,21 +370,48 @@ def test_lab_overrides_switch_off_the_news_pop_up(tmp_path):
     ) == path.read_text(encoding="utf-8")
 
 
-def test_nbformat_loads_without_the_slow_iri_grammar() -> None:
-    """secondment.execute keeps jsonschema from building rfc3987_syntax's parsers (~0.8 s)."""
+def test_nbformat_loads_without_the_slow_iri_grammar_under_pytest() -> None:
+    """The pytest plugin keeps jsonschema from building rfc3987_syntax's parsers (~0.8 s)."""
     probe = (
         "import sys, time\n"
-        "import secondment.execute, nbformat, nbformat.v4 as v4\n"
+        "import nbval_course, nbformat, nbformat.v4 as v4\n"
         "nbformat.validate(v4.new_notebook(cells=[v4.new_code_cell('1')]))\n"
         "print('lark' in sys.modules, sys.modules['rfc3987_syntax'])\n"
     )
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "tools")}
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["False", "None"]
 
 
+def test_the_package_students_import_patches_nothing_of_other_packages() -> None:
+    """No `sys.modules` edits and no replaced attributes of other packages in src/."""
+    for path in sorted((ROOT / "src" / "secondment").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        assert "sys.modules[" not in text and "sys.modules.setdefault" not in text, path
+        assert not re.search(r"^\s*(nbval|nbclient|jupyter_client|IPython)\.[\w.]+ = ", text, re.M)
+
+
+def test_nbval_kernels_get_the_course_environment_from_a_kernelspec(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The kernelspec that `--nbval-kernel-name` selects: this interpreter, `KERNEL_ENV`."""
+    from jupyter_client.kernelspec import KernelSpecManager
+    from nbval_course import KERNEL_NAME, install_kernelspec
+
+    from secondment.execute import KERNEL_ENV
+
+    monkeypatch.setenv("JUPYTER_PATH", "")  # put back after the test
+    install_kernelspec(tmp_path)
+    spec = KernelSpecManager().get_kernel_spec(KERNEL_NAME)
+    assert spec.env == KERNEL_ENV
+    assert spec.argv[0] == sys.executable
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert f'"--nbval-kernel-name", "{KERNEL_NAME}"' in pyproject
+
+
 def test_nbval_still_has_the_internals_the_course_patches() -> None:
-    """configure_nbval replaces three nbval internals; if nbval changes them, this says so.
+    """configure_nbval replaces two nbval internals; if nbval changes them, this says so.
 
     It runs in a fresh interpreter, where nothing has patched nbval yet.
     """
@@ -392,7 +420,6 @@ def test_nbval_still_has_the_internals_the_course_patches() -> None:
     probe = (
         "import importlib.metadata, inspect, nbval.kernel, nbval.plugin\n"
         "print(importlib.metadata.version('nbval'))\n"
-        "print(inspect.signature(nbval.kernel.start_new_kernel))\n"
         "print(inspect.signature(nbval.kernel.RunningKernel.execute_cell_input))\n"
         "print(inspect.signature(nbval.plugin.IPyNbCell.__init__))\n"
         "print('store_history=False' in inspect.getsource(nbval.kernel.RunningKernel))\n"
@@ -402,11 +429,10 @@ def test_nbval_still_has_the_internals_the_course_patches() -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [
         NBVAL_CHECKED,
-        "(startup_timeout=60, kernel_name='python', **kwargs)",
         "(self, cell_input, allow_stdin=None)",
         "(self, name, parent, cell_num, cell, options)",
-        "True",  # nbval still hides a trailing `;` from IPython: patch 2 still needed
-        "True",  # nbval still waits a fixed 5 s per output: patch 3 still needed
+        "True",  # nbval still hides a trailing `;` from IPython: change 1 still needed
+        "True",  # nbval still waits a fixed 5 s per output: change 2 still needed
     ], "nbval changed: review tools/nbval_course.py against it"
 
 

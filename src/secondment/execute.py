@@ -17,24 +17,17 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
-# jsonschema (under nbformat) imports rfc3987_syntax, which builds ~35 Lark parsers at import
-# time, about 0.8 s of every pytest, nbval and grader process here, for the "iri" format that no
-# notebook schema uses; marked absent, jsonschema skips that one format. Checked against
-# jsonschema 4.26.0 (python-jsonschema/jsonschema#1428); a test notices if this stops working.
-sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+import nbformat
+from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+from jupyter_client.manager import AsyncKernelManager
+from nbclient import NotebookClient
 
-import nbformat  # noqa: E402
-from jupyter_client.kernelspec import KernelSpec, KernelSpecManager  # noqa: E402
-from jupyter_client.manager import AsyncKernelManager  # noqa: E402
-from nbclient import NotebookClient  # noqa: E402
-
-from secondment.errors import ExecuteError  # noqa: E402
-from secondment.files import write_atomically  # noqa: E402
+from secondment.errors import ExecuteError
+from secondment.files import write_atomically
 
 __all__ = [
     "ExecuteError",
