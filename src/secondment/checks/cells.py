@@ -49,6 +49,7 @@ class _State:
     namespace: dict[str, Any] = field(default_factory=dict)  # the shell's user namespace
     ran: dict[str, _Ran] = field(default_factory=dict)  # question → its answer cell's last run
     last: str = ""  # the question of the last answer cell run, "" when its id is not known
+    shell: Any = None  # the IPython shell whose cells are watched
 
 
 _STATE = _State()
@@ -176,10 +177,10 @@ def install() -> None:
     except ImportError:
         return
     shell = get_ipython()
-    if shell is None or getattr(shell, "_secondment_watching", False):
+    if shell is None or _STATE.shell is shell:
         return
     shell.events.register("post_run_cell", _after_cell)
     shell.ast_transformers.append(_AnswerOrNotDefined())
-    shell._secondment_watching = True
+    _STATE.shell = shell  # the shell watched, kept here rather than marked on the shell
     _STATE.watching = True
     _STATE.namespace = shell.user_ns
