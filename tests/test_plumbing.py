@@ -525,3 +525,32 @@ def test_the_cell_id_sender_copies_the_execute_request_jupyter_client_builds() -
     assert content, "KernelClient.execute no longer builds a content dict"
     assert re.findall(r'"(\w+)":', content[1]) == params[1:]
     assert 'self.session.msg("execute_request", content)' in source
+
+
+def test_quick_tests_take_the_unit_tests_and_only_the_changed_notebooks(tmp_path: Path) -> None:
+    for path in ("notebooks/01-a.ipynb", "zh-CN/exercises/02-b.ipynb", "tests/data/x.ipynb"):
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text("{}", encoding="utf-8")
+    changed = [
+        "zh-CN/exercises/02-b.ipynb",
+        "notebooks/01-a.ipynb",
+        "notebooks/01-a.ipynb",  # committed, then changed again
+        "notebooks/gone.ipynb",  # deleted on the branch
+        "tests/data/x.ipynb",  # not a course notebook
+        "src/secondment/article.py",
+    ]
+    assert course.quick_pytest_args(changed, tmp_path) == [
+        "-m", "not binder and not browser", "tests",
+        "notebooks/01-a.ipynb", "zh-CN/exercises/02-b.ipynb",
+    ]  # fmt: skip
+
+
+def test_the_quick_test_command_lints_and_types_before_the_quick_pytest(monkeypatch) -> None:
+    calls = _record_test_steps(monkeypatch)
+    monkeypatch.setattr(course, "changed_since_main", lambda: ["notebooks/00-start-here.ipynb"])
+    assert course.main(["test", "--quick", "-x"]) == 0
+    assert calls[-1] == [
+        "-m", "pytest", "-m", "not binder and not browser", "tests",
+        "notebooks/00-start-here.ipynb", "-x",
+    ]  # fmt: skip
+    assert [c[:2] for c in calls[:-1]] == [["-m", "ruff"], ["-m", "ruff"], ["-m", "mypy"]]
