@@ -5,6 +5,8 @@
                                                open the course (or its Chinese edition)
     python3 course.py test [PYTEST ARGS...]     ruff, then every test and notebook check
                                                (paths relative to this folder)
+    python3 course.py test --quick              ruff, mypy, the unit tests, and only the
+                                               notebooks changed since main
     python3 course.py execute [NOTEBOOKS...]    re-run notebooks and store their outputs
     python3 course.py site [--out DIR]          build the course website into _site/
     python3 course.py setup [--lab]             only set up .venv
@@ -376,8 +378,46 @@ def cmd_lab(args: "list[str]") -> int:
     return serve([str(python), "-m", "jupyterlab", *arguments])
 
 
+#: Where the notebooks live that the tests check (pyproject.toml's testpaths, besides tests/).
+NOTEBOOK_FOLDERS = ("notebooks/", "exercises/", "zh-CN/")
+#: What `test --quick` leaves out of the unit tests: the tests that build or drive a browser.
+QUICK_MARKS = "not binder and not browser"
+
+
+def quick_pytest_args(changed: "list[str]", root: Path = ROOT) -> "list[str]":
+    """pytest's arguments for `test --quick`: the unit tests, and the changed notebooks that
+    still exist (paths relative to the course folder)."""
+    notebooks = sorted(
+        {
+            path
+            for path in changed
+            if path.endswith(".ipynb")
+            and path.startswith(NOTEBOOK_FOLDERS)
+            and (root / path).is_file()
+        }
+    )
+    return ["-m", QUICK_MARKS, "tests", *notebooks]
+
+
+def changed_since_main(root: Path = ROOT) -> "list[str]":
+    """Files changed since this branch left main (committed or not), and new files; [] when git
+    cannot tell."""
+
+    def git(*args: str) -> "list[str]":
+        done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
+        return done.stdout.splitlines() if done.returncode == 0 else []
+
+    base = git("merge-base", "main", "HEAD")
+    if not base:
+        return []
+    return git("diff", "--name-only", base[0]) + git("ls-files", "--others", "--exclude-standard")
+
+
 def cmd_test(args: "list[str]") -> int:
     python = ensure_venv(NEEDS["test"])
+    if "--quick" in args:
+        args = [a for a in args if a != "--quick"]
+        args = [*quick_pytest_args(changed_since_main()), *args]
     ruff = [str(python), "-m", "ruff"]
     step("ruff check .")
     if run([*ruff, "check", "."], "ruff") != 0:

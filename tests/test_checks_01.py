@@ -7,9 +7,9 @@ import nbformat
 import pytest
 from checks_support import given
 
-from secondment.article import article_path, load_article, normalise, read_article_text
+from secondment.article import load_article, normalise, read_article_text
 from secondment.checks import evaluate, ex01
-from secondment.paths import require_course_root
+from secondment.paths import article_path, require_course_root
 from secondment.teach.exercises import BEGIN
 
 ROOT = require_course_root()

@@ -14,11 +14,11 @@ import pandas as pd
 import pytest
 from checks_support import hint, passes
 
-from secondment.article import datasets_dir, load_article
+from secondment.article import load_article
 from secondment.checks import evaluate
 from secondment.checks.ex04 import NEW_REPORT
 from secondment.extract import find_cadres
-from secondment.paths import require_course_root
+from secondment.paths import datasets_dir, require_course_root
 from secondment.tables import cadres_table, glossary_table, home_level, ranks_table, split_post
 
 ROOT = require_course_root()

@@ -10,8 +10,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from secondment.article import load_article, second_report_path  # noqa: E402
+from secondment.article import load_article  # noqa: E402
 from secondment.checks import evaluate, ex07  # noqa: E402
+from secondment.paths import second_report_path  # noqa: E402
 from secondment.story import Section, chart_of, story_page  # noqa: E402
 from secondment.style import use_course_style  # noqa: E402
 from secondment.tables import cadres_table, ranks_table  # noqa: E402

@@ -7,7 +7,6 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from secondment.checks import Hint
 from secondment.checks.expect import (
     answer_axes,
     bars_lying,
@@ -17,6 +16,7 @@ from secondment.checks.expect import (
     expect_count,
     expect_size,
 )
+from secondment.errors import Hint
 
 
 @pytest.mark.parametrize(
@@ -44,7 +44,7 @@ def test_a_count_that_is_not_one_gets_the_default_hints(value, hint) -> None:
 
 
 def test_each_exercise_keeps_its_own_words_for_a_count() -> None:
-    words = {"not_a_number": "{what}: not a {type}", "not_whole": "{what}: {value!r} has a part"}
+    words = {"not_a_number": "{what}: not a {type}", "not_whole": "{what}: {value} has a part"}
     with pytest.raises(Hint, match=r"^facts: not a list$"):
         expect_count([1], "facts", **words)
     with pytest.raises(Hint, match=r"^facts: 1.5 has a part$"):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import re
 import subprocess
 import sys
@@ -374,21 +375,48 @@ def test_lab_overrides_switch_off_the_news_pop_up(tmp_path):
     ) == path.read_text(encoding="utf-8")
 
 
-def test_nbformat_loads_without_the_slow_iri_grammar() -> None:
-    """secondment.execute keeps jsonschema from building rfc3987_syntax's parsers (~0.8 s)."""
+def test_nbformat_loads_without_the_slow_iri_grammar_under_pytest() -> None:
+    """The pytest plugin keeps jsonschema from building rfc3987_syntax's parsers (~0.8 s)."""
     probe = (
         "import sys, time\n"
-        "import secondment.execute, nbformat, nbformat.v4 as v4\n"
+        "import nbval_course, nbformat, nbformat.v4 as v4\n"
         "nbformat.validate(v4.new_notebook(cells=[v4.new_code_cell('1')]))\n"
         "print('lark' in sys.modules, sys.modules['rfc3987_syntax'])\n"
     )
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "tools")}
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["False", "None"]
 
 
+def test_the_package_students_import_patches_nothing_of_other_packages() -> None:
+    """No `sys.modules` edits and no replaced attributes of other packages in src/."""
+    for path in sorted((ROOT / "src" / "secondment").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        assert "sys.modules[" not in text and "sys.modules.setdefault" not in text, path
+        assert not re.search(r"^\s*(nbval|nbclient|jupyter_client|IPython)\.[\w.]+ = ", text, re.M)
+
+
+def test_nbval_kernels_get_the_course_environment_from_a_kernelspec(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The kernelspec that `--nbval-kernel-name` selects: this interpreter, `KERNEL_ENV`."""
+    from jupyter_client.kernelspec import KernelSpecManager
+    from nbval_course import KERNEL_NAME, install_kernelspec
+
+    from secondment.execute import KERNEL_ENV
+
+    monkeypatch.setenv("JUPYTER_PATH", "")  # put back after the test
+    install_kernelspec(tmp_path)
+    spec = KernelSpecManager().get_kernel_spec(KERNEL_NAME)
+    assert spec.env == KERNEL_ENV
+    assert spec.argv[0] == sys.executable
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert f'"--nbval-kernel-name", "{KERNEL_NAME}"' in pyproject
+
+
 def test_nbval_still_has_the_internals_the_course_patches() -> None:
-    """configure_nbval replaces three nbval internals; if nbval changes them, this says so.
+    """configure_nbval replaces two nbval internals; if nbval changes them, this says so.
 
     It runs in a fresh interpreter, where nothing has patched nbval yet.
     """
@@ -397,7 +425,6 @@ def test_nbval_still_has_the_internals_the_course_patches() -> None:
     probe = (
         "import importlib.metadata, inspect, nbval.kernel, nbval.plugin\n"
         "print(importlib.metadata.version('nbval'))\n"
-        "print(inspect.signature(nbval.kernel.start_new_kernel))\n"
         "print(inspect.signature(nbval.kernel.RunningKernel.execute_cell_input))\n"
         "print(inspect.signature(nbval.plugin.IPyNbCell.__init__))\n"
         "print('store_history=False' in inspect.getsource(nbval.kernel.RunningKernel))\n"
@@ -407,11 +434,10 @@ def test_nbval_still_has_the_internals_the_course_patches() -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [
         NBVAL_CHECKED,
-        "(startup_timeout=60, kernel_name='python', **kwargs)",
         "(self, cell_input, allow_stdin=None)",
         "(self, name, parent, cell_num, cell, options)",
-        "True",  # nbval still hides a trailing `;` from IPython: patch 2 still needed
-        "True",  # nbval still waits a fixed 5 s per output: patch 3 still needed
+        "True",  # nbval still hides a trailing `;` from IPython: change 1 still needed
+        "True",  # nbval still waits a fixed 5 s per output: change 2 still needed
     ], "nbval changed: review tools/nbval_course.py against it"
 
 
@@ -504,3 +530,32 @@ def test_the_cell_id_sender_copies_the_execute_request_jupyter_client_builds() -
     assert content, "KernelClient.execute no longer builds a content dict"
     assert re.findall(r'"(\w+)":', content[1]) == params[1:]
     assert 'self.session.msg("execute_request", content)' in source
+
+
+def test_quick_tests_take_the_unit_tests_and_only_the_changed_notebooks(tmp_path: Path) -> None:
+    for path in ("notebooks/01-a.ipynb", "zh-CN/exercises/02-b.ipynb", "tests/data/x.ipynb"):
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text("{}", encoding="utf-8")
+    changed = [
+        "zh-CN/exercises/02-b.ipynb",
+        "notebooks/01-a.ipynb",
+        "notebooks/01-a.ipynb",  # committed, then changed again
+        "notebooks/gone.ipynb",  # deleted on the branch
+        "tests/data/x.ipynb",  # not a course notebook
+        "src/secondment/article.py",
+    ]
+    assert course.quick_pytest_args(changed, tmp_path) == [
+        "-m", "not binder and not browser", "tests",
+        "notebooks/01-a.ipynb", "zh-CN/exercises/02-b.ipynb",
+    ]  # fmt: skip
+
+
+def test_the_quick_test_command_lints_and_types_before_the_quick_pytest(monkeypatch) -> None:
+    calls = _record_test_steps(monkeypatch)
+    monkeypatch.setattr(course, "changed_since_main", lambda: ["notebooks/00-start-here.ipynb"])
+    assert course.main(["test", "--quick", "-x"]) == 0
+    assert calls[-1] == [
+        "-m", "pytest", "-m", "not binder and not browser", "tests",
+        "notebooks/00-start-here.ipynb", "-x",
+    ]  # fmt: skip
+    assert [c[:2] for c in calls[:-1]] == [["-m", "ruff"], ["-m", "ruff"], ["-m", "mypy"]]

@@ -14,9 +14,10 @@ import fnmatch
 import sys
 from pathlib import Path
 
+# upstream: https://github.com/python-jsonschema/jsonschema/issues/1428
 # jsonschema imports rfc3987_syntax, which builds ~35 parsers at import time (seconds on a busy
 # machine), only for the "iri" formats that none of these schemas use; "uri" is still checked.
-# The same is done for every pytest process in secondment/execute.py.
+# The same is done for every pytest process by the plugin tools/nbval_course.py.
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,16 +7,13 @@ import sys
 from pathlib import Path
 
 from secondment.cli import run
-from secondment.errors import SecondmentError
+from secondment.errors import UsageError
 from secondment.paths import require_course_root
 
 
-class UsageError(SecondmentError):
-    """A command was given arguments it cannot work with."""
-
-
 def _tables(args: argparse.Namespace) -> int:
-    from secondment.article import article_path, datasets_dir, parse_article, read_article_text
+    from secondment.article import parse_article, read_article_text
+    from secondment.paths import article_path, datasets_dir
     from secondment.tables import build_tables, unread_warnings, write_tables
 
     source = Path(args.article) if args.article else article_path()
@@ -40,8 +37,9 @@ def _tables(args: argparse.Namespace) -> int:
 
 
 def _refresh_datasets(args: argparse.Namespace) -> int:
-    from secondment.article import datasets_dir, load_article
+    from secondment.article import load_article
     from secondment.files import write_atomically
+    from secondment.paths import datasets_dir
     from secondment.schema import refresh_datasheet
     from secondment.tables import write_tables
 

@@ -57,7 +57,7 @@ def declared_requirements() -> list[Requirement]:
 
 
 def _packages() -> list[Finding]:
-    from secondment.article import course_root
+    from secondment.paths import course_root
 
     root = course_root()
     lock = root / LOCK if root is not None else None
@@ -84,7 +84,8 @@ def _datasets() -> Finding:
     """The article reads, and datasets/ holds exactly the tables the library derives from it."""
     import tempfile
 
-    from secondment.article import datasets_dir, load_article
+    from secondment.article import load_article
+    from secondment.paths import datasets_dir
     from secondment.tables import TABLE_FILES, write_tables
 
     fix = "restore them with `git checkout datasets/` (or `python -m secondment refresh-datasets`)"

@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from secondment.article import Article, datasets_dir, parse_article, read_article_text
-from secondment.errors import SecondmentError
+from secondment.article import Article, parse_article, read_article_text
+from secondment.errors import EvaluateError
 from secondment.extract import find_cadres, find_events, find_quantities, find_ranks
+from secondment.paths import datasets_dir
 
 __all__ = [
     "FIELDS",
@@ -36,10 +37,6 @@ FIELDS = ("cadres", "names", "posts", "ranks", "events", "quantities", "reporter
 #: `test` is held out, so its score is the honest one.
 SPLITS = ("tune", "test")
 Split = Literal["tune", "test"]
-
-
-class EvaluateError(SecondmentError):
-    """A gold folder or gold file that cannot be used; the message names it."""
 
 
 @dataclass

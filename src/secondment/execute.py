@@ -1,6 +1,6 @@
 """Re-execute notebooks in place, reproducibly, the way the tests will run them.
 
-`python -m secondment execute [PATHS...]` calls `execute_all`. Each notebook runs from a fresh
+`python -m secondment execute [PATHS...]` calls `execute_notebook` on each. Each runs from a fresh
 `python3` kernel of the current environment, in the notebook's own folder, with the environment
 variables of `KERNEL_ENV`. The file is rewritten atomically, with execution counts 1..N, no
 timing metadata, and the cell ids it already had.
@@ -17,25 +17,17 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sys
 import time
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-# jsonschema (under nbformat) imports rfc3987_syntax, which builds ~35 Lark parsers at import
-# time, about 0.8 s of every pytest, nbval and grader process here, for the "iri" format that no
-# notebook schema uses; marked absent, jsonschema skips that one format. Checked against
-# jsonschema 4.26.0 (python-jsonschema/jsonschema#1428); a test notices if this stops working.
-sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+import nbformat
+from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+from jupyter_client.manager import AsyncKernelManager
+from nbclient import NotebookClient
 
-import nbformat  # noqa: E402
-from jupyter_client.kernelspec import KernelSpec, KernelSpecManager  # noqa: E402
-from jupyter_client.manager import AsyncKernelManager  # noqa: E402
-from nbclient import NotebookClient  # noqa: E402
-
-from secondment.errors import SecondmentError  # noqa: E402
-from secondment.files import write_atomically  # noqa: E402
+from secondment.errors import ExecuteError
+from secondment.files import write_atomically
 
 __all__ = [
     "ExecuteError",
@@ -43,7 +35,6 @@ __all__ = [
     "KERNEL_ENV",
     "KERNEL_NAME",
     "KERNELSPEC",
-    "execute_all",
     "execute_notebook",
 ]
 
@@ -67,10 +58,6 @@ KERNELSPEC: dict[str, str] = {
     "language": "python",
     "name": KERNEL_NAME,
 }
-
-
-class ExecuteError(SecondmentError, ValueError):
-    """A notebook that could not be re-executed; the message is one line naming the file."""
 
 
 class _CurrentEnvSpecs(KernelSpecManager):
@@ -263,8 +250,3 @@ def execute_notebook(path: Path, timeout: int = 120) -> float:
     nbformat.validate(nb)
     _write_atomically(nb, path)
     return time.perf_counter() - start
-
-
-def execute_all(paths: Iterable[Path], timeout: int = 120) -> list[tuple[Path, float]]:
-    """Re-execute each notebook in turn; return `(path, seconds)` for each, in order."""
-    return [(Path(p), execute_notebook(Path(p), timeout=timeout)) for p in paths]

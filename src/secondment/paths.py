@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from secondment.errors import SecondmentError
+from secondment.errors import PathsError
 
 __all__ = [
     "ARTICLE_FILE",
     "NOTEBOOK_SETS",
     "STORED_BY_EXECUTE",
+    "article_path",
     "PathsError",
     "SECOND_REPORT_FILE",
     "course_root",
     "datasets_dir",
     "notebooks",
     "require_course_root",
+    "second_report_path",
 ]
 
 ARTICLE_FILE = "000_1fbbca7256bb50ad.txt"
@@ -37,10 +39,6 @@ NOTEBOOK_SETS: dict[str, str] = {
 #: others are generated, and executed, by their own commands (`secondment.teach
 #: build-exercises`, `tools/translate.py build`).
 STORED_BY_EXECUTE: tuple[str, ...] = ("lessons", "solutions")
-
-
-class PathsError(SecondmentError):
-    """The course folder or its data cannot be found; the message says how to fix it."""
 
 
 def course_root() -> Path | None:
@@ -77,6 +75,16 @@ def datasets_dir() -> Path:
         "cannot find the course's datasets: reinstall the course package "
         "(`pip install -e .` from a clone of the repository)"
     )
+
+
+def article_path() -> Path:
+    """The path of the course article in `datasets/`."""
+    return datasets_dir() / ARTICLE_FILE
+
+
+def second_report_path() -> Path:
+    """The path of the capstone's second report (Beijing officials in Hebei)."""
+    return datasets_dir() / SECOND_REPORT_FILE
 
 
 def notebooks(*sets: str, root: Path | None = None) -> list[Path]:

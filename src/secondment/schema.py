@@ -15,13 +15,9 @@ from typing import Any
 
 import pandas as pd
 
-from secondment.errors import SecondmentError
+from secondment.errors import SchemaError
 
 __all__ = ["SCHEMAS", "Column", "Schema", "SchemaError", "datasheet_table", "refresh_datasheet"]
-
-
-class SchemaError(SecondmentError, ValueError):
-    """A CSV that is not the table it should be: columns missing, or values of the wrong kind."""
 
 
 #: dtypes a column can have. `number` is numeric as the values need it: int64 when every value

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from secondment.article import HAN_WIDE
 from secondment.style import figure_bytes
 
 if TYPE_CHECKING:
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Chart", "Section", "chart_of", "chinese_runs", "mark_chinese", "story_page", "svg_of"]
 
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
 # CJK punctuation (、。《》「」…), full-width forms (，：？) and the marks Chinese text uses.
 _CJK_MARK = "\u3000-\u303f\uff00-\uffef\u201c\u201d\u2018\u2019\u2014\u2026\u00b7"
 # A run starts with digits or a hanzi (60多次), after an opening mark if any (“桥”), and ends
@@ -35,7 +35,8 @@ _CJK_MARK = "\u3000-\u303f\uff00-\uffef\u201c\u201d\u2018\u2019\u2014\u2026\u00b
 # (河北百名干部挂职北京 5个多月干成了什么), but never a Latin letter, and an ASCII comma, colon or
 # semicolon ends it: in "15 厅局级, 45 县处级" each label is a run and the figures stay English.
 _RUN = re.compile(
-    rf"[“‘《「『（]?[0-9]*[{_HAN}](?:[{_HAN}{_CJK_MARK}0-9 ?!()%.\-]*[{_HAN}{_CJK_MARK}])?"
+    rf"[“‘《「『（]?[0-9]*{HAN_WIDE}"
+    rf"(?:(?:{HAN_WIDE}|[{_CJK_MARK}0-9 ?!()%.\-])*(?:{HAN_WIDE}|[{_CJK_MARK}]))?"
 )
 # matplotlib's SVG ids (glyphs, clip paths, markers) repeat from one figure to the next.
 _SVG_ID = re.compile(r'(\bid="|url\(#|href="#)([^")]+)')

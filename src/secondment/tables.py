@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from secondment.article import Article, datasets_dir, load_article
-from secondment.errors import SecondmentError
+from secondment.article import Article, load_article
+from secondment.errors import TablesError
 from secondment.extract import (
     find_cadres,
     find_events,
@@ -18,12 +18,12 @@ from secondment.extract import (
     unread_sentences,
 )
 from secondment.files import write_all_or_none
+from secondment.paths import datasets_dir
 from secondment.schema import SCHEMAS
 
 __all__ = [
     "TABLE_FILES",
     "TablesError",
-    "article_metadata",
     "build_tables",
     "cadres_table",
     "events_table",
@@ -38,10 +38,6 @@ __all__ = [
 ]
 
 TABLE_FILES = (*(s.file for s in SCHEMAS.values()), "article.json")
-
-
-class TablesError(SecondmentError):
-    """Tables that cannot be written where they were asked for; nothing was written."""
 
 
 def _source(article: Article | None) -> Article:
@@ -94,11 +90,6 @@ def home_level(posts: pd.Series) -> pd.Series:
 def glossary_table() -> pd.DataFrame:
     """The course glossary: term, pinyin, english, explanation (all strings)."""
     return pd.read_csv(datasets_dir() / "glossary.csv", encoding="utf-8", dtype="string")
-
-
-def article_metadata(article: Article | None = None) -> dict:
-    """The article's metadata and sections as plain data (what article.json holds)."""
-    return _source(article).to_dict()
 
 
 def build_tables(article: Article) -> dict[str, pd.DataFrame]:

@@ -32,7 +32,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from secondment.checks.answers import (
+    NOT_DEFINED,
+    AnswerTooBig,
+    Recorded,
+    TimeLimit,
+    describe,
+    rebuild,
+)
 from secondment.checks.language import translate, use_language
+from secondment.errors import Hint
 
 __all__ = [
     "MIME",
@@ -58,20 +67,6 @@ _DECODE_HINTS: dict[str, str] = {}
 _LOADED = False
 
 
-class _NotDefined:
-    """What a check cell passes when no cell has defined `answer` yet."""
-
-    def __repr__(self) -> str:
-        return "NOT_DEFINED"
-
-
-NOT_DEFINED = _NotDefined()
-
-
-class Hint(Exception):
-    """Raised by a checker when the answer is wrong; the message is the hint shown."""
-
-
 @dataclass(frozen=True)
 class Verdict:
     """The outcome of one check."""
@@ -79,7 +74,7 @@ class Verdict:
     question: str
     passed: bool
     message: str
-    status: str  # correct, wrong, unanswered, not-run, answer-error, error
+    status: str  # correct, wrong, unanswered, not-run, answer-error, too-slow, error
 
     @property
     def line(self) -> str:
@@ -138,8 +133,6 @@ def questions() -> list[str]:
 
 def record(qid: str, answer: Any, problem: str = "") -> dict[str, Any]:
     """The JSON record of one answer: what leaves the student's kernel, and all `decide` reads."""
-    from secondment.checks.answers import AnswerTooBig, describe
-
     _load_all()
     if problem:
         return {"question": qid, "problem": problem}
@@ -153,14 +146,14 @@ def record(qid: str, answer: Any, problem: str = "") -> dict[str, Any]:
         return {"question": qid, "answer": describe(answer, given)}
     except AnswerTooBig as exc:
         return {"question": qid, "problem": f"{exc}: keep it to what the question asks"}
-    except Exception as exc:  # an odd object must give a verdict, never a traceback
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # an odd object (SystemExit too) gives a verdict, not a traceback
         return {"question": qid, "problem": f"could not read this answer ({type(exc).__name__})"}
 
 
 def decide(qid: str, data: Any) -> Verdict:
     """Decide one question from its JSON record (plain data only, never code)."""
-    from secondment.checks.answers import rebuild
-
     _load_all()
     if qid not in _REGISTRY:
         return Verdict(qid, False, "unknown question id; check the spelling, e.g. '03.2'", "error")
@@ -179,16 +172,44 @@ def decide(qid: str, data: Any) -> Verdict:
         return Verdict(qid, False, f"the answer could not be read back ({exc})"[:200], "error")
     if answer is ...:
         return Verdict(qid, False, "not answered yet: replace `...` with your answer", "unanswered")
+    if isinstance(answer, Recorded) and answer.stopped is not None:
+        return Verdict(qid, False, _too_slow(answer.stopped), "too-slow")
     try:
         message = _REGISTRY[qid](answer)
     except Hint as hint:
-        return Verdict(qid, False, str(hint), "wrong")
-    except Exception as exc:  # a student's odd value must give a hint, never a traceback
+        return Verdict(qid, False, _cut(str(hint)), "wrong")
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # a student's odd value must give a hint, never a traceback
         kind = type(exc).__name__
         return Verdict(
             qid, False, f"could not check this answer ({kind}); look at its type", "error"
         )
-    return Verdict(qid, True, message or "correct", "correct")
+    return Verdict(qid, True, _cut(message or "") or "correct", "correct")
+
+
+#: The longest message a verdict shows; hints echo a student's value cut short (`expect.shown`),
+#: and this bounds whatever else a message holds.
+MAX_MESSAGE = 600
+
+
+def _cut(message: str) -> str:
+    return message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 1] + "…"
+
+
+def _too_slow(limit: TimeLimit) -> str:
+    """The hint for a function answer the kernel stopped: which limit it ran over."""
+    seconds = limit.seconds
+    if limit.all_inputs:
+        return (
+            f"your function took more than {seconds:g} s on the check's {limit.inputs} inputs "
+            "in all, so the check stopped it: make it faster (does it read a file or loop over "
+            "the text for every input?)"
+        )
+    return (
+        f"your function ran for more than {seconds:g} s on one input, so the check stopped it: "
+        "does it wait (time.sleep, input()) or loop forever?"
+    )
 
 
 def _with_decode_hint(qid: str, problem: str) -> str:

@@ -13,13 +13,31 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import math
 import re
+import signal
+import threading
+import time
 import types
 from collections.abc import Callable, Iterable
 from typing import Any, cast
 
-__all__ = ["AnswerTooBig", "Described", "Recorded", "describe", "rebuild"]
+from secondment.errors import AnswerTooBig, RecordedError
+
+__all__ = [
+    "NOT_DEFINED",
+    "AnswerTooBig",
+    "Described",
+    "Recorded",
+    "RecordedError",
+    "SECONDS_IN_ALL",
+    "SECONDS_PER_INPUT",
+    "TimeLimit",
+    "bars_of",
+    "describe",
+    "rebuild",
+]
 
 TAG = "$"
 #: Bounds on one description, so that a huge answer cannot swamp the grader.
@@ -28,8 +46,14 @@ MAX_TEXT = 2_000_000
 MAX_DEPTH = 40
 
 
-class AnswerTooBig(ValueError):
-    """An answer whose description would exceed the size bounds."""
+class _NotDefined:
+    """What a check cell passes when no cell has defined `answer` yet."""
+
+    def __repr__(self) -> str:
+        return "NOT_DEFINED"
+
+
+NOT_DEFINED = _NotDefined()
 
 
 class Described:
@@ -57,10 +81,17 @@ def _described_type(name: str) -> type:
 class Recorded:
     """A function answer, rebuilt as the results it gave in the kernel on the check's inputs."""
 
-    def __init__(self, name: str, results: list[tuple[Any, Any]], names: list[str]) -> None:
+    def __init__(
+        self,
+        name: str,
+        results: list[tuple[Any, Any]],
+        names: list[str],
+        stopped: TimeLimit | None = None,
+    ) -> None:
         self.__name__ = name
         self.results = results
         self.names = names  # the names its code uses, and the finders it reaches (a library call)
+        self.stopped = stopped  # the time limit it ran over in the kernel, if it did
 
     def __call__(self, *args: Any) -> Any:
         for probe, (kind, value) in self.results:
@@ -74,8 +105,62 @@ class Recorded:
         return f"<function {self.__name__}>"
 
 
-class RecordedError(Exception):
-    """The exception a function answer raised in the kernel, as `Type: message`."""
+@dataclasses.dataclass(frozen=True)
+class TimeLimit:
+    """The time limit a function answer ran over: on one input, or on all the inputs together."""
+
+    seconds: float
+    all_inputs: bool
+    inputs: int  # how many inputs the check tries
+
+
+#: Seconds a student's function may run on one input of a check, and on all of them together:
+#: a function that sleeps or loops forever is stopped, and the verdict says so.
+SECONDS_PER_INPUT = 2.0
+SECONDS_IN_ALL = 10.0
+
+
+class _TooSlow(BaseException):
+    """Raised inside a student's function that ran over its time; a BaseException, so that the
+    function's own `except Exception` does not swallow it."""
+
+
+def _call_within(seconds: float, func: Callable[[], Any]) -> Any:
+    """func(), stopped with `_TooSlow` after `seconds`.
+
+    In the main thread of a POSIX process (a kernel, a test) a timer signal interrupts the call
+    wherever it is; elsewhere the call runs in a thread of its own, left behind if it is slow.
+    """
+    if hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
+
+        def stop(signum: int, frame: Any) -> None:
+            raise _TooSlow
+
+        previous = signal.signal(signal.SIGALRM, stop)
+        try:
+            signal.setitimer(signal.ITIMER_REAL, seconds)
+            try:
+                return func()
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+        finally:
+            signal.signal(signal.SIGALRM, previous)
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            box["value"] = func()
+        except BaseException as exc:  # handed to the caller's thread below
+            box["error"] = exc
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        raise _TooSlow
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
 
 
 # ---------------------------------------------------------------- describing (in the kernel)
@@ -180,21 +265,46 @@ def _opaque(value: Any) -> dict[str, Any]:
 
 
 def _describe_function(func: Callable, probes: tuple, sub: Callable) -> dict[str, Any]:
+    """The function's results on the probes, each call within its time; every exception but
+    KeyboardInterrupt (SystemExit too) is one of its results."""
     results = []
+    stopped: dict[str, Any] | None = None
+    start = time.monotonic()
     for args in probes:
+        left = SECONDS_IN_ALL - (time.monotonic() - start)
+        seconds = min(SECONDS_PER_INPUT, left)
+        if seconds <= 0:
+            stopped = {"seconds": SECONDS_IN_ALL, "all_inputs": True}
+            break
         try:
-            results.append([sub(list(args)), ["returned", sub(func(*args))]])
-        except AnswerTooBig:
+            # The result is described inside the time too: a returned object may be slow to read.
+            value = _call_within(seconds, functools.partial(_described_call, func, args, sub))
+            results.append([sub(list(args)), ["returned", value]])
+        except _TooSlow:
+            all_inputs = seconds < SECONDS_PER_INPUT
+            stopped = {
+                "seconds": SECONDS_IN_ALL if all_inputs else SECONDS_PER_INPUT,
+                "all_inputs": all_inputs,
+            }
+            break
+        except (AnswerTooBig, KeyboardInterrupt):
             raise
-        except Exception as exc:  # the function's own error is part of its results
+        except BaseException as exc:  # the function's own error is part of its results
             message = str(exc).splitlines()[0][:200] if str(exc) else ""
             results.append([sub(list(args)), ["raised", f"{type(exc).__name__}: {message}"]])
-    return {
+    described: dict[str, Any] = {
         TAG: "function",
-        "name": str(getattr(func, "__name__", "function")),
+        "name": str(getattr(func, "__name__", "function"))[:100],
         "results": results,
         "names": _names_first_finders(_code_names(func)),
     }
+    if stopped is not None:
+        described["stopped"] = {**stopped, "inputs": len(probes)}
+    return described
+
+
+def _described_call(func: Callable, args: tuple, sub: Callable) -> Any:
+    return sub(func(*args))
 
 
 def _names_first_finders(names: set[str]) -> list[str]:
@@ -370,9 +480,14 @@ def _colour(c: Any) -> str:
     return colors.to_hex(c, keep_alpha=True)
 
 
-def _describe_axes(ax: Any, sub: Callable) -> dict[str, Any]:
-    from secondment.checks.expect import bars_of
+def bars_of(ax: Any) -> list[Any]:
+    """The bars (rectangles) drawn on an Axes, in the order they were drawn."""
+    from matplotlib.patches import Rectangle
 
+    return [p for p in ax.patches if isinstance(p, Rectangle)]
+
+
+def _describe_axes(ax: Any, sub: Callable) -> dict[str, Any]:
     def ticks(axis: Any) -> list[list[Any]]:
         labels = axis.get_ticklabels()
         return [
@@ -548,7 +663,15 @@ class _Rebuilder:
                 )
             )
         names = [str(n) for n in data.get("names", []) if isinstance(n, str)]
-        return Recorded(str(data.get("name", "function")), results, names)
+        stopped = data.get("stopped")
+        limit = None
+        if isinstance(stopped, dict):
+            limit = TimeLimit(
+                float(stopped.get("seconds", SECONDS_PER_INPUT)),
+                bool(stopped.get("all_inputs", False)),
+                int(stopped.get("inputs", len(results))),
+            )
+        return Recorded(str(data.get("name", "function")), results, names, limit)
 
     def tag_array(self, data: dict, depth: int) -> Any:
         import numpy as np

@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
+from secondment.checks.answers import NOT_DEFINED
+
 __all__ = ["answer_for", "checked", "install", "problem"]
 
 _ASSIGNS = re.compile(r"(?m)^[ \t]*(?:[\w, ()\[\]*]*[,( \[])?answer\b[^=\n]*(?<![=!<>])=(?!=)")
@@ -47,6 +49,7 @@ class _State:
     namespace: dict[str, Any] = field(default_factory=dict)  # the shell's user namespace
     ran: dict[str, _Ran] = field(default_factory=dict)  # question → its answer cell's last run
     last: str = ""  # the question of the last answer cell run, "" when its id is not known
+    shell: Any = None  # the IPython shell whose cells are watched
 
 
 _STATE = _State()
@@ -94,8 +97,6 @@ def _after_cell(result: Any) -> None:
     qid = answer_cells().get(cell_id, "") if isinstance(cell_id, str) else ""
     _STATE.last = qid
     if qid:
-        from secondment.checks import NOT_DEFINED
-
         kept = None if _STATE.error else _STATE.namespace.get("answer", NOT_DEFINED)
         _STATE.ran[qid] = _Ran(_STATE.error, kept)
 
@@ -112,8 +113,6 @@ def answer_for(qid: str, answer: Any) -> tuple[Any, str]:
     its error, or not at all when it has not run. Otherwise, `answer` as given, refused as
     `problem` says.
     """
-    from secondment.checks import NOT_DEFINED
-
     # A value given by another name than `answer` (`check("01.3", kept)`) is judged as given:
     # which cell left `answer` does not matter to it.
     if _STATE.watching and answer is not _STATE.namespace.get("answer", NOT_DEFINED):
@@ -178,10 +177,10 @@ def install() -> None:
     except ImportError:
         return
     shell = get_ipython()
-    if shell is None or getattr(shell, "_secondment_watching", False):
+    if shell is None or _STATE.shell is shell:
         return
     shell.events.register("post_run_cell", _after_cell)
     shell.ast_transformers.append(_AnswerOrNotDefined())
-    shell._secondment_watching = True
+    _STATE.shell = shell  # the shell watched, kept here rather than marked on the shell
     _STATE.watching = True
     _STATE.namespace = shell.user_ns

@@ -19,6 +19,7 @@ from secondment.checks.expect import (
     expect_sequence,
     expect_text,
     expect_type,
+    regex_problem,
 )
 
 #: Question 01.3: a sentence from another report, as GBK bytes.
@@ -87,7 +88,7 @@ SIZE_TEXTS = (MIXED, "abc, 123", "河北百名干部挂职北京 5个多月干�
 
 
 def _size_probes() -> list[tuple[bytes]]:
-    from secondment.article import article_path
+    from secondment.paths import article_path
 
     return [(article_path().read_bytes(),), *((t.encode("utf-8"),) for t in SIZE_TEXTS)]
 
@@ -243,7 +244,7 @@ def q5(answer: Any) -> str:
     try:
         pattern = answer if isinstance(answer, re.Pattern) else re.compile(answer)
     except re.error as exc:
-        raise Hint(f"this is not a valid regular expression: {exc}") from None
+        raise Hint(f"this is not a valid regular expression: {regex_problem(exc)}") from None
     if pattern.groups:
         raise Hint("leave out the round brackets: the pattern needs no group")
     article = read_article_text()

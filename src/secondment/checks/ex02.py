@@ -12,7 +12,14 @@ from numbers import Integral
 from typing import Any
 
 from secondment.checks import Hint, question
-from secondment.checks.expect import course_article, expect_number, expect_text, expect_type
+from secondment.checks.expect import (
+    course_article,
+    expect_number,
+    expect_text,
+    expect_type,
+    regex_problem,
+    shown,
+)
 
 #: The page of question 02.8: another paper's report, the other way round (Beijing → Hebei),
 #: with full-width punctuation. The exercise notebook shows the same text as `new_page`.
@@ -290,7 +297,7 @@ def q6(answer: Any) -> str:
     try:
         found = _labels_found(answer, _raw())
     except re.error as exc:
-        raise Hint(f"the pattern does not compile: {exc}") from None
+        raise Hint(f"the pattern does not compile: {regex_problem(exc)}") from None
     expected = [s.label for s in course_article().sections]
     if found == expected:
         new = _labels_found(answer, _new_article_text())
@@ -316,7 +323,7 @@ def q6(answer: Any) -> str:
         raise Hint(
             f"{len(found)} matches instead of {len(expected)}: the pattern should start at 他们是"
         )
-    raise Hint(f"the pattern finds {found[:3]!r}…; the labels end right before ——")
+    raise Hint(f"the pattern finds {shown(found[:3])}; the labels end right before ——")
 
 
 # ---------------------------------------------------------------- 02.7 paragraphs per section

@@ -12,7 +12,14 @@ from collections import Counter
 from typing import Any
 
 from secondment.checks import Hint, question
-from secondment.checks.expect import call_answer, course_article, expect_count, expect_size
+from secondment.checks.expect import (
+    call_answer,
+    course_article,
+    expect_count,
+    expect_size,
+    regex_problem,
+    shown,
+)
 
 #: Question 03.1: a shape-1 sentence of the article, HOME、挂任HOST的NAME.
 SENTENCE = "省交通运输厅副厅长、挂任北京市交通委副主任的王普清说。"
@@ -173,7 +180,7 @@ def _quantity_rows(answer: Any, texts: tuple[str, ...]) -> list[tuple[Any, str, 
             raise Hint(f"{text}: the tuple should have 3 parts (value, qualifier, unit)")
         value, qualifier, unit = item
         if isinstance(value, str):
-            raise Hint(f"{text}: the value {value!r} is text; convert it to a number")
+            raise Hint(f"{text}: the value {shown(value)} is text; convert it to a number")
         if not _is_number(value):
             raise Hint(f"{text}: the value should be a number, not a {_type_name(value)}")
         if not isinstance(qualifier, str) or not isinstance(unit, str):
@@ -298,7 +305,7 @@ def _shape_1_pattern(answer: Any) -> re.Pattern[str]:
     try:
         pattern = answer if isinstance(answer, re.Pattern) else re.compile(answer)
     except re.error as exc:
-        raise Hint(f"this is not a valid regular expression: {exc}") from None
+        raise Hint(f"this is not a valid regular expression: {regex_problem(exc)}") from None
     keys = ("home", "host", "name")
     missing = [k for k in keys if k not in pattern.groupindex]
     if missing:
@@ -737,7 +744,9 @@ def q7(answer: Any) -> str:
             raise Hint(f"in {what} your function misses the rank {missing[0]}")
         extra = [r for r in clean if r not in want]
         if extra:
-            raise Hint(f"in {what} {extra[0]!r} is not a rank label as written; check the group")
+            raise Hint(
+                f"in {what} {shown(extra[0])} is not a rank label as written; check the group"
+            )
         raise Hint(f"in {what} some counts are not right")
     counts = [r.count for r in find_ranks(course_article())]
     total = sum(counts)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from secondment.checks import Hint, question
-from secondment.checks.expect import expect_frame, expect_size, expect_type
+from secondment.checks.expect import expect_frame, expect_size, expect_type, shown
 
 #: The report of question 04.8, exactly as the exercise notebook gives it to students.
 NEW_REPORT = """\
@@ -62,7 +62,7 @@ def _counts(answer: Any, what: str) -> dict[str, int]:
             or not isinstance(value, (int, float))
             and not hasattr(value, "__index__")
         ):
-            raise Hint(f"{what}: the values should be counts (numbers), not {value!r}")
+            raise Hint(f"{what}: the values should be counts (numbers), not {shown(value)}")
         if pd.isna(value):
             raise Hint(f"{what} contains a missing count (NaN)")
         if value != int(value):
@@ -119,7 +119,7 @@ def q2(answer: Any) -> str:
     expect_type(answer, pd.DataFrame, what="answer")
     for column in expected.columns:
         if column not in answer.columns:
-            raise Hint(f"answer is missing the column {column!r}")
+            raise Hint(f"answer is missing the column {shown(column)}")
     if len(answer) != len(expected):
         raise Hint(f"answer has {len(answer)} rows; it should have {len(expected)}")
     dtype = answer["count"].dtype

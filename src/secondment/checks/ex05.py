@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from typing import Any, cast
 
+from secondment.article import HAN_WIDE
 from secondment.checks import Hint, question
 from secondment.checks.expect import (
     answer_axes,
@@ -22,6 +23,7 @@ from secondment.checks.expect import (
     expect_axes_bars,
     expect_count,
     expect_type,
+    shown,
 )
 
 # Question 2's chart title, drawn in DejaVu Sans (the notebook gives the same string).
@@ -38,7 +40,7 @@ RED_AND_GREEN = frozenset(
     {"#d62728", "#2ca02c", "#ff0000", "#008000", "#00ff00", "#00ff7f", "#ff6347", "#228b22"}
 )
 
-_HANZI = re.compile(r"[\u3400-\u9fff]")
+_HANZI = re.compile(HAN_WIDE)
 
 
 # --------------------------------------------------------------------------- the truth
@@ -80,7 +82,7 @@ def _count(value: Any, what: str = "answer") -> int:
         value,
         what,
         not_a_number="{what} should be a whole number (an int), not a {type}",
-        not_whole="{what} should be a whole number (a count), not {value!r}",
+        not_whole="{what} should be a whole number (a count), not {value}",
     )
 
 
@@ -240,7 +242,7 @@ def q5(answer: Any) -> str:
     got = []
     for index, colour in enumerate(answer):
         if not colors.is_color_like(colour):
-            raise Hint(f"item {index} is not a colour matplotlib knows: {colour!r}")
+            raise Hint(f"item {index} is not a colour matplotlib knows: {shown(colour)}")
         got.append(colors.to_hex(colour))
     want = [c.lower() for c in PALETTE[:3]]
     if got == want:

@@ -23,6 +23,7 @@ from secondment.checks.expect import (
     expect_count,
     expect_sequence,
     expect_type,
+    shown,
 )
 
 # The new text of questions 3 and 8 (not from the article); the notebook gives the same strings.
@@ -106,7 +107,7 @@ def paragraph_dictionaries(paragraph: str = PARAGRAPH_8) -> list[list[str]]:
 
 
 def _is_hanzi(ch: str) -> bool:
-    from secondment.extract import HAN
+    from secondment.article import HAN
 
     return bool(re.fullmatch(HAN, ch))
 
@@ -143,7 +144,7 @@ def _pairs(answer: Any, n: int, item: str, what: str = "answer") -> list[tuple[s
         key, count = pair
         if not isinstance(key, str):
             raise Hint(f"each pair should start with the {item} (a str), then its count")
-        out.append((key.strip(), expect_count(count, f"the count of {key!r}")))
+        out.append((key.strip(), expect_count(count, f"the count of {shown(key)}")))
     if len(out) != n:
         raise Hint(f"{what} has {len(out)} pairs; it should have {n}")
     return out
@@ -206,7 +207,7 @@ def _stop_word_in(keys: Sequence[str]) -> None:
 def _punctuation_in(keys: Sequence[str]) -> None:
     punct = [k for k in keys if not any(ch.isalnum() for ch in k)]
     if punct:
-        raise Hint(f"{punct[0]!r} is punctuation: words() leaves it out, lcut() does not")
+        raise Hint(f"{shown(punct[0])} is punctuation: words() leaves it out, lcut() does not")
 
 
 # --------------------------------------------------------------------------- questions
@@ -220,10 +221,10 @@ def q1(answer: Any) -> str:
     got = _pairs(answer, 10, "character")
     long = [k for k, _ in got if len(k) != 1]
     if long:
-        raise Hint(f"{long[0]!r} is not one character: count characters here, not words")
+        raise Hint(f"{shown(long[0])} is not one character: count characters here, not words")
     other = [k for k, _ in got if not _is_hanzi(k)]
     if other:
-        raise Hint(f"{other[0]!r} is not a Chinese character: keep only hanzi, no punctuation")
+        raise Hint(f"{shown(other[0])} is not a Chinese character: keep only hanzi, no punctuation")
     counts = char_counts(course_article().body)
     whole = char_counts(read_article_text())
     if any(counts[k] != c for k, c in got) and all(whole[k] == c for k, c in got):

@@ -11,6 +11,7 @@ import re
 from html.parser import HTMLParser
 from typing import Any
 
+from secondment.article import HAN_WIDE
 from secondment.checks import Hint, question
 from secondment.checks.expect import expect_type
 
@@ -23,7 +24,8 @@ def _known_figures(second: bool = False) -> frozenset[str]:
 
     The course article by default; with second=True the capstone's second report.
     """
-    from secondment.article import load_article, second_report_path
+    from secondment.article import load_article
+    from secondment.paths import second_report_path
     from secondment.tables import cadres_table, events_table, quantities_table, ranks_table
 
     article = load_article(second_report_path()) if second else load_article()
@@ -155,7 +157,7 @@ def comparison(answer: Any) -> str:
     return "a comparison backed by figures from both reports"
 
 
-_HANZI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_HANZI = re.compile(HAN_WIDE)
 
 
 class _PageReader(HTMLParser):

@@ -6,14 +6,15 @@ import functools
 import math
 import numbers
 import re
+import reprlib
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from secondment.checks import Hint
+from secondment.checks.answers import RecordedError, bars_of
+from secondment.errors import Hint
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
-    from matplotlib.patches import Rectangle
 
     from secondment.article import Article
 
@@ -32,8 +33,82 @@ __all__ = [
     "expect_size",
     "expect_text",
     "expect_type",
+    "regex_problem",
+    "shown",
     "tidy",
 ]
+
+
+_SHORT = reprlib.Repr()
+_SHORT.maxstring = _SHORT.maxother = 60
+_SHORT.maxlong = 40
+_SHORT.fillvalue = "…"
+
+
+def shown(value: Any, limit: int = 60) -> str:
+    """A student's value as a hint echoes it: its repr, cut to about `limit` characters."""
+    text = _SHORT.repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+#: Why Python's `re` cannot compile a pattern (the messages of re/_parser.py and re/_compiler.py,
+#: Python 3.11 to 3.13), in the words a verdict shows; {value} and the like stand for the parts
+#: that vary.
+#: Each is in the checks' catalogue, so the Chinese verdicts show none of them in English.
+REGEX_REASONS = (
+    "bad escape (end of pattern)",
+    "bad inline flags: cannot turn off global flag",
+    "bad inline flags: cannot turn on global flag",
+    "bad inline flags: flag turned on and off",
+    "bad inline flags: cannot turn off flags 'a', 'u' and 'L'",
+    "bad inline flags: cannot use 'L' flag with a str pattern",
+    "bad inline flags: flags 'a', 'u' and 'L' are incompatible",
+    "cannot refer to an open group",
+    "cannot refer to group defined in the same lookbehind subpattern",
+    "conditional backref with more than two branches",
+    "global flags not at the start of the expression",
+    "look-behind requires fixed-width pattern",
+    "min repeat greater than max repeat",
+    "missing ), unterminated comment",
+    "missing ), unterminated subpattern",
+    "missing -, : or )",
+    "missing group name",
+    "multiple repeat",
+    "nothing to repeat",
+    "the repetition number is too large",
+    "too many groups",
+    "unbalanced parenthesis",
+    "unexpected end of pattern",
+    "unterminated character set",
+    "bad character in group name {value}",
+    "bad character range {value}",
+    "bad escape {value}",
+    "bad group number",
+    "incomplete escape {value}",
+    "invalid group reference {value}",
+    "missing {value}, unterminated name",
+    "missing {value}",
+    "octal escape value {value} outside of range 0-0o377",
+    "redefinition of group name {value} as group {number}; was group {before}",
+    "undefined character name {value}",
+    "unknown extension {value}",
+    "unknown flag",
+    "unknown group name {value}",
+)
+_REASON_PATTERNS = tuple(
+    (re.compile(re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>.+)", re.escape(r))), r) for r in REGEX_REASONS
+)
+
+
+def regex_problem(exc: re.error) -> str:
+    """Why a pattern does not compile and where, in words the verdicts translate."""
+    reason = "Python cannot read it"
+    for pattern, words in _REASON_PATTERNS:
+        m = pattern.fullmatch(exc.msg)
+        if m:
+            reason = words.format(**m.groupdict())
+            break
+    return f"{reason} at position {exc.pos}" if exc.pos is not None else reason
 
 
 def _type_name(value: Any) -> str:
@@ -86,7 +161,9 @@ def expect_number(
     if isinstance(answer, bool):
         raise Hint(f"{what} should be a number, but it is True/False")
     if isinstance(answer, str):
-        raise Hint(f"{what} should be a number, not the text {answer!r}: convert it with int()")
+        raise Hint(
+            f"{what} should be a number, not the text {shown(answer)}: convert it with int()"
+        )
     try:
         answer = float(answer)
     except (TypeError, ValueError):
@@ -100,24 +177,24 @@ def expect_count(
     value: Any,
     what: str = "answer",
     *,
-    not_a_number: str = "{what} should be a whole number, but it is {value!r}",
-    not_whole: str = "{what} should be a whole number (a count), but it is {value!r}",
+    not_a_number: str = "{what} should be a whole number, but it is {value}",
+    not_whole: str = "{what} should be a whole number (a count), but it is {value}",
     text_hint: bool = False,
 ) -> int:
     """A count given as an int or a whole float, else a hint.
 
-    The two messages are templates with {what}, {value} and {type} (the value's type name),
-    so that each exercise keeps the wording its students see; `text_hint` adds the hint to
-    convert a string with int().
+    The two messages are templates with {what}, {value} (the value as `shown` echoes it) and
+    {type} (the value's type name), so that each exercise keeps the wording its students see;
+    `text_hint` adds the hint to convert a string with int().
     """
     if text_hint and isinstance(value, str):
-        raise Hint(f"{what} should be a number, not the text {value!r}: convert it with int()")
+        raise Hint(f"{what} should be a number, not the text {shown(value)}: convert it with int()")
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise Hint(not_a_number.format(what=what, value=value, type=_type_name(value)))
+        raise Hint(not_a_number.format(what=what, value=shown(value), type=_type_name(value)))
     if isinstance(value, numbers.Integral):  # exactly, however large
         return int(value)
     if not float(value).is_integer():
-        raise Hint(not_whole.format(what=what, value=value, type=_type_name(value)))
+        raise Hint(not_whole.format(what=what, value=shown(value), type=_type_name(value)))
     return int(float(value))
 
 
@@ -137,8 +214,6 @@ def call_answer(
     `decode_hint` says which encoding the input's bytes are in, for a function that raised
     UnicodeDecodeError (as `question`'s does for an answer cell).
     """
-    from secondment.checks.answers import RecordedError
-
     try:
         return func(arg)
     except RecordedError as exc:
@@ -213,8 +288,8 @@ def expect_frame(
             bad = got[c][got[c] != want[c]]
             sample = bad.iloc[0] if len(bad) else None
             if isinstance(sample, str) and ("," in sample or "，" in sample):
-                raise Hint(f"column {c!r}: some values still contain a comma; cut them there")
-            raise Hint(f"column {c!r} has {len(bad)} value(s) that are not right yet")
+                raise Hint(f"column {shown(c)}: some values still contain a comma; cut them there")
+            raise Hint(f"column {shown(c)} has {len(bad)} value(s) that are not right yet")
 
 
 @functools.cache
@@ -247,13 +322,6 @@ def answer_axes(answer: Any, what: str = "answer", drawn_by: str = "ax.bar()") -
         raise Hint("that is what ax.bar_label() returns; the answer is the Axes: answer = ax")
     expect_type(answer, Axes, what=what)
     return answer
-
-
-def bars_of(ax: Axes) -> list[Rectangle]:
-    """The bars (rectangles) drawn on an Axes, in the order they were drawn."""
-    from matplotlib.patches import Rectangle
-
-    return [p for p in ax.patches if isinstance(p, Rectangle)]
 
 
 def bars_upright(ax: Axes) -> bool:

@@ -17,17 +17,15 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 
-__all__ = ["LANGUAGES", "current_language", "translate", "use_language"]
+from secondment.errors import LanguageError
+
+__all__ = ["LANGUAGES", "LanguageError", "translate", "use_language"]
 
 #: The languages a verdict can be shown in, by the tag the editions use.
 LANGUAGES = {"en": "English", "zh-CN": "简体中文"}
 _TABLES = {"zh-CN": "zh_CN.json"}
 _current = "en"
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
-
-
-class LanguageError(ValueError):
-    """An unknown language tag."""
 
 
 def use_language(tag: str) -> None:
@@ -39,37 +37,53 @@ def use_language(tag: str) -> None:
     _current = tag
 
 
-def current_language() -> str:
-    """The tag of the language verdicts are shown in."""
-    return _current
-
-
 @dataclass(frozen=True)
 class _Template:
     pattern: re.Pattern[str]
     names: tuple[str, ...]
     target: str
     literal: int  # characters outside placeholders: what a match of it translates for sure
+    pieces: tuple[str, ...]  # the text between placeholders, in order (first and last may be "")
+
+    def may_match(self, message: str) -> bool:
+        """False when the message cannot match: a quick test of its fixed text, in one pass,
+        so that the regex (whose lazy groups can backtrack) runs only where it may fit."""
+        first, last = self.pieces[0], self.pieces[-1]
+        if not message.startswith(first) or not message.endswith(last):
+            return False
+        at = len(first)
+        for piece in self.pieces[1:-1]:
+            at = message.find(piece, at)
+            if at < 0:
+                return False
+            at += len(piece)
+        return at <= len(message) - len(last)
 
 
 def _compile(source: str, target: str) -> _Template:
     parts: list[str] = []
     names: list[str] = []
+    pieces = [""]
     literal = last = 0
     for m in _PLACEHOLDER.finditer(source):
         text = source[last : m.start()]
         parts.append(re.escape(text))
+        pieces[-1] += text
         literal += len(text)
         if m[1] is None:  # an escaped brace
             parts.append(re.escape(m[0][0]))
+            pieces[-1] += m[0][0]
             literal += 1
         else:
             parts.append(f"(?P<p{len(names)}>.*?)")
             names.append(m[0])
+            pieces.append("")
         last = m.end()
     parts.append(re.escape(source[last:]))
+    pieces[-1] += source[last:]
     literal += len(source) - last
-    return _Template(re.compile("".join(parts), re.DOTALL), tuple(names), target, literal)
+    pattern = re.compile("".join(parts), re.DOTALL)
+    return _Template(pattern, tuple(names), target, literal, tuple(pieces))
 
 
 @functools.cache
@@ -111,6 +125,8 @@ def _best(message: str, tag: str, depth: int) -> tuple[int, str]:
     if depth > 3:
         return best
     for template in templates:
+        if not template.may_match(message):
+            continue
         m = template.pattern.fullmatch(message)
         if m is None:
             continue
