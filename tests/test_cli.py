@@ -215,14 +215,17 @@ def test_utf16_with_its_encoding_works(tmp_path):
 
 
 def test_doctor_notices_tables_that_differ_from_the_article(tmp_path, monkeypatch):
-    import secondment.article
+    import secondment.paths
     from secondment.doctor import _datasets
 
     copy = tmp_path / "datasets"
-    shutil.copytree(secondment.article.datasets_dir(), copy)
+    article = secondment.paths.article_path()
+    shutil.copytree(secondment.paths.datasets_dir(), copy)
     cadres = copy / "cadres.csv"
     cadres.write_text(cadres.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
-    monkeypatch.setattr(secondment.article, "datasets_dir", lambda: copy)
+    # The tables are compared with those built from the article, which stays where it is.
+    monkeypatch.setattr(secondment.paths, "datasets_dir", lambda: copy)
+    monkeypatch.setattr(secondment.paths, "article_path", lambda: article)
 
     finding = _datasets()
     assert not finding.ok

@@ -861,3 +861,12 @@ def test_the_site_in_chromium(site: Site) -> None:
         assert any("03a · Extracting facts" in hit for hit in together), together
         context.close()
     assert not problems, "\n".join(problems[:20])
+
+
+def test_folding_a_page_keeps_preformatted_text_and_scripts_as_written() -> None:
+    from site_theme import fold_html
+
+    page = "<div>\n    <p>a\n   b</p>\n<pre>  x\n    y</pre>\n  <script>\n  var a;\n</script>\n  <i>z</i>"
+    assert fold_html(page) == (
+        "<div>\n<p>a\nb</p>\n<pre>  x\n    y</pre>\n<script>\n  var a;\n</script>\n<i>z</i>"
+    )
