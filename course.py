@@ -380,8 +380,9 @@ def cmd_lab(args: "list[str]") -> int:
 
 #: Where the notebooks live that the tests check (pyproject.toml's testpaths, besides tests/).
 NOTEBOOK_FOLDERS = ("notebooks/", "exercises/", "zh-CN/")
-#: What `test --quick` leaves out of the unit tests: the tests that build or drive a browser.
-QUICK_MARKS = "not binder and not browser"
+#: What `test --quick` leaves out of the unit tests: the integration suites, which install the
+#: environment, drive a browser, build the website or grade a class in sandboxes.
+QUICK_MARKS = "not binder and not browser and not integration"
 
 
 def quick_pytest_args(changed: "list[str]", root: Path = ROOT) -> "list[str]":

@@ -29,6 +29,8 @@ from secondment.paths import notebooks, require_course_root
 from secondment.style import FONT_FAMILY, FONT_FILE
 from secondment.teach.exercises import BEGIN, END, PLACEHOLDER, student_name
 
+pytestmark = pytest.mark.browser
+
 ROOT = require_course_root()
 LESSON = "notebooks/05-charting-with-matplotlib.ipynb"
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"

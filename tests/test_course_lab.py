@@ -32,7 +32,10 @@ TOKEN = "course-lab-test"
 LINK = re.compile(r"\]\((?!https?://|#|mailto:)([^)\s#]+)(?:#[^)]*)?\)")
 START = "notebooks/00-start-here.ipynb"
 
-pytestmark = pytest.mark.skipif(os.name != "posix", reason="signals and /proc are POSIX")
+pytestmark = [
+    pytest.mark.skipif(os.name != "posix", reason="signals and /proc are POSIX"),
+    pytest.mark.integration,
+]
 
 
 def free_port() -> int:

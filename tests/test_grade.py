@@ -24,6 +24,8 @@ from secondment.teach.grade import (
     write_gradebook,
 )
 
+pytestmark = pytest.mark.integration
+
 ROOT = require_course_root()
 SOLUTIONS = notebooks("solutions")
 STUDENTS = notebooks("exercises")

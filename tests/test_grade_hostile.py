@@ -24,6 +24,8 @@ from secondment.teach.exercises import BEGIN, PLACEHOLDER
 from secondment.teach.grade import GradeError, Limits, find_submissions, grade, summary
 from secondment.teach.report import feedback, write_gradebook
 
+pytestmark = pytest.mark.integration
+
 ROOT = require_course_root()
 SOLUTION = ROOT / "exercises" / "solutions" / "01-reading-the-article-solutions.ipynb"
 STUDENT = ROOT / "exercises" / "01-reading-the-article-exercises.ipynb"

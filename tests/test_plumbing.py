@@ -312,6 +312,7 @@ def test_course_py_reports_errors_in_one_line() -> None:
 # ---------------------------------------------------------------- stored outputs meet nbval
 
 
+@pytest.mark.integration  # runs nbval on notebooks in a kernel of its own
 def test_outputs_stored_by_execute_pass_nbval_from_any_folder(tmp_path: Path) -> None:
     """`execute_notebook` stores outputs; nbval, configured by pyproject.toml alone, agrees.
 
@@ -415,6 +416,7 @@ def test_nbval_kernels_get_the_course_environment_from_a_kernelspec(
     assert f'"--nbval-kernel-name", "{KERNEL_NAME}"' in pyproject
 
 
+@pytest.mark.integration  # runs nbval on notebooks in a kernel of its own
 def test_nbval_still_has_the_internals_the_course_patches() -> None:
     """configure_nbval replaces two nbval internals; if nbval changes them, this says so.
 
@@ -545,7 +547,7 @@ def test_quick_tests_take_the_unit_tests_and_only_the_changed_notebooks(tmp_path
         "src/secondment/article.py",
     ]
     assert course.quick_pytest_args(changed, tmp_path) == [
-        "-m", "not binder and not browser", "tests",
+        "-m", "not binder and not browser and not integration", "tests",
         "notebooks/01-a.ipynb", "zh-CN/exercises/02-b.ipynb",
     ]  # fmt: skip
 
@@ -555,7 +557,7 @@ def test_the_quick_test_command_lints_and_types_before_the_quick_pytest(monkeypa
     monkeypatch.setattr(course, "changed_since_main", lambda: ["notebooks/00-start-here.ipynb"])
     assert course.main(["test", "--quick", "-x"]) == 0
     assert calls[-1] == [
-        "-m", "pytest", "-m", "not binder and not browser", "tests",
+        "-m", "pytest", "-m", "not binder and not browser and not integration", "tests",
         "notebooks/00-start-here.ipynb", "-x",
     ]  # fmt: skip
     assert [c[:2] for c in calls[:-1]] == [["-m", "ruff"], ["-m", "ruff"], ["-m", "mypy"]]

@@ -52,6 +52,8 @@ import site_notebooks  # noqa: E402
 import site_pages  # noqa: E402
 import site_theme  # noqa: E402
 
+pytestmark = pytest.mark.integration
+
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 BUILD_BUDGET = 45.0  # seconds, on 2 cores
 FONT_BUDGET = 500_000  # bytes of web font
