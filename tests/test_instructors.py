@@ -144,8 +144,8 @@ def test_the_course_maps_give_the_headers_minutes(where: str) -> None:
         text = path.read_text(encoding="utf-8")
     section = re.split(r"## (?:\d+ · )?(?:The course map|Course map)\n", text)[1]
     lessons, exercises = _map_times(section.split("\n## ")[0])
-    assert lessons == lesson_times()
-    assert exercises == exercise_times()
+    assert lessons == lesson_times(), f"{where}'s course map: give each lesson its header's minutes"
+    assert exercises == exercise_times(), f"{where}'s course map: give each exercise its minutes"
 
 
 # ---------------------------------------------------------------- the session plans
@@ -207,7 +207,17 @@ def test_the_plans_give_every_lesson_and_exercise_its_minutes_in_class_or_at_hom
         for row in ct.plan_rows(plan):
             if row.lesson:
                 got[group(row)] += row.minutes
-    assert dict(got) == stated_parts()
+    want = stated_parts()
+    wrong = {
+        part: (got.get(part, 0), minutes)
+        for part, minutes in want.items()
+        if got.get(part) != minutes
+    }
+    assert wrong == {}, (
+        "the plans' rows add up to other minutes than the headers (rows vs header): "
+        + ("; ".join(f"{part}: {rows} vs {header}" for part, (rows, header) in wrong.items()))
+    )
+    assert set(got) <= set(want), f"rows for parts no notebook has: {set(got) - set(want)}"
 
 
 def test_the_plans_cover_every_section_and_question_once() -> None:
@@ -219,9 +229,16 @@ def test_the_plans_cover_every_section_and_question_once() -> None:
     for path in LESSONS:
         sections = ct.sections(path)
         key = lesson_id(path)
-        assert sorted(covered[f"{key} teaching"]) == [s.number for s in sections], key
+        numbers = [s.number for s in sections]
+        assert sorted(covered[f"{key} teaching"]) == numbers, (
+            f"lesson {key} has sections {numbers}; the plans' live-coded and reading rows name "
+            f"{sorted(covered[f'{key} teaching'])}: name each section once"
+        )
         with_try_its = [s.number for s in sections if s.try_its]
-        assert sorted(covered[f"{key} practice"]) == with_try_its, key
+        assert sorted(covered[f"{key} practice"]) == with_try_its, (
+            f"lesson {key} has Try its in sections {with_try_its}; the plans' practice rows name "
+            f"{sorted(covered[f'{key} practice'])}"
+        )
     for path in SOLUTIONS:
         key = f"{path.name[:2]} exercises"
         assert sorted(covered[key]) == [q.number for q in ct.questions(path)], key
@@ -262,7 +279,7 @@ def test_the_guide_gives_the_courses_totals() -> None:
     practise = sum(p for _, p in lesson_times().values())
     exercises = sum(exercise_times().values())
     said = f"**{teach + practise} minutes of lessons** ({teach} teaching, {practise}\npractice)"
-    assert " ".join(said.split()) in " ".join(guide.split())
+    assert " ".join(said.split()) in " ".join(guide.split()), f"the guide should say: {said}"
     assert f"**{exercises} minutes of exercises**" in guide
     hours = round((teach + practise + exercises) / 60)
     assert f"about {hours} hours" in guide
