@@ -3,8 +3,8 @@
 
     python3 course.py lab [--zh-CN] [JUPYTER OPTIONS...]
                                                open the course (or its Chinese edition)
-    python3 course.py test [PYTEST ARGS...]     ruff, then every test and notebook check
-                                               (paths relative to this folder)
+    python3 course.py test [PYTEST ARGS...]     ruff and mypy, then every test and notebook
+                                               check (paths relative to this folder)
     python3 course.py test --quick              ruff, mypy, the unit tests, and only the
                                                notebooks changed since main
     python3 course.py execute [NOTEBOOKS...]    re-run notebooks and store their outputs
@@ -14,7 +14,8 @@
 `lab` serves this folder and opens notebooks/00-start-here.ipynb (`lab --zh-CN`: the Chinese
 edition's zh-CN/notebooks/00-start-here.ipynb); other options after it go to JupyterLab
 (`--no-browser`, `--port 8890`). As root it adds `--allow-root` itself. Ctrl-C
-(or SIGTERM) stops JupyterLab and its kernels.
+(or SIGTERM) stops JupyterLab and its kernels. JupyterLab gets the course's Chinese font as a web
+font, so that lessons show Chinese on a computer that has no Chinese font of its own.
 
 The first run creates .venv with this Python (3.11 or newer) and installs a lock: every
 package at one version, binder/requirements.txt for `lab` and `execute`, requirements-test.txt
@@ -30,6 +31,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -203,7 +205,8 @@ def jupyter_args(args: "list[str]", is_root: bool, root: Path = ROOT) -> "list[s
     if (root / start).exists():
         opened = [f"--LabApp.default_url=/lab/tree/{start}"]
     extra = ["--allow-root"] if is_root and "--allow-root" not in args else []
-    return [f"--ServerApp.root_dir={root}", *opened, *extra, *args]
+    # custom.css (see lab_environment) gives the lesson text the course's Chinese font.
+    return [f"--ServerApp.root_dir={root}", *opened, "--LabApp.custom_css=True", *extra, *args]
 
 
 def updated_stamp(current: "dict[str, str]", stamp: "dict[str, str]") -> "dict[str, str]":
@@ -328,7 +331,65 @@ def write_lab_overrides(venv: Path = VENV) -> Path:
     return path
 
 
-def serve(command: "list[str]", grace: float = 10.0) -> int:
+# JupyterLab draws lesson text and code with the browser's fonts: on a computer with no Chinese
+# font (a minimal Linux, some school images) every hanzi is a box, though the charts, drawn with
+# the course font, are fine. So `lab` serves that font to the browser too: with
+# --LabApp.custom_css=True, JupyterLab's page loads custom/custom.css from the Jupyter config
+# folder, and the server serves that folder's custom/ files, the font among them. The course's
+# own config folder holds nothing else; the user's stays on the search path for everything else.
+LAB_FONT = ROOT / "src" / "secondment" / "fonts" / "SecondmentSansCJK-Regular.otf"
+LAB_FONT_FAMILY = "Secondment Sans CJK"
+# Chinese system fonts first (most computers have one), the course's font after them, then the
+# generic family; Latin text keeps JupyterLab's fonts, which come first.
+_CJK = f'"PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "{LAB_FONT_FAMILY}"'
+LAB_CSS = f"""/* From course.py lab: the course's Chinese font for JupyterLab's text and code. */
+@font-face {{
+  font-family: "{LAB_FONT_FAMILY}";
+  src: url("{LAB_FONT.name}") format("opentype");
+  font-display: swap;
+}}
+
+/* html:root outranks the theme's :root; a font chosen in JupyterLab's settings still wins. */
+html:root {{
+  --jp-ui-font-family: system-ui, -apple-system, blinkmacsystemfont, "Segoe UI", helvetica, arial,
+    {_CJK}, sans-serif, "Apple Color Emoji", "Segoe UI Emoji", "Segoe UI Symbol";
+  --jp-content-font-family: system-ui, -apple-system, blinkmacsystemfont, "Segoe UI", helvetica,
+    arial, {_CJK}, sans-serif, "Apple Color Emoji", "Segoe UI Emoji", "Segoe UI Symbol";
+  --jp-code-font-family-default: menlo, consolas, "DejaVu Sans Mono", {_CJK}, monospace;
+}}
+"""
+
+
+def write_lab_config(venv: Path = VENV, font: Path = LAB_FONT) -> Path:
+    """Write the course's Jupyter config folder: custom/custom.css and the font it loads."""
+    config = venv / "etc" / "course-jupyter"
+    custom = config / "custom"
+    custom.mkdir(parents=True, exist_ok=True)
+    (custom / "custom.css").write_text(LAB_CSS, encoding="utf-8")
+    copy = custom / font.name
+    if not copy.exists() or copy.read_bytes() != font.read_bytes():
+        shutil.copyfile(font, copy)
+    return config
+
+
+def lab_environment(config: Path, environ: "dict[str, str]", home: Path) -> "dict[str, str]":
+    """JupyterLab's environment: the course's config folder first, the user's own kept.
+
+    The user's folder (JUPYTER_CONFIG_DIR, or ~/.jupyter) moves to JUPYTER_CONFIG_PATH, where its
+    settings still apply, and JupyterLab keeps its settings and workspaces there.
+    """
+    user = environ.get("JUPYTER_CONFIG_DIR") or str(home / ".jupyter")
+    env = dict(environ)
+    env["JUPYTER_CONFIG_DIR"] = str(config)
+    env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(
+        p for p in (user, environ.get("JUPYTER_CONFIG_PATH", "")) if p
+    )
+    env.setdefault("JUPYTERLAB_SETTINGS_DIR", str(Path(user) / "lab" / "user-settings"))
+    env.setdefault("JUPYTERLAB_WORKSPACES_DIR", str(Path(user) / "lab" / "workspaces"))
+    return env
+
+
+def serve(command: "list[str]", grace: float = 10.0, env: "dict[str, str] | None" = None) -> int:
     """Run JupyterLab until it exits, or until Ctrl-C or SIGTERM, which stop it and its kernels.
 
     JupyterLab runs in a process group of its own, so that a Ctrl-C reaches only this script
@@ -338,7 +399,7 @@ def serve(command: "list[str]", grace: float = 10.0) -> int:
     """
     posix = os.name == "posix"
     try:
-        server = subprocess.Popen(command, cwd=ROOT, start_new_session=posix)
+        server = subprocess.Popen(command, cwd=ROOT, start_new_session=posix, env=env)
     except FileNotFoundError as exc:
         raise CourseError(f"cannot run JupyterLab: {exc.filename} not found") from None
 
@@ -370,12 +431,13 @@ def serve(command: "list[str]", grace: float = 10.0) -> int:
 def cmd_lab(args: "list[str]") -> int:
     python = ensure_venv(NEEDS["lab"])
     write_lab_overrides()
+    env = lab_environment(write_lab_config(), dict(os.environ), Path.home())
     is_root = hasattr(os, "geteuid") and os.geteuid() == 0
     if is_root and "--allow-root" not in args:
         step("running as root (as in many containers): passing --allow-root to JupyterLab")
     arguments = jupyter_args(args, is_root)
     step(" ".join(["jupyter lab", *arguments]))
-    return serve([str(python), "-m", "jupyterlab", *arguments])
+    return serve([str(python), "-m", "jupyterlab", *arguments], env=env)
 
 
 #: Where the notebooks live that the tests check (pyproject.toml's testpaths, besides tests/).

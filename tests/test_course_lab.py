@@ -62,6 +62,15 @@ def api(port: int, path: str, method: str = "GET") -> tuple[int, dict]:
         return exc.code, {}
 
 
+def get(port: int, path: str) -> bytes:
+    """A page or file the server serves, as the browser gets it."""
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/{path}", headers={"Authorization": f"token {TOKEN}"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.read()
+
+
 def course_links() -> list[tuple[str, str]]:
     """(page, target) for every relative link of the course's notebooks and Markdown files."""
     tracked = subprocess.run(
@@ -163,6 +172,14 @@ def test_lab_serves_the_course_folder_links_resolve_and_sigterm_stops_it(lab: La
         elif api(lab.port, quote(f"contents/{resolved}") + "?content=0")[0] != 200:
             broken.append(f"{page_name} → {target}")
     assert broken == []
+
+    # The lesson text gets the course's Chinese font: the page loads custom.css, which the server
+    # serves with the font it names, from the course's own config folder.
+    assert b"custom/custom.css" in get(lab.port, f"lab/tree/{START}")
+    css = get(lab.port, "custom/custom.css").decode()
+    font = ROOT / "src" / "secondment" / "fonts" / "SecondmentSansCJK-Regular.otf"
+    assert f'url("{font.name}")' in css and "--jp-content-font-family" in css
+    assert get(lab.port, f"custom/{font.name}") == font.read_bytes()
 
     kernel_id = start_kernel(lab)
     output = lab.stop(signal.SIGTERM)

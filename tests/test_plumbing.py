@@ -482,6 +482,29 @@ def test_mypy_checks_the_installed_package_with_a_cache_git_ignores() -> None:
     assert ".mypy_cache/" in (ROOT / ".gitignore").read_text(encoding="utf-8").split("\n")
 
 
+def test_lab_config_serves_the_course_font_and_keeps_the_users_folder(tmp_path):
+    config = course.write_lab_config(tmp_path / "venv")
+    custom = config / "custom"
+    assert (custom / course.LAB_FONT.name).read_bytes() == course.LAB_FONT.read_bytes()
+    css = (custom / "custom.css").read_text(encoding="utf-8")
+    assert f'src: url("{course.LAB_FONT.name}") format("opentype")' in css
+    for variable in ("--jp-ui-font-family", "--jp-content-font-family", "--jp-code-font-family"):
+        declared = css.split(f"{variable}", 1)[1].split(";", 1)[0]
+        assert f'"{course.LAB_FONT_FAMILY}"' in declared, variable
+    assert course.write_lab_config(tmp_path / "venv") == config  # again: nothing to do
+
+    home = tmp_path / "home"
+    env = course.lab_environment(config, {"PATH": "/bin"}, home)
+    assert env["JUPYTER_CONFIG_DIR"] == str(config)
+    assert env["JUPYTER_CONFIG_PATH"] == str(home / ".jupyter")
+    assert env["JUPYTERLAB_SETTINGS_DIR"] == str(home / ".jupyter" / "lab" / "user-settings")
+    assert env["PATH"] == "/bin"
+    own = {"JUPYTER_CONFIG_DIR": "/mine", "JUPYTER_CONFIG_PATH": "/shared"}
+    env = course.lab_environment(config, own, home)
+    assert env["JUPYTER_CONFIG_PATH"] == os.pathsep.join(["/mine", "/shared"])
+    assert env["JUPYTERLAB_WORKSPACES_DIR"] == str(Path("/mine") / "lab" / "workspaces")
+
+
 def test_lab_opens_lesson_00_or_with_zh_cn_the_chinese_edition(tmp_path):
     for start in (course.START_NOTEBOOK, course.EDITION_START):
         (tmp_path / start).parent.mkdir(parents=True, exist_ok=True)
@@ -491,12 +514,14 @@ def test_lab_opens_lesson_00_or_with_zh_cn_the_chinese_edition(tmp_path):
     assert english == [
         f"--ServerApp.root_dir={tmp_path}",
         "--LabApp.default_url=/lab/tree/notebooks/00-start-here.ipynb",
+        "--LabApp.custom_css=True",
         "--port",
         "8890",
     ]
     assert chinese == [
         f"--ServerApp.root_dir={tmp_path}",
         "--LabApp.default_url=/lab/tree/zh-CN/notebooks/00-start-here.ipynb",
+        "--LabApp.custom_css=True",
         "--allow-root",
         "--port",
         "8890",
