@@ -27,16 +27,6 @@ SECOND = dict(
     )
 )
 EXERCISE_05 = ROOT / "exercises" / "solutions" / "05-charting-with-matplotlib-solutions.ipynb"
-#: Exercise 05's question 8 still draws a breakdown of its own, which its check holds too.
-Q8_DIFFERS = pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "exercise 05 question 8 gives 12/50/30/8, the second report 10/52/26/12: take `beijing` "
-        "from ranks_table(load_article(second_report_path())) in the exercise, its alt text's "
-        "figures from the same table, and BEIJING_RANKS in secondment/checks/ex05.py (and NEW in "
-        "tests/test_checks_05.py) likewise; then drop this mark"
-    ),
-)
 
 
 def _cells(path: Path) -> list[dict]:
@@ -76,7 +66,6 @@ CASES = [
         where,
         alt,
         id=where,
-        marks=[Q8_DIFFERS] if where.startswith(EXERCISE_05.name) and "two reports" in alt else [],
     )
     for where, alt in alt_texts()
 ]
@@ -108,7 +97,6 @@ def _given_data(path: Path, name: str) -> object:
     raise LookupError(name)
 
 
-@Q8_DIFFERS
 def test_exercise_05_compares_the_article_with_the_second_report() -> None:
     assert _given_data(EXERCISE_05, "beijing") == SECOND
 

@@ -32,7 +32,7 @@ TITLE_2 = "河北赴京挂职干部: 厅局级15名, 县处级45名"
 SAVED_7 = ("ranks.png", "ranks.svg")
 # Question 8: the rank breakdown of a report on the other half of the exchange, Beijing cadres
 # seconded to Hebei (北京赴冀), as the notebook gives it.
-BEIJING_RANKS = {"厅局级": 12, "县处级": 50, "乡科级": 30, "专业技术人才": 8}
+BEIJING_RANKS = {"厅局级": 10, "县处级": 52, "乡科级": 26, "专业技术人才": 12}
 
 # matplotlib's first colours before use_course_style() (its `tab10` cycle).
 TAB10 = ("#1f77b4", "#ff7f0e", "#2ca02c")
@@ -389,13 +389,15 @@ def q8(answer: Any) -> str:
                 f"the bars of {rank} do not match: one is the article's count, the other the "
                 "new report's"
             )
+        if article[rank] == BEIJING_RANKS[rank]:
+            continue  # the same count both ways (专业技术人才 12): its bars tell no direction
         hebei += [b for b in pair if b.get_height() == article[rank]]
         beijing += [b for b in pair if b.get_height() == BEIJING_RANKS[rank]]
     hebei_colours = {_hex(b.get_facecolor()) for b in hebei}
     beijing_colours = {_hex(b.get_facecolor()) for b in beijing}
     if len(hebei_colours) > 1 or len(beijing_colours) > 1 or hebei_colours == beijing_colours:
         raise Hint("give each direction one colour of its own, the same in every pair")
-    if len({hebei[i].get_x() < beijing[i].get_x() for i in range(len(ranks))}) > 1:
+    if len({h.get_x() < b.get_x() for h, b in zip(hebei, beijing, strict=True)}) > 1:
         raise Hint("keep each direction on the same side in every pair, so that pairs compare")
     legend = ax.get_legend()
     entries = (
