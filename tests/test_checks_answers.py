@@ -421,3 +421,32 @@ def test_a_check_given_another_name_than_answer_judges_that_value():
     assert shown["01.3"] == (
         "❌ 01.3: the decoded text is not right yet (14 characters; look again at the pattern)"
     )
+
+
+@pytest.mark.parametrize(
+    ("error", "typed", "needs"),
+    [
+        ("invalid character '，' (U+FF0C) (line 1)", "'，' (U+FF0C)", "','"),
+        ("invalid character '（' (U+FF08) (line 2)", "'（' (U+FF08)", "'('"),
+        ("invalid character '“' (U+201C) (line 1)", "'“' (U+201C)", "'\"'"),
+        ("invalid non-printable character U+3000 (line 3)", "(U+3000)", "' '"),
+    ],
+)
+def test_a_full_width_mark_in_code_is_named_as_the_input_methods(error, typed, needs):
+    from secondment.checks import decide
+    from secondment.checks.language import translate
+
+    problem = f"the answer cell above raised SyntaxError: {error}; fix it and run it again"
+    verdict = decide("01.1", {"question": "01.1", "problem": problem})
+    assert verdict.status == "answer-error"
+    assert "a Chinese input method typed the full-width" in verdict.message
+    assert typed in verdict.message and f"where Python needs {needs}" in verdict.message
+    chinese = translate(verdict.message, "zh-CN")
+    assert "中文输入法" in chinese and "SyntaxError" in chinese and "input method" not in chinese
+
+
+def test_other_syntax_errors_keep_their_own_message():
+    from secondment.checks import decide
+
+    problem = "the answer cell above raised SyntaxError: invalid character '→' (U+2192) (line 1)"
+    assert decide("01.1", {"question": "01.1", "problem": problem}).message == problem

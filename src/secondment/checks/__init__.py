@@ -27,6 +27,7 @@ import json
 import os
 import pkgutil
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -212,8 +213,37 @@ def _too_slow(limit: TimeLimit) -> str:
     )
 
 
+# A Chinese input method left switched on types full-width punctuation into code: Python says
+# `invalid character '，' (U+FF0C)`, or `invalid non-printable character U+3000` for its space.
+_FULL_WIDTH = re.compile(
+    r"the answer cell above raised SyntaxError: invalid (?:non-printable )?character "
+    r"(?:'.' )?\(?U\+(?P<code>[0-9A-F]{4,5})\)?(?P<where> \(line \d+\))?"
+)
+# Full-width marks whose ASCII twin NFKC does not give.
+_ASCII_OF = {"“": '"', "”": '"', "‘": "'", "’": "'", "。": ".", "、": ",", "【": "[", "】": "]"}
+
+
+def _with_full_width_hint(problem: str) -> str:
+    """A SyntaxError on a full-width character: say that an input method typed it, and what."""
+    m = _FULL_WIDTH.match(problem)
+    if not m:
+        return problem
+    char = chr(int(m["code"], 16))
+    plain = _ASCII_OF.get(char) or unicodedata.normalize("NFKC", char)
+    if len(plain) != 1 or not plain.isascii():
+        return problem
+    where, code, shown, ascii_twin = m["where"] or "", m["code"], repr(char), repr(plain)
+    return (
+        f"the answer cell above raised SyntaxError{where}: a Chinese input method typed the "
+        f"full-width {shown} (U+{code}) into your code, where Python needs {ascii_twin}; switch "
+        "the input method to English (Shift) and type it again (inside quotes, Chinese "
+        "punctuation is fine)"
+    )
+
+
 def _with_decode_hint(qid: str, problem: str) -> str:
     """A UnicodeDecodeError names the codec that failed; say which encoding the bytes are."""
+    problem = _with_full_width_hint(problem)
     m = re.match(r"the answer cell above raised UnicodeDecodeError: '([\w-]+)' codec", problem)
     if not m or qid not in _DECODE_HINTS:
         return problem
