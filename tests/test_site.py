@@ -478,7 +478,9 @@ def test_each_notebook_page_has_launch_buttons_download_and_its_header(site: Sit
             "urlpath": f"lab/tree/{name}/{rel}",
         }
         download = page.parent / links["download"]
-        assert json.loads(download.read_bytes()) == json.loads((site.checkout / rel).read_bytes())
+        stored = json.loads((site.checkout / rel).read_bytes())
+        assert json.loads(download.read_bytes()) == site_notebooks.cleared(stored)
+        assert all(not c.get("outputs") for c in json.loads(download.read_bytes())["cells"])
         # The launch bar sits under the title, and the time comes before the first code cell.
         title = text.index("<h1")
         assert title < bar.start() < text.index("Time:") < text.index('class="cell docutils')
