@@ -226,6 +226,141 @@ def test_a_function_of_ones_own_names_no_finder():
     assert not {"find_cadres", "find_events", "find_quantities", "find_ranks"} & set(back.names)
 
 
+#: Functions that reach a finder where no name in their code says so: the watch on their calls
+#: sees each one; `own` is honest.
+HIDDEN_FINDERS = """
+import functools
+import re
+import secondment.extract as x
+
+made_at_import = getattr(x, "find_" + "cadres")
+
+
+def by_getattr(text):
+    return [(c.name, c.home_post, c.host_post) for c in getattr(x, "find_" + "cadres")(text)]
+
+
+def by_import_alias(text):
+    return [(c.name, c.home_post, c.host_post) for c in made_at_import(text)]
+
+
+by_partial = functools.partial(getattr(x, "find_" + "cadres"))
+
+
+def make():
+    finder = getattr(x, "find_" + "cadres")
+
+    def by_closure(text):
+        return [(c.name, c.home_post, c.host_post) for c in finder(text)]
+
+    return by_closure
+
+
+by_closure = make()
+
+
+def by_engine(text):
+    # The private function that does the finder's work, behind its cache.
+    from secondment.extract import cadres, clauses
+
+    return list(cadres._cadres_of(tuple(clauses.paragraphs(text)))[0])
+
+
+def in_a_thread(text):
+    import threading
+
+    box = []
+    worker = threading.Thread(target=lambda: box.append(by_getattr(text)))
+    worker.start()
+    worker.join()
+    return box[0]
+
+
+def own(text):
+    return re.findall("挂任", text)
+"""
+
+WATCH_OFF = """
+import sys
+import secondment.extract as x
+
+
+def switched_off(text):
+    sys.setprofile(None)
+    return [(c.name, c.home_post, c.host_post) for c in getattr(x, "find_" + "cadres")(text)]
+
+
+def switched_off_and_on(text):
+    # Through map(), so that no call of sys.setprofile is seen by the profile function itself.
+    watch = sys.getprofile()
+    list(map(sys.setprofile, [None]))
+    found = [(c.name, c.home_post, c.host_post) for c in getattr(x, "find_" + "cadres")(text)]
+    list(map(sys.setprofile, [watch]))
+    return found
+
+
+def in_a_process(text):
+    import subprocess
+
+    subprocess.run(["true"], check=False)
+    return []
+"""
+
+
+def _space(source):
+    space = {"__name__": "__main__"}
+    exec(source, space)
+    return space
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["by_getattr", "by_import_alias", "by_partial", "by_closure", "by_engine", "in_a_thread"],
+)
+def test_a_finder_called_however_it_is_reached_is_seen_while_the_function_runs(name):
+    from secondment.checks.ex03 import NEW_REPORT
+
+    func = _space(HIDDEN_FINDERS)[name]
+    back = _round_trip(func, probes=[(NEW_REPORT,)])
+    assert back.called == ["find_cadres"] and back.unwatched == ""
+    verdict = evaluate("03.8", func)
+    assert verdict.status == "wrong"
+    assert (
+        verdict.message == "your function calls the library's find_cadres: write your own pattern"
+    )
+
+
+def test_the_watch_needs_no_name_in_the_code():
+    back = _round_trip(_space(HIDDEN_FINDERS)["by_getattr"], probes=[("甲",)])
+    assert "find_cadres" not in back.names and back.called == ["find_cadres"]
+
+
+def test_an_honest_function_calls_no_finder_and_the_watch_leaves_nothing_behind():
+    import sys
+    import threading
+
+    back = _round_trip(_space(HIDDEN_FINDERS)["own"], probes=[("甲挂任乙",)])
+    assert (back("甲挂任乙"), back.called, back.unwatched) == (["挂任"], [], "")
+    assert sys.getprofile() is None and threading.getprofile() is None
+
+
+@pytest.mark.parametrize(
+    ("name", "how"),
+    [("switched_off", "profile"), ("switched_off_and_on", "profile"), ("in_a_process", "process")],
+)
+def test_a_function_that_hides_its_calls_from_the_watch_is_flagged(name, how):
+    from secondment.checks.ex03 import NEW_REPORT
+
+    func = _space(WATCH_OFF)[name]
+    back = _round_trip(func, probes=[(NEW_REPORT,)])
+    assert back.called == [] and back.unwatched == how
+    verdict = evaluate("03.8", func)
+    assert verdict.status == "wrong" and verdict.message.startswith(
+        "your function hides its calls from the check"
+    )
+    assert "find_cadres" in verdict.message
+
+
 def test_an_object_that_runs_code_when_unpickled_is_only_its_type_name(tmp_path):
     marker = tmp_path / "ran.txt"
 

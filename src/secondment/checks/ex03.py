@@ -697,8 +697,15 @@ def _function(answer: Any, name: str, library: str) -> Any:
             f"answer should be your function itself (answer = {name}), not {_a(answer)}: "
             "the check runs it on texts you have not seen"
         )
-    if library in getattr(answer, "names", ()):
+    # Named in its code, or seen called while the check ran it (however it was reached).
+    if library in getattr(answer, "names", ()) or library in getattr(answer, "called", ()):
         raise Hint(f"your function calls the library's {library}: write your own pattern")
+    if getattr(answer, "unwatched", ""):  # what it did is in `secondment.checks.watch`
+        raise Hint(
+            "your function hides its calls from the check (it switches off the watch with "
+            "sys.setprofile, or works in a thread or process of its own), so the check cannot "
+            f"tell whether it calls the library's {library}: write your own pattern"
+        )
     return answer
 
 
