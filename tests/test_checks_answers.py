@@ -395,6 +395,80 @@ def test_data_that_cannot_be_trusted_is_one_failed_verdict_never_a_crash(data):
     assert not verdict.passed and verdict.status == "error"
 
 
+#: Rank sentences the checks do not hold, standing for a grader's probes.
+OTHER_RANKS = [
+    ("在京挂职的40名干部中，厅局级干部6名、县处级干部28名、乡科级干部6名。",),
+    ("天津市此次选派的60名干部中,县处级干部35名,乡科级干部20名,科技人才5名。",),
+]
+
+
+def _lookup_of_own_rank_probes():
+    from secondment.checks import own_probes
+    from secondment.checks.ex03 import _rank_counts_of
+
+    table = {s: _rank_counts_of(s) for (s,) in own_probes("03.7")}
+    return lambda sentence: table[sentence]
+
+
+def test_a_function_is_decided_on_the_probes_the_grader_gives():
+    from secondment.checks import calls_of, probes_of
+
+    lookup = _lookup_of_own_rank_probes()
+    assert evaluate("03.7", lookup).passed  # the self-check: the question's own probes
+    on_other = json.loads(json.dumps(record("03.7", lookup, calls=calls_of("03.7", OTHER_RANKS))))
+    verdict = decide("03.7", on_other, OTHER_RANKS)
+    assert verdict.status == "wrong" and "raised KeyError" in verdict.message
+    # A record made on the question's own probes cannot answer for others.
+    own = json.loads(json.dumps(record("03.7", lookup)))
+    verdict = decide("03.7", own, OTHER_RANKS)
+    assert verdict.message == "the check could not run your function on its sentences"
+    assert probes_of("03.7")[0] != OTHER_RANKS[0]  # the grader's probes were for that decision
+
+
+def test_an_honest_function_passes_on_other_probes_too():
+    from secondment.checks import calls_of
+
+    def rank_counts(sentence):
+        found = re.finditer(
+            r"((?:省部|厅局|县处|乡科)级|[一-鿿]{2,4}人才)(?:干部)?(\d+)名", sentence
+        )
+        return {m[1]: int(m[2]) for m in found}
+
+    data = json.loads(json.dumps(record("03.7", rank_counts, calls=calls_of("03.7", OTHER_RANKS))))
+    assert decide("03.7", data, OTHER_RANKS).passed
+
+
+def test_a_text_question_is_called_on_each_sentence_of_the_probes_it_is_given():
+    from secondment.checks import calls_of
+
+    text = "半年来,50名干部走访企业200余家。对接活动40多次。"
+    assert calls_of("03.5", [(text,)]) == [
+        (text,),
+        ("半年来,50名干部走访企业200余家。",),
+        ("对接活动40多次。",),
+    ]
+
+
+def test_while_graded_a_checked_function_is_recorded_once_on_the_graders_calls(
+    tmp_path, monkeypatch
+):
+    from secondment.checks import check, graded_records
+    from secondment.checks.answers import describe
+
+    monkeypatch.setenv("SECONDMENT_ANSWERS", str(tmp_path))
+    lookup = _lookup_of_own_rank_probes()
+    check("03.7", lookup)
+    saved = json.loads((tmp_path / "03.7.json").read_text(encoding="utf-8"))
+    assert decide("03.7", saved).passed  # the check's own record, on its own probes
+    calls = json.dumps({"03.7": [describe(list(p)) for p in OTHER_RANKS]})
+    made = graded_records(calls)
+    assert list(made) == ["03.7"]
+    assert not decide("03.7", json.loads(made["03.7"]), OTHER_RANKS).passed
+    assert graded_records(calls) == {}  # once: the probes are in the kernel from then on
+    check("03.7", [1, 2])  # an answer that is no function is saved as it is, not kept
+    assert graded_records(calls) == {}
+
+
 def test_a_huge_answer_is_refused_as_too_big_to_check():
     data = record("01.6", "字" * 3_000_000)
     assert "too big" in data["problem"]
