@@ -354,6 +354,16 @@ class Kinds:
         )
         return nb
 
+    def sleeps(self, nb):
+        # A function answer that never returns: the check in the kernel stops it, on its own
+        # probes and again on the grader's.
+        _set_answer(
+            nb,
+            3,
+            "import time\n\n\ndef count_commas(text):\n    time.sleep(60)\n\n\nanswer = count_commas",
+        )
+        return nb
+
     def kills_itself(self, nb):
         _set_answer(nb, 3, "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)")
         return nb
@@ -380,6 +390,7 @@ EXPECTED = {
     "fake_ticks": ("student", {q: "not-run" for q in QUESTIONS}, QUESTIONS),
     "patched_decide": ("student", {q: "unanswered" for q in QUESTIONS}, QUESTIONS),
     "kills_itself": ("solution", {q: "kernel-died" for q in QUESTIONS[3:]}, QUESTIONS[3:]),
+    "sleeps": ("solution", {"01.4": "too-slow"}, ["01.4"]),
     "fork_bomb": ("student", {"01.1": "process-limit"}, QUESTIONS),
     "memory_in_children": ("student", {"01.1": "memory-limit"}, QUESTIONS),
     "disk_filler": ("student", {"01.1": "disk-limit"}, QUESTIONS),
@@ -520,8 +531,16 @@ def test_the_rows_name_what_went_wrong(hostile):
     )
 
 
+def test_a_function_too_slow_is_a_status_of_its_own_not_a_note(hostile):
+    row = _rows(hostile, "sleeps")["01.4"]
+    assert row.detail.startswith("your function ran for more than 2 s on one input"), row.detail
+    assert len(row.detail.splitlines()) == 1
+    notes = summary([r for r in hostile[0] if r.student == "sleeps"])
+    assert "Notes" not in notes and "too-slow" not in notes
+
+
 def test_later_answers_still_count_after_a_broken_one(hostile):
-    for kind in ("memory_bomb", "busy_loop", "syntax_error"):
+    for kind in ("memory_bomb", "busy_loop", "syntax_error", "sleeps"):
         rows = _rows(hostile, kind)
         broken = set(EXPECTED[kind][1])
         assert all(r.passed for q, r in rows.items() if q not in broken), kind
