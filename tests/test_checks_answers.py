@@ -299,6 +299,17 @@ def switched_off_and_on(text):
     return found
 
 
+def in_a_low_level_thread(text):
+    import _thread
+    import time
+
+    box = []
+    _thread.start_new_thread(lambda: box.append(getattr(x, "find_" + "cadres")(text)), ())
+    while not box:
+        time.sleep(0.01)
+    return [(c.name, c.home_post, c.host_post) for c in box[0]]
+
+
 def in_a_process(text):
     import subprocess
 
@@ -346,7 +357,12 @@ def test_an_honest_function_calls_no_finder_and_the_watch_leaves_nothing_behind(
 
 @pytest.mark.parametrize(
     ("name", "how"),
-    [("switched_off", "profile"), ("switched_off_and_on", "profile"), ("in_a_process", "process")],
+    [
+        ("switched_off", "profile"),
+        ("switched_off_and_on", "profile"),
+        ("in_a_low_level_thread", "thread"),
+        ("in_a_process", "process"),
+    ],
 )
 def test_a_function_that_hides_its_calls_from_the_watch_is_flagged(name, how):
     from secondment.checks.ex03 import NEW_REPORT
