@@ -161,8 +161,12 @@ def questions() -> list[str]:
 
 def function_questions() -> list[str]:
     """The questions whose answer is a function, tried on probes; sorted."""
-    _load_all()
-    return [q for q in questions() if own_probes(q)]
+    return [q for q in questions() if _has_probes(q)]
+
+
+def _has_probes(qid: str) -> bool:
+    probes = _PROBES.get(qid, ())
+    return callable(probes) or bool(probes)
 
 
 def own_probes(qid: str) -> Probes:
@@ -358,7 +362,7 @@ def check(qid: str, answer: Any = NOT_DEFINED) -> None:
     answer, problem = cells.answer_for(qid, answer)
     data = _round_trip(record(qid, answer, problem))
     _save(qid, data)
-    if os.environ.get(ANSWERS_ENV) and qid in function_questions():
+    if os.environ.get(ANSWERS_ENV) and _has_probes(qid):
         # Graded: the grader's own cell records this answer again, on the grader's probes.
         _KEPT.pop(qid, None)
         if not problem and callable(answer):
