@@ -11,6 +11,12 @@ from that data and runs the checker. When the grader runs a notebook (`SECONDMEN
 to a folder) each record is saved there as JSON, so marks come from answers, not from printed
 text, and nothing from a submission is ever unpickled or evaluated.
 
+A function answer is described by its results on the question's probes, with the library
+finders it called while it ran (`secondment.checks.watch`). The self-check uses the question's
+own probes; the grader uses its own, which it sends into the kernel after the check ran
+(`graded_records`) and gives to `decide`, and each checker reads the ones in force
+(`probes_of`).
+
 The Chinese edition's exercises call `use_language("zh-CN")` in their setup cell: the verdicts
 are decided as before and shown in Chinese (`secondment.checks.language`).
 

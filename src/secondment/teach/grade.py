@@ -7,7 +7,9 @@ recognised from the notebook itself (`submissions`). Each notebook runs with a k
 own in a sandbox (`sandbox`) under a budget for the submission as a whole (`budget`); the
 records its checks make come back over the kernel's channel (`runner`), and an unprivileged
 decider process decides each answer with the same `secondment.checks.decide` the student's
-self-check uses (`decider`). Whatever a submission does ends as rows with a status for that
+self-check uses (`decider`). Function answers are tried on the grader's probes, the course's
+own or an instructor's private file (`probes`), which the kernel sees only after the
+question's check ran. Whatever a submission does ends as rows with a status for that
 student: the run always finishes and the gradebook is always written (`report`).
 """
 
