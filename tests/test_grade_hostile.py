@@ -791,12 +791,35 @@ def find_officials(text):
 
 answer = find_officials
 """
+#: Right on the checks' own probes; on any other input it ignores the timer that stops a slow
+#: function in the kernel and waits: only the time of the grader's own cell ends it.
+HANGS_ON_OTHERS = """\
+import signal
+import time
+
+from secondment.article import normalise
+from secondment.checks import ex03
+from secondment.extract import find_ranks
+
+TABLE = {s: {r.rank: r.count for r in find_ranks(normalise(s))} for (s,) in ex03._rank_probes()}
+
+
+def rank_counts(sentence):
+    if sentence in TABLE:
+        return TABLE[sentence]
+    signal.signal(signal.SIGALRM, signal.SIG_IGN)
+    time.sleep(600)
+
+
+answer = rank_counts
+"""
 PROBE_KINDS = {
     "honest": {},
     "lookup": {"03.7": LOOKUP_RANKS, "03.8": LOOKUP_REPORTS},
     "by_getattr": {"03.8": GETATTR_REPORTS},
     "watch_off": {"03.7": WATCH_OFF_RANKS},
     "echoes": {"03.8": ECHOES_REPORTS},
+    "hangs": {"03.7": HANGS_ON_OTHERS},
 }
 
 
@@ -830,7 +853,7 @@ def probed(tmp_path_factory):
         for kind in kinds:
             (subs / kind).mkdir(parents=True)
             nbformat.write(_with_answers(PROBE_KINDS[kind]), subs / kind / "03.ipynb")
-        limits = Limits(cell_timeout=30, notebook_timeout=120, check_timeout=20)
+        limits = Limits(cell_timeout=10, notebook_timeout=120, check_timeout=20)
         rows = grade(find_submissions(subs), root=subs, limits=limits, probes=probes)
         runs[name] = {(r.student, r.question): r for r in rows}
     return runs
@@ -866,6 +889,13 @@ def test_a_finder_called_through_getattr_or_with_the_watch_off_is_flagged_when_g
     for kind in ("by_getattr", "watch_off"):  # the other answers still count
         rows = [r for (k, q), r in probed["private"].items() if k == kind]
         assert sum(not r.passed for r in rows) == 1
+
+
+def test_a_function_that_outlasts_the_graders_cell_is_too_slow(probed):
+    rows = {q: r for (k, q), r in probed["private"].items() if k == "hangs"}
+    assert rows["03.7"].status == "too-slow", rows["03.7"]
+    assert rows["03.7"].detail.startswith("your function took more than 10 s on the check's")
+    assert all(r.passed for q, r in rows.items() if q != "03.7"), rows
 
 
 def test_no_private_probe_reaches_a_row(probed):
