@@ -226,6 +226,157 @@ def test_a_function_of_ones_own_names_no_finder():
     assert not {"find_cadres", "find_events", "find_quantities", "find_ranks"} & set(back.names)
 
 
+#: Functions that reach a finder where no name in their code says so: the watch on their calls
+#: sees each one; `own` is honest.
+HIDDEN_FINDERS = """
+import functools
+import re
+import secondment.extract as x
+
+made_at_import = getattr(x, "find_" + "cadres")
+
+
+def by_getattr(text):
+    return [(c.name, c.home_post, c.host_post) for c in getattr(x, "find_" + "cadres")(text)]
+
+
+def by_import_alias(text):
+    return [(c.name, c.home_post, c.host_post) for c in made_at_import(text)]
+
+
+by_partial = functools.partial(getattr(x, "find_" + "cadres"))
+
+
+def make():
+    finder = getattr(x, "find_" + "cadres")
+
+    def by_closure(text):
+        return [(c.name, c.home_post, c.host_post) for c in finder(text)]
+
+    return by_closure
+
+
+by_closure = make()
+
+
+def by_engine(text):
+    # The private function that does the finder's work, behind its cache.
+    from secondment.extract import cadres, clauses
+
+    return list(cadres._cadres_of(tuple(clauses.paragraphs(text)))[0])
+
+
+def in_a_thread(text):
+    import threading
+
+    box = []
+    worker = threading.Thread(target=lambda: box.append(by_getattr(text)))
+    worker.start()
+    worker.join()
+    return box[0]
+
+
+def own(text):
+    return re.findall("挂任", text)
+"""
+
+WATCH_OFF = """
+import sys
+import secondment.extract as x
+
+
+def switched_off(text):
+    sys.setprofile(None)
+    return [(c.name, c.home_post, c.host_post) for c in getattr(x, "find_" + "cadres")(text)]
+
+
+def switched_off_and_on(text):
+    # Through map(), so that no call of sys.setprofile is seen by the profile function itself.
+    watch = sys.getprofile()
+    list(map(sys.setprofile, [None]))
+    found = [(c.name, c.home_post, c.host_post) for c in getattr(x, "find_" + "cadres")(text)]
+    list(map(sys.setprofile, [watch]))
+    return found
+
+
+def in_a_low_level_thread(text):
+    import _thread
+    import time
+
+    box = []
+    _thread.start_new_thread(lambda: box.append(getattr(x, "find_" + "cadres")(text)), ())
+    while not box:
+        time.sleep(0.01)
+    return [(c.name, c.home_post, c.host_post) for c in box[0]]
+
+
+def in_a_process(text):
+    import subprocess
+
+    subprocess.run(["true"], check=False)
+    return []
+"""
+
+
+def _space(source):
+    space = {"__name__": "__main__"}
+    exec(source, space)
+    return space
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["by_getattr", "by_import_alias", "by_partial", "by_closure", "by_engine", "in_a_thread"],
+)
+def test_a_finder_called_however_it_is_reached_is_seen_while_the_function_runs(name):
+    from secondment.checks.ex03 import NEW_REPORT
+
+    func = _space(HIDDEN_FINDERS)[name]
+    back = _round_trip(func, probes=[(NEW_REPORT,)])
+    assert back.called == ["find_cadres"] and back.unwatched == ""
+    verdict = evaluate("03.8", func)
+    assert verdict.status == "wrong"
+    assert (
+        verdict.message == "your function calls the library's find_cadres: write your own pattern"
+    )
+
+
+def test_the_watch_needs_no_name_in_the_code():
+    back = _round_trip(_space(HIDDEN_FINDERS)["by_getattr"], probes=[("甲",)])
+    assert "find_cadres" not in back.names and back.called == ["find_cadres"]
+
+
+def test_an_honest_function_calls_no_finder_and_the_watch_leaves_nothing_behind():
+    import sys
+    import threading
+
+    back = _round_trip(_space(HIDDEN_FINDERS)["own"], probes=[("甲挂任乙",)])
+    assert (back("甲挂任乙"), back.called, back.unwatched) == (["挂任"], [], "")
+    assert sys.getprofile() is None and threading.getprofile() is None
+
+
+@pytest.mark.parametrize(
+    ("name", "how"),
+    [
+        ("switched_off", "profile"),
+        ("switched_off_and_on", "profile"),
+        ("in_a_low_level_thread", "thread"),
+        ("in_a_process", "process"),
+    ],
+)
+def test_a_function_that_hides_its_calls_from_the_watch_is_flagged(name, how):
+    from secondment.checks.ex03 import NEW_REPORT
+
+    func = _space(WATCH_OFF)[name]
+    back = _round_trip(func, probes=[(NEW_REPORT,)])
+    assert back.called == [] and back.unwatched == how
+    verdict = evaluate("03.8", func)
+    assert verdict.status == "wrong" and verdict.message.startswith(
+        "your function hides its calls from the check"
+    )
+    assert "find_cadres" in verdict.message
+
+
 def test_an_object_that_runs_code_when_unpickled_is_only_its_type_name(tmp_path):
     marker = tmp_path / "ran.txt"
 
@@ -258,6 +409,80 @@ def test_an_object_that_runs_code_when_unpickled_is_only_its_type_name(tmp_path)
 def test_data_that_cannot_be_trusted_is_one_failed_verdict_never_a_crash(data):
     verdict = decide("01.1", data)
     assert not verdict.passed and verdict.status == "error"
+
+
+#: Rank sentences the checks do not hold, standing for a grader's probes.
+OTHER_RANKS = [
+    ("在京挂职的40名干部中，厅局级干部6名、县处级干部28名、乡科级干部6名。",),
+    ("天津市此次选派的60名干部中,县处级干部35名,乡科级干部20名,科技人才5名。",),
+]
+
+
+def _lookup_of_own_rank_probes():
+    from secondment.checks import own_probes
+    from secondment.checks.ex03 import _rank_counts_of
+
+    table = {s: _rank_counts_of(s) for (s,) in own_probes("03.7")}
+    return lambda sentence: table[sentence]
+
+
+def test_a_function_is_decided_on_the_probes_the_grader_gives():
+    from secondment.checks import calls_of, probes_of
+
+    lookup = _lookup_of_own_rank_probes()
+    assert evaluate("03.7", lookup).passed  # the self-check: the question's own probes
+    on_other = json.loads(json.dumps(record("03.7", lookup, calls=calls_of("03.7", OTHER_RANKS))))
+    verdict = decide("03.7", on_other, OTHER_RANKS)
+    assert verdict.status == "wrong" and "raised KeyError" in verdict.message
+    # A record made on the question's own probes cannot answer for others.
+    own = json.loads(json.dumps(record("03.7", lookup)))
+    verdict = decide("03.7", own, OTHER_RANKS)
+    assert verdict.message == "the check could not run your function on its sentences"
+    assert probes_of("03.7")[0] != OTHER_RANKS[0]  # the grader's probes were for that decision
+
+
+def test_an_honest_function_passes_on_other_probes_too():
+    from secondment.checks import calls_of
+
+    def rank_counts(sentence):
+        found = re.finditer(
+            r"((?:省部|厅局|县处|乡科)级|[一-鿿]{2,4}人才)(?:干部)?(\d+)名", sentence
+        )
+        return {m[1]: int(m[2]) for m in found}
+
+    data = json.loads(json.dumps(record("03.7", rank_counts, calls=calls_of("03.7", OTHER_RANKS))))
+    assert decide("03.7", data, OTHER_RANKS).passed
+
+
+def test_a_text_question_is_called_on_each_sentence_of_the_probes_it_is_given():
+    from secondment.checks import calls_of
+
+    text = "半年来,50名干部走访企业200余家。对接活动40多次。"
+    assert calls_of("03.5", [(text,)]) == [
+        (text,),
+        ("半年来,50名干部走访企业200余家。",),
+        ("对接活动40多次。",),
+    ]
+
+
+def test_while_graded_a_checked_function_is_recorded_once_on_the_graders_calls(
+    tmp_path, monkeypatch
+):
+    from secondment.checks import check, graded_records
+    from secondment.checks.answers import describe
+
+    monkeypatch.setenv("SECONDMENT_ANSWERS", str(tmp_path))
+    lookup = _lookup_of_own_rank_probes()
+    check("03.7", lookup)
+    saved = json.loads((tmp_path / "03.7.json").read_text(encoding="utf-8"))
+    assert decide("03.7", saved).passed  # the check's own record, on its own probes
+    calls = json.dumps({"03.7": [describe(list(p)) for p in OTHER_RANKS]})
+    made = graded_records(calls)
+    assert list(made) == ["03.7"]
+    assert not decide("03.7", json.loads(made["03.7"]), OTHER_RANKS).passed
+    assert graded_records(calls) == {}  # once: the probes are in the kernel from then on
+    check("03.7", [1, 2])  # an answer that is no function is saved as it is, not kept
+    assert graded_records(calls) == {}
 
 
 def test_a_huge_answer_is_refused_as_too_big_to_check():

@@ -297,3 +297,35 @@ def test_progress_is_a_bar_on_a_terminal_and_plain_lines_elsewhere(monkeypatch):
     bar = Terminal()
     Progress(1, bar).update("ada", "01", rows)
     assert bar.getvalue().startswith("\r[########################] 1/1 ada 01 1/2")
+
+
+def test_the_courses_own_probes_written_as_a_file_pass_their_checks(tmp_path, capsys):
+    from secondment.checks import function_questions, own_probes
+    from secondment.teach.probes import read_probes
+
+    path = tmp_path / "probes.json"
+    assert main(["probes", "--write", str(path)]) == 0
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert sorted(data["probes"]) == function_questions()
+    assert data["probes"]["01.1"][1] == {"utf-8": own_probes("01.1")[1][0].decode("utf-8")}
+    # Read back as an instructor's file: the same inputs, and the library's answer passes.
+    assert read_probes(path) == {q: own_probes(q) for q in function_questions()}
+    capsys.readouterr()
+    assert main(["probes", "--check", str(path)]) == 0
+    assert capsys.readouterr().out.startswith("probes: 01.1, 01.4, 02.3, 03.2")
+
+
+def test_a_verdict_on_private_probes_shows_no_piece_of_them():
+    from secondment.teach.probes import GradingProbes, redact
+
+    text = "　　北京市规划委副主任、挂任保定市副市长的陈立平说，两地规划要一张图。"
+    shown = "your function raised KeyError: '\\u3000\\u3000北京市规划委副主任、挂任保定' on another report (北京市规划委副主任、…)"
+    assert (
+        redact(shown, [text])
+        == "your function raised KeyError: '\\u3000\\u3000…' on another report (…)"
+    )
+    # Short runs stay: the words of a hint that an input happens to share.
+    hint = "home and host are swapped: home comes before 、挂任, host after it"
+    assert redact(hint, [text]) == hint
+    probes = GradingProbes({"03.8": [(text,)], "03.7": [(text,)]}, frozenset({"03.8"}))
+    assert probes.hidden_in("03.8", shown) != shown and probes.hidden_in("03.7", shown) == shown

@@ -32,12 +32,14 @@ STUDENT = ROOT / "exercises" / "01-reading-the-article-exercises.ipynb"
 QUESTIONS = [f"01.{i}" for i in range(1, 9)]
 LIMITS = Limits(
     cell_timeout=3,
-    notebook_timeout=12,
+    # Time for children that spin to spend the CPU budget on a busy machine.
+    notebook_timeout=15,
     memory_mb=1536,
     output_mb=2,
     file_mb=64,
     processes=128,
-    cpu_seconds=3,  # an honest exercise 01 takes about 1 s
+    # An honest exercise 01 takes about 0.6 s of CPU; one cell may spin to its timeout besides.
+    cpu_seconds=5,
     check_timeout=5,
 )
 SECRET = "root-only-secret-4711"
@@ -287,12 +289,11 @@ class Kinds:
             "            pass\n"
             "answer = ...",
         )
-        for index in (1, 2, 3):  # and the kernel spins too, each cell within its time
-            _set_answer(
-                nb,
-                index,
-                "import time\nend = time.time() + 2.8\nwhile time.time() < end:\n    pass",
-            )
+        cells = _answer_cells(nb)[1:]  # taken first: a cell set here is no answer cell
+        for cell in cells[:3]:  # and the kernel spins too, each cell within its time
+            cell.source = "import time\nend = time.time() + 2.8\nwhile time.time() < end:\n    pass"
+        for cell in cells[3:]:  # then it waits, within its time, while the children spin
+            cell.source = "import time\ntime.sleep(2.8)"
         return nb
 
     def catastrophic_pattern(self, nb):
@@ -355,6 +356,16 @@ class Kinds:
         )
         return nb
 
+    def sleeps(self, nb):
+        # A function answer that never returns: the check in the kernel stops it, on its own
+        # probes and again on the grader's.
+        _set_answer(
+            nb,
+            3,
+            "import time\n\n\ndef count_commas(text):\n    time.sleep(60)\n\n\nanswer = count_commas",
+        )
+        return nb
+
     def kills_itself(self, nb):
         _set_answer(nb, 3, "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)")
         return nb
@@ -381,6 +392,7 @@ EXPECTED = {
     "fake_ticks": ("student", {q: "not-run" for q in QUESTIONS}, QUESTIONS),
     "patched_decide": ("student", {q: "unanswered" for q in QUESTIONS}, QUESTIONS),
     "kills_itself": ("solution", {q: "kernel-died" for q in QUESTIONS[3:]}, QUESTIONS[3:]),
+    "sleeps": ("solution", {"01.4": "too-slow"}, ["01.4"]),
     "fork_bomb": ("student", {"01.1": "process-limit"}, QUESTIONS),
     "memory_in_children": ("student", {"01.1": "memory-limit"}, QUESTIONS),
     "disk_filler": ("student", {"01.1": "disk-limit"}, QUESTIONS),
@@ -521,8 +533,16 @@ def test_the_rows_name_what_went_wrong(hostile):
     )
 
 
+def test_a_function_too_slow_is_a_status_of_its_own_not_a_note(hostile):
+    row = _rows(hostile, "sleeps")["01.4"]
+    assert row.detail.startswith("your function ran for more than 2 s on one input"), row.detail
+    assert len(row.detail.splitlines()) == 1
+    notes = summary([r for r in hostile[0] if r.student == "sleeps"])
+    assert "Notes" not in notes and "too-slow" not in notes
+
+
 def test_later_answers_still_count_after_a_broken_one(hostile):
-    for kind in ("memory_bomb", "busy_loop", "syntax_error"):
+    for kind in ("memory_bomb", "busy_loop", "syntax_error", "sleeps"):
         rows = _rows(hostile, kind)
         broken = set(EXPECTED[kind][1])
         assert all(r.passed for q, r in rows.items() if q not in broken), kind
@@ -684,3 +704,227 @@ def test_the_fallback_leaves_nothing_behind_and_has_no_network(tmp_path, monkeyp
     assert not [r for r in rows if r.student == "a_saboteur" and r.passed]
     if sandbox.unshare_works():
         assert reached == []
+
+
+# ---------------------------------------------------------------- the grader's own probes
+
+SOLUTION_03 = ROOT / "exercises" / "solutions" / "03-extracting-facts-solutions.ipynb"
+QUESTIONS_03 = [f"03.{i}" for i in range(1, 10)]
+#: An instructor's private probes: rank sentences and reports no notebook or check shows.
+PRIVATE_PROBES = {
+    "comment": "inputs of this test's own",
+    "probes": {
+        "03.7": [
+            "在京挂职的40名干部中，厅局级干部6名、县处级干部28名、乡科级干部6名。",
+            "天津市此次选派的60名干部中,县处级干部35名,乡科级干部20名,科技人才5名。",
+        ],
+        "03.8": [
+            "　　北京市规划委副主任、挂任保定市副市长的陈立平说，两地规划要一张图。\n"
+            "　　——赵文静，北京市科委处长，挂任石家庄市科技局副局长。她组织两地企业对接会10场。",
+            "  北京市商务委副巡视员、挂任沧州市副市长的孟庆华介绍,港口合作已签约项目9个。\n"
+            "  ——吴建军,北京市交通委处长,挂任廊坊市交通运输局副局长。他推动开通公交线路3条。",
+        ],
+    },
+}
+
+#: Answers keyed on the checks' own probes, which the kernel can import: the library's answers
+#: to them, worked out when the cell runs, where no watch looks.
+LOOKUP_RANKS = """\
+from secondment.article import normalise
+from secondment.checks import ex03
+from secondment.extract import find_ranks
+
+TABLE = {s: {r.rank: r.count for r in find_ranks(normalise(s))} for (s,) in ex03._rank_probes()}
+
+
+def rank_counts(sentence):
+    return TABLE[sentence]
+
+
+answer = rank_counts
+"""
+LOOKUP_REPORTS = """\
+from secondment.checks import ex03
+from secondment.extract import find_cadres
+
+TABLE = {
+    t: [(c.name, c.home_post, c.host_post) for c in find_cadres(t)]
+    for t in (ex03.NEW_REPORT, *ex03.UNSEEN_REPORTS)
+}
+
+
+def find_officials(text):
+    return TABLE[text]
+
+
+answer = find_officials
+"""
+#: The library's finder reached where no name in the code says so.
+GETATTR_REPORTS = """\
+import secondment.extract as x
+
+
+def find_officials(text):
+    finder = getattr(x, "find_" + "cadres")
+    return [(c.name, c.home_post, c.host_post) for c in finder(text)]
+
+
+answer = find_officials
+"""
+#: The watch switched off first.
+WATCH_OFF_RANKS = """\
+import sys
+import secondment.extract as x
+from secondment.article import normalise
+
+
+def rank_counts(sentence):
+    sys.setprofile(None)
+    return {r.rank: r.count for r in getattr(x, "find_" + "ranks")(normalise(sentence))}
+
+
+answer = rank_counts
+"""
+#: Its own input, raised so that a verdict shows it: the feedback must not.
+ECHOES_REPORTS = """\
+def find_officials(text):
+    raise ValueError(text)
+
+
+answer = find_officials
+"""
+#: Right on the checks' own probes; on any other input it ignores the timer that stops a slow
+#: function in the kernel and waits: only the time of the grader's own cell ends it.
+HANGS_ON_OTHERS = """\
+import signal
+import time
+
+from secondment.article import normalise
+from secondment.checks import ex03
+from secondment.extract import find_ranks
+
+TABLE = {s: {r.rank: r.count for r in find_ranks(normalise(s))} for (s,) in ex03._rank_probes()}
+
+
+def rank_counts(sentence):
+    if sentence in TABLE:
+        return TABLE[sentence]
+    signal.signal(signal.SIGALRM, signal.SIG_IGN)
+    time.sleep(600)
+
+
+answer = rank_counts
+"""
+PROBE_KINDS = {
+    "honest": {},
+    "lookup": {"03.7": LOOKUP_RANKS, "03.8": LOOKUP_REPORTS},
+    "by_getattr": {"03.8": GETATTR_REPORTS},
+    "watch_off": {"03.7": WATCH_OFF_RANKS},
+    "echoes": {"03.8": ECHOES_REPORTS},
+    "hangs": {"03.7": HANGS_ON_OTHERS},
+}
+
+
+def _with_answers(answers):
+    from secondment.checks.cells import answer_cells
+
+    cell_of = {q: c for c, q in answer_cells().items()}
+    nb = nbformat.read(SOLUTION_03, as_version=4)
+    for cell in nb.cells:
+        for qid, source in answers.items():
+            if cell.get("id") == cell_of[qid]:
+                cell.source = source
+    return nb
+
+
+@pytest.fixture(scope="module")
+def probed(tmp_path_factory):
+    """Exercise 03 graded twice: on the course's own probes, then on a private file."""
+    from secondment.teach.probes import grading_probes
+
+    tmp = tmp_path_factory.mktemp("probed")
+    private = tmp / "instructor" / "private-probes.json"
+    private.parent.mkdir()
+    private.write_text(json.dumps(PRIVATE_PROBES, ensure_ascii=False), encoding="utf-8")
+    runs = {}
+    for name, probes, kinds in (
+        ("course", None, ["honest", "lookup"]),
+        ("private", grading_probes(private), list(PROBE_KINDS)),
+    ):
+        subs = tmp / name
+        for kind in kinds:
+            (subs / kind).mkdir(parents=True)
+            nbformat.write(_with_answers(PROBE_KINDS[kind]), subs / kind / "03.ipynb")
+        limits = Limits(cell_timeout=10, notebook_timeout=120, check_timeout=20)
+        rows = grade(find_submissions(subs), root=subs, limits=limits, probes=probes)
+        runs[name] = {(r.student, r.question): r for r in rows}
+    return runs
+
+
+def test_a_lookup_table_of_the_checks_probes_passes_the_self_check_but_not_private_probes(
+    probed,
+):
+    from secondment.checks import evaluate
+
+    for qid, name in (("03.7", "rank_counts"), ("03.8", "find_officials")):
+        space = {"__name__": "__main__"}
+        exec(PROBE_KINDS["lookup"][qid], space)
+        assert evaluate(qid, space[name]).passed  # the self-check, on the public probes
+        assert probed["course"][("lookup", qid)].passed  # grading on the same public probes
+        row = probed["private"][("lookup", qid)]
+        assert (row.passed, row.status) == (False, "wrong")
+        assert "KeyError" in row.detail
+
+
+def test_honest_solutions_keep_full_marks_on_either_set_of_probes(probed):
+    for run in ("course", "private"):
+        rows = [probed[run][("honest", q)] for q in QUESTIONS_03]
+        assert all(r.passed for r in rows), [(r.question, r.status, r.detail) for r in rows]
+
+
+def test_a_finder_called_through_getattr_or_with_the_watch_off_is_flagged_when_graded(probed):
+    row = probed["private"][("by_getattr", "03.8")]
+    assert not row.passed
+    assert row.detail == "your function calls the library's find_cadres: write your own pattern"
+    row = probed["private"][("watch_off", "03.7")]
+    assert not row.passed and row.detail.startswith("your function hides its calls")
+    for kind in ("by_getattr", "watch_off"):  # the other answers still count
+        rows = [r for (k, q), r in probed["private"].items() if k == kind]
+        assert sum(not r.passed for r in rows) == 1
+
+
+def test_a_function_that_outlasts_the_graders_cell_is_too_slow(probed):
+    rows = {q: r for (k, q), r in probed["private"].items() if k == "hangs"}
+    assert rows["03.7"].status == "too-slow", rows["03.7"]
+    assert rows["03.7"].detail.startswith("your function took more than 10 s on the check's")
+    assert all(r.passed for q, r in rows.items() if q != "03.7"), rows
+
+
+def test_no_private_probe_reaches_a_row(probed):
+    row = probed["private"][("echoes", "03.8")]
+    assert not row.passed and "raised ValueError" in row.detail
+    texts = PRIVATE_PROBES["probes"]["03.8"] + PRIVATE_PROBES["probes"]["03.7"]
+    for r in probed["private"].values():
+        assert not [t for t in texts for i in range(len(t) - 5) if t[i : i + 6] in r.detail], r
+
+
+def test_a_bad_probes_file_is_a_one_line_error_before_any_grading(tmp_path, capsys):
+    from secondment.teach.__main__ import main
+
+    subs = tmp_path / "submissions"
+    (subs / "ada").mkdir(parents=True)
+    (subs / "ada" / "03.ipynb").write_bytes(SOLUTION_03.read_bytes())
+    out = tmp_path / "marks" / "gradebook.csv"
+    bad = tmp_path / "probes.json"
+    for body, message in (
+        ("{", "not JSON"),
+        ('{"probes": {"03.9": ["x"]}}', "'03.9' is not a question whose answer is a function"),
+        ('{"probes": {"03.7": [1]}}', "03.7, input 1: expected a text"),
+        ('{"probes": {"03.8": ["没有干部。"]}}', "the library's own answer fails the check"),
+    ):
+        bad.write_text(body, encoding="utf-8")
+        assert main(["grade", str(subs), "--out", str(out), "--probes", str(bad)]) == 2
+        err = capsys.readouterr().err
+        assert message in err and len(err.strip().splitlines()) == 1, err
+        assert str(bad) in err and "Traceback" not in err
+    assert not out.parent.exists()

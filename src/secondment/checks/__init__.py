@@ -11,6 +11,12 @@ from that data and runs the checker. When the grader runs a notebook (`SECONDMEN
 to a folder) each record is saved there as JSON, so marks come from answers, not from printed
 text, and nothing from a submission is ever unpickled or evaluated.
 
+A function answer is described by its results on the question's probes, with the library
+finders it called while it ran (`secondment.checks.watch`). The self-check uses the question's
+own probes; the grader uses its own, which it sends into the kernel after the check ran
+(`graded_records`) and gives to `decide`, and each checker reads the ones in force
+(`probes_of`).
+
 The Chinese edition's exercises call `use_language("zh-CN")` in their setup cell: the verdicts
 are decided as before and shown in Chinese (`secondment.checks.language`).
 
@@ -22,13 +28,14 @@ its own question's answer cell wherever the check cell stands (`secondment.check
 
 from __future__ import annotations
 
+import contextvars
 import importlib
 import json
 import os
 import pkgutil
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,9 +56,15 @@ __all__ = [
     "NOT_DEFINED",
     "Hint",
     "Verdict",
+    "calls_of",
     "check",
     "decide",
     "evaluate",
+    "function_questions",
+    "graded_records",
+    "own_probes",
+    "probes_of",
+    "reference_of",
     "question",
     "questions",
     "record",
@@ -62,10 +75,20 @@ MIME = "application/vnd.secondment.check+json"
 ANSWERS_ENV = "SECONDMENT_ANSWERS"
 
 Checker = Callable[[Any], "str | None"]
+Probes = list[tuple[Any, ...]]
 _REGISTRY: dict[str, Checker] = {}
 _PROBES: dict[str, Iterable[tuple[Any, ...]] | Callable[[], Iterable[tuple[Any, ...]]]] = {}
+_CALLS: dict[str, Callable[[Probes], Probes]] = {}
+_REFERENCES: dict[str, Callable[..., Any]] = {}
 _DECODE_HINTS: dict[str, str] = {}
 _LOADED = False
+#: The probes the grader gave for the answer being decided: {question: probes}, or None.
+_GIVEN: contextvars.ContextVar[dict[str, Probes] | None] = contextvars.ContextVar(
+    "secondment_probes", default=None
+)
+#: While a notebook is graded: each question's function answer, as its check last judged it,
+#: until the grader's own cell records it on the grader's probes (`graded_records`).
+_KEPT: dict[str, Any] = {}
 
 
 @dataclass(frozen=True)
@@ -92,14 +115,21 @@ def question(
     qid: str,
     probes: Iterable[tuple[Any, ...]] | Callable[[], Iterable[tuple[Any, ...]]] = (),
     decode_hint: str = "",
+    calls: Callable[[Probes], Probes] | None = None,
+    reference: Callable[..., Any] | None = None,
 ) -> Callable[[Checker], Checker]:
     """Register a checker for one question id such as `03.2`.
 
-    `probes` are the argument tuples a function answer is called with, in the kernel; the
-    checker then receives a function that replays those results (and knows no other input);
-    a callable gives them lazily (e.g. sentences of the article, read on first use).
-    `decode_hint` says which encoding the question's bytes are in, for an answer cell that
-    raised UnicodeDecodeError.
+    `probes` are the argument tuples a function answer is tried on: the question's own, which
+    the self-check uses; the grader may give others (`decide(…, probes=…)`), and a checker
+    reads the ones in force with `probes_of(qid)`. In the kernel the function is called on
+    `calls(probes)` (the probes themselves by default; more, e.g. each sentence of a text,
+    when the checker traces a wrong result); the checker then receives a function that
+    replays those results (and knows no other input). A callable gives the probes lazily
+    (e.g. sentences of the article, read on first use). `reference` is the library's own
+    answer to a function question: with it, other probes can be tried before they are used
+    (`reference_of`). `decode_hint` says which encoding the question's bytes are in, for
+    an answer cell that raised UnicodeDecodeError.
     """
     if not re.fullmatch(r"\d\d\.\d+", qid):
         raise ValueError(f"question ids look like '03.2', not {qid!r}")
@@ -109,6 +139,10 @@ def question(
             raise ValueError(f"question {qid} is registered twice")
         _REGISTRY[qid] = func
         _PROBES[qid] = probes if callable(probes) else tuple(tuple(p) for p in probes)
+        if calls is not None:
+            _CALLS[qid] = calls
+        if reference is not None:
+            _REFERENCES[qid] = reference
         if decode_hint:
             _DECODE_HINTS[qid] = decode_hint
         return func
@@ -132,18 +166,67 @@ def questions() -> list[str]:
     return sorted(_REGISTRY, key=lambda q: tuple(int(p) for p in q.split(".")))
 
 
-def record(qid: str, answer: Any, problem: str = "") -> dict[str, Any]:
-    """The JSON record of one answer: what leaves the student's kernel, and all `decide` reads."""
+def function_questions() -> list[str]:
+    """The questions whose answer is a function, tried on probes; sorted."""
+    return [q for q in questions() if _has_probes(q)]
+
+
+def _has_probes(qid: str) -> bool:
+    probes = _PROBES.get(qid, ())
+    return callable(probes) or bool(probes)
+
+
+def own_probes(qid: str) -> Probes:
+    """The question's own probes: the inputs the self-check tries a function answer on."""
+    _load_all()
+    probes = _PROBES.get(qid, ())
+    return [tuple(p) for p in (probes() if callable(probes) else probes)]
+
+
+def probes_of(qid: str) -> Probes:
+    """The probes in force for a question: the grader's, while `decide` was given some for it,
+    else the question's own."""
+    given = _GIVEN.get()
+    if given is not None and qid in given:
+        return list(given[qid])
+    return own_probes(qid)
+
+
+def calls_of(qid: str, probes: Sequence[tuple[Any, ...]] | None = None) -> Probes:
+    """The argument tuples a function answer is called on for these probes (by default the
+    ones in force), each once, in order."""
+    probes = probes_of(qid) if probes is None else [tuple(p) for p in probes]
+    made = _CALLS[qid](probes) if qid in _CALLS else probes
+    unique: Probes = []
+    for args in made:
+        if args not in unique:
+            unique.append(args)
+    return unique
+
+
+def reference_of(qid: str) -> Callable[..., Any] | None:
+    """The library's own answer to a function question (what the check must pass on any
+    probes it is given), or None."""
+    _load_all()
+    return _REFERENCES.get(qid)
+
+
+def record(
+    qid: str, answer: Any, problem: str = "", calls: Sequence[tuple[Any, ...]] | None = None
+) -> dict[str, Any]:
+    """The JSON record of one answer: what leaves the student's kernel, and all `decide` reads.
+
+    A function answer is called on `calls` (by default those of the question's own probes).
+    """
     _load_all()
     if problem:
         return {"question": qid, "problem": problem}
     if answer is NOT_DEFINED:
         return {"question": qid, "problem": "no answer yet: run the answer cell above first"}
     try:
-        probes = _PROBES.get(qid, ())
         given: Iterable[tuple[Any, ...]] = ()
-        if callable(answer):
-            given = probes() if callable(probes) else probes
+        if callable(answer) and qid in _PROBES:
+            given = calls_of(qid, own_probes(qid)) if calls is None else calls
         return {"question": qid, "answer": describe(answer, given)}
     except AnswerTooBig as exc:
         return {"question": qid, "problem": f"{exc}: keep it to what the question asks"}
@@ -153,9 +236,23 @@ def record(qid: str, answer: Any, problem: str = "") -> dict[str, Any]:
         return {"question": qid, "problem": f"could not read this answer ({type(exc).__name__})"}
 
 
-def decide(qid: str, data: Any) -> Verdict:
-    """Decide one question from its JSON record (plain data only, never code)."""
+def decide(qid: str, data: Any, probes: Sequence[tuple[Any, ...]] | None = None) -> Verdict:
+    """Decide one question from its JSON record (plain data only, never code).
+
+    `probes` are the grader's inputs for a function answer (the record must hold its results
+    on `calls_of(qid, probes)`); by default, the question's own.
+    """
     _load_all()
+    if probes is None:
+        return _decide(qid, data)
+    token = _GIVEN.set({qid: [tuple(p) for p in probes]})
+    try:
+        return _decide(qid, data)
+    finally:
+        _GIVEN.reset(token)
+
+
+def _decide(qid: str, data: Any) -> Verdict:
     if qid not in _REGISTRY:
         return Verdict(qid, False, "unknown question id; check the spelling, e.g. '03.2'", "error")
     if not isinstance(data, dict) or data.get("question") != qid:
@@ -273,6 +370,27 @@ def _save(qid: str, data: dict[str, Any]) -> None:
         pass
 
 
+def graded_records(calls: str) -> dict[str, str]:
+    """For the grader's cell: `{question: [call, …]}` as JSON (each call a described argument
+    list), to the JSON records of the function answers the checks kept, made on those calls.
+
+    Each kept answer is recorded once and then let go: the grader's probes are in the kernel
+    from now on, so nothing made after this may answer on them.
+    """
+    given = json.loads(calls)
+    made = {}
+    for qid, described in given.items():
+        if qid not in _KEPT:
+            continue
+        answer = _KEPT.pop(qid)
+        try:
+            args = [tuple(rebuild(c)) for c in described]
+        except (TypeError, ValueError):
+            continue
+        made[qid] = json.dumps(record(qid, answer, calls=args), ensure_ascii=False)
+    return made
+
+
 def check(qid: str, answer: Any = NOT_DEFINED) -> None:
     """Check an answer and show one verdict line: ✅, or ❌ with a hint."""
     from secondment.checks import cells
@@ -280,6 +398,11 @@ def check(qid: str, answer: Any = NOT_DEFINED) -> None:
     answer, problem = cells.answer_for(qid, answer)
     data = _round_trip(record(qid, answer, problem))
     _save(qid, data)
+    if os.environ.get(ANSWERS_ENV) and _has_probes(qid):
+        # Graded: the grader's own cell records this answer again, on the grader's probes.
+        _KEPT.pop(qid, None)
+        if not problem and callable(answer):
+            _KEPT[qid] = answer
     verdict = decide(qid, data)
     if not problem:
         cells.checked(qid)

@@ -23,6 +23,7 @@ import types
 from collections.abc import Callable, Iterable
 from typing import Any, cast
 
+from secondment.checks.watch import FINDERS
 from secondment.errors import AnswerTooBig, RecordedError
 
 __all__ = [
@@ -87,11 +88,15 @@ class Recorded:
         results: list[tuple[Any, Any]],
         names: list[str],
         stopped: TimeLimit | None = None,
+        called: list[str] | None = None,
+        unwatched: str = "",
     ) -> None:
         self.__name__ = name
         self.results = results
         self.names = names  # the names its code uses, and the finders it reaches (a library call)
         self.stopped = stopped  # the time limit it ran over in the kernel, if it did
+        self.called = called or []  # the library's finders it called while it ran
+        self.unwatched = unwatched  # what hid its calls from the watch, "" when nothing did
 
     def __call__(self, *args: Any) -> Any:
         for probe, (kind, value) in self.results:
@@ -266,9 +271,13 @@ def _opaque(value: Any) -> dict[str, Any]:
 
 def _describe_function(func: Callable, probes: tuple, sub: Callable) -> dict[str, Any]:
     """The function's results on the probes, each call within its time; every exception but
-    KeyboardInterrupt (SystemExit too) is one of its results."""
+    KeyboardInterrupt (SystemExit too) is one of its results. Each call (and the reading of
+    what it returns) is watched for calls into the library's finders (`watch`)."""
+    from secondment.checks.watch import FinderWatch
+
     results = []
     stopped: dict[str, Any] | None = None
+    watch = FinderWatch()
     start = time.monotonic()
     for args in probes:
         left = SECONDS_IN_ALL - (time.monotonic() - start)
@@ -278,7 +287,9 @@ def _describe_function(func: Callable, probes: tuple, sub: Callable) -> dict[str
             break
         try:
             # The result is described inside the time too: a returned object may be slow to read.
-            value = _call_within(seconds, functools.partial(_described_call, func, args, sub))
+            value = _call_within(
+                seconds, functools.partial(_described_call, func, args, sub, watch)
+            )
             results.append([sub(list(args)), ["returned", value]])
         except _TooSlow:
             all_inputs = seconds < SECONDS_PER_INPUT
@@ -297,14 +308,17 @@ def _describe_function(func: Callable, probes: tuple, sub: Callable) -> dict[str
         "name": str(getattr(func, "__name__", "function"))[:100],
         "results": results,
         "names": _names_first_finders(_code_names(func)),
+        "called": sorted(watch.called),
+        "unwatched": watch.unwatched,
     }
     if stopped is not None:
         described["stopped"] = {**stopped, "inputs": len(probes)}
     return described
 
 
-def _described_call(func: Callable, args: tuple, sub: Callable) -> Any:
-    return sub(func(*args))
+def _described_call(func: Callable, args: tuple, sub: Callable, watch: Any) -> Any:
+    with watch:  # set in the thread that runs the function
+        return sub(func(*args))
 
 
 def _names_first_finders(names: set[str]) -> list[str]:
@@ -357,10 +371,6 @@ def _code_names(func: Any, depth: int = 0, seen: set | None = None) -> set[str]:
         if callable(value) and getattr(value, "__module__", None) == func.__module__:
             found |= _code_names(value, depth + 1, seen)
     return names | found
-
-
-#: The library's finders, which a function answer must not call: by their own names.
-FINDERS = ("find_cadres", "find_events", "find_quantities", "find_ranks")
 
 
 def _is_library(module: Any) -> bool:
@@ -671,7 +681,9 @@ class _Rebuilder:
                 bool(stopped.get("all_inputs", False)),
                 int(stopped.get("inputs", len(results))),
             )
-        return Recorded(str(data.get("name", "function")), results, names, limit)
+        called = [str(n) for n in data.get("called", []) if isinstance(n, str)]
+        unwatched = str(data.get("unwatched", ""))[:20]
+        return Recorded(str(data.get("name", "function")), results, names, limit, called, unwatched)
 
     def tag_array(self, data: dict, depth: int) -> Any:
         import numpy as np

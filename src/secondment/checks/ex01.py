@@ -2,7 +2,8 @@
 
 The texts a question gives (bytes to decode, a mixed sentence, a full-width sentence, a raw
 text to clean) are repeated here, so that each truth is computed from the same input the
-student works on; a test keeps them equal to the notebook's.
+student works on; a test keeps them equal to the notebook's. A function answer is judged on
+the probes in force (`probes_of`): the inputs kept here in a self-check, or the grader's.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import re
 import unicodedata
 from typing import Any
 
-from secondment.checks import Hint, question
+from secondment.checks import Hint, own_probes, probes_of, question
 from secondment.checks.expect import (
     call_answer,
     course_article,
@@ -104,12 +105,19 @@ def _run_function(answer: Any, name: str, text: Any, label: str) -> Any:
     return call_answer(answer, text, label, decode_hint=ARTICLE_IS_UTF8)
 
 
-@question("01.1", probes=_size_probes, decode_hint=ARTICLE_IS_UTF8)
+def _sizes(data: bytes) -> tuple[int, int]:
+    """The truth of 01.1 for any UTF-8 bytes: (bytes, characters)."""
+    return len(data), len(data.decode("utf-8"))
+
+
+@question("01.1", probes=_size_probes, decode_hint=ARTICLE_IS_UTF8, reference=_sizes)
 def q1(answer: Any) -> str:
     labels = ["the article's bytes", "the bytes of `mixed`", "ASCII bytes", "the headline's bytes"]
-    for label, (data,) in zip(labels, _size_probes(), strict=True):
-        got = _run_function(answer, "sizes", data, label)
+    known = dict(zip([data for (data,) in own_probes("01.1")], labels, strict=True))
+    for (data,) in probes_of("01.1"):
         n_bytes, text = len(data), data.decode("utf-8")
+        label = known.get(data) or f"the text {text[:14]}…"
+        got = _run_function(answer, "sizes", data, label)
         n_chars = len(text)
         got_bytes, got_chars = _pair(got, "bytes, characters")
         if (got_bytes, got_chars) == (n_bytes, n_chars):
@@ -200,10 +208,17 @@ def _comma_probes() -> list[tuple[str]]:
     return [(t,) for t in (normalise(read_article_text()), *COMMA_TEXTS)]
 
 
-@question("01.4", probes=_comma_probes, decode_hint=ARTICLE_IS_UTF8)
+def _comma_counts(text: str) -> tuple[int, int]:
+    """The truth of 01.4 for any text: (ASCII commas, full-width commas)."""
+    return text.count(","), text.count("，")
+
+
+@question("01.4", probes=_comma_probes, decode_hint=ARTICLE_IS_UTF8, reference=_comma_counts)
 def q4(answer: Any) -> str:
     labels = ["the article", "`mixed`", "a full-width sentence", "a sentence with 、 and ,"]
-    for label, (text,) in zip(labels, _comma_probes(), strict=True):
+    known = dict(zip([text for (text,) in own_probes("01.4")], labels, strict=True))
+    for (text,) in probes_of("01.4"):
+        label = known.get(text) or f"the text {text[:14]}…"
         got = _run_function(answer, "count_commas", text, label)
         got_ascii, got_full = _pair(got, "ASCII commas, full-width commas")
         ascii_n, full_n = text.count(","), text.count("，")

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from numbers import Integral
 from typing import Any
 
-from secondment.checks import Hint, question
+from secondment.checks import Hint, probes_of, question
 from secondment.checks.expect import (
     course_article,
     expect_number,
@@ -185,7 +185,32 @@ def _byline_cases() -> list[tuple[str, list[str], str]]:
     return cases
 
 
-@question("02.3", probes=lambda: [(lines,) for _, lines, _ in _byline_cases()])
+def _byline_probes() -> list[tuple[str, list[str], str]]:
+    """The cases of the probes in force (`probes_of`): the ones above in a self-check; the
+    grader's pages are read by `parse_article`, which gives the reporter of each case above."""
+    own = {tuple(lines): (where, name) for where, lines, name in _byline_cases()}
+    cases = []
+    for (lines,) in probes_of("02.3"):
+        where, name = own.get(tuple(lines)) or (
+            f"a page starting {lines[0][:8]}…",
+            _reporter_of(lines),
+        )
+        cases.append((where, list(lines), name))
+    return cases
+
+
+def _reporter_of(lines: list[str]) -> str:
+    """The truth of 02.3 for any page's lines: the reporter `parse_article` reads."""
+    from secondment.article import parse_article
+
+    return parse_article("\n".join(lines)).reporter
+
+
+@question(
+    "02.3",
+    probes=lambda: [(lines,) for _, lines, _ in _byline_cases()],
+    reference=_reporter_of,
+)
 def q3(answer: Any) -> str:
     from secondment.checks.answers import RecordedError
 
@@ -195,7 +220,7 @@ def q3(answer: Any) -> str:
             f"{'a str' if isinstance(answer, str) else type(answer).__name__}: the check runs it "
             "on the lines of pages you have not seen"
         )
-    for where, lines, name in _byline_cases():
+    for where, lines, name in _byline_probes():
         try:
             got = answer(lines)
         except RecordedError as exc:

@@ -3,6 +3,9 @@
 Every expected value is computed with `secondment.extract` from the article, from the texts the
 questions give (kept here exactly as the exercise notebook gives them to students), or from texts
 kept here that students have not seen, on which the checks run their functions and patterns.
+A function answer is judged on the probes in force (`probes_of`): these texts in a self-check,
+or other texts of the same kind that the grader gives, whose expected values are computed the
+same way.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import re
 from collections import Counter
 from typing import Any
 
-from secondment.checks import Hint, question
+from secondment.checks import Hint, probes_of, question
 from secondment.checks.expect import (
     call_answer,
     course_article,
@@ -237,17 +240,20 @@ def _compare_quantities(
             raise Hint(f"{text}: the unit is not right yet")
 
 
-def _try_quantity_parser(answer: Any, name: str, *text_sets: tuple[str, ...]) -> None:
-    """Run a student's quantity parser on each set of texts and compare with the library's."""
+def _try_quantity_parser(answer: Any, qid: str, name: str, seen: tuple[str, ...]) -> None:
+    """Run a student's quantity parser on the question's probes, the quantities the question
+    showed first, and compare with the library's."""
+    texts = tuple(t for (t,) in probes_of(qid))
+    text_sets = [tuple(t for t in texts if t in seen), tuple(t for t in texts if t not in seen)]
     if isinstance(answer, (list, tuple)):
         raise Hint(
             f"answer should be your function itself (answer = {name}), not its results: "
             "the check runs it on quantities you have not seen"
         )
     func = _function(answer, name, "find_quantities")
-    for texts in text_sets:
-        got = _quantity_rows([_call(func, t, t) for t in texts], texts)
-        _compare_quantities(got, _expected_quantities(texts), texts)
+    for some in (s for s in text_sets if s):
+        got = _quantity_rows([_call(func, t, t) for t in some], some)
+        _compare_quantities(got, _expected_quantities(some), some)
 
 
 def _count(value: Any, what: str) -> int:
@@ -430,18 +436,26 @@ def _nobody_found(text: str, label: str) -> Hint:
     )
 
 
-@question("03.2", probes=_cadre_probes)
+def _officials_of(text: str) -> list[tuple[str, str, str]]:
+    """The truth of 03.2 and 03.8 for any text: (name, home_post, host_post) of each official."""
+    from secondment.extract import find_cadres
+
+    return [(c.name, c.home_post, c.host_post) for c in find_cadres(text)]
+
+
+@question("03.2", probes=_cadre_probes, reference=_officials_of)
 def q2(answer: Any) -> str:
     """The function officials(text): each seconded official of a text as (name, home_post,
     host_post), each once; tried on the article's body and on texts the student has not seen."""
     from secondment.extract import find_cadres
 
     func = _function(answer, "officials", "find_cadres")
-    for index, (text,) in enumerate(_cadre_probes()):
-        where = "the article" if index == 0 else _text_label(text)
-        want = [(c.name, c.home_post, c.host_post) for c in find_cadres(text)]
+    body = course_article().body
+    for (text,) in probes_of("03.2"):
+        where = "the article" if text == body else _text_label(text)
+        want = _officials_of(text)
         got = _cadre_rows(_call(func, text, where), what="what your function returns")
-        if not got and index == 0:
+        if not got and text == body:
             raise Hint(
                 "the list is empty: did your patterns find anything in the body's sentences?"
             )
@@ -457,10 +471,20 @@ def q2(answer: Any) -> str:
 UNSEEN_DIGIT_QUANTITIES = ("30余次", "12个多月", "8家", "40多个", "7项", "20多家", "15个")
 
 
-@question("03.3", probes=[(t,) for t in DIGIT_QUANTITIES + UNSEEN_DIGIT_QUANTITIES])
+def _quantity_of(text: str) -> tuple[Any, str, str]:
+    """The truth of 03.3 and 03.4 for a text of one quantity: (value, qualifier, unit)."""
+    (row,) = _expected_quantities((text,))
+    return row
+
+
+@question(
+    "03.3",
+    probes=[(t,) for t in DIGIT_QUANTITIES + UNSEEN_DIGIT_QUANTITIES],
+    reference=_quantity_of,
+)
 def q3(answer: Any) -> str:
     """The function parse_quantity, tried on DIGIT_QUANTITIES and on quantities not seen."""
-    _try_quantity_parser(answer, "parse_quantity", DIGIT_QUANTITIES, UNSEEN_DIGIT_QUANTITIES)
+    _try_quantity_parser(answer, "03.3", "parse_quantity", DIGIT_QUANTITIES)
     return "number, then 多 or 余, then an optional 个, then the measure word"
 
 
@@ -468,12 +492,14 @@ def q3(answer: Any) -> str:
 UNSEEN_NUMERAL_QUANTITIES = ("二十名", "一千零八家", "两个小时左右", "九十九项", "十二次")
 
 
-@question("03.4", probes=[(t,) for t in NUMERAL_QUANTITIES + UNSEEN_NUMERAL_QUANTITIES])
+@question(
+    "03.4",
+    probes=[(t,) for t in NUMERAL_QUANTITIES + UNSEEN_NUMERAL_QUANTITIES],
+    reference=_quantity_of,
+)
 def q4(answer: Any) -> str:
     """The function parse_any_quantity, tried on NUMERAL_QUANTITIES and on numerals not seen."""
-    _try_quantity_parser(
-        answer, "parse_any_quantity", NUMERAL_QUANTITIES, UNSEEN_NUMERAL_QUANTITIES
-    )
+    _try_quantity_parser(answer, "03.4", "parse_any_quantity", NUMERAL_QUANTITIES)
     return "numerals in characters become numbers, and 左右 makes a figure approximate"
 
 
@@ -499,9 +525,9 @@ def _sentences_of_text(text: str) -> list[str]:
     return [s for line in text.splitlines() for s in sentences(line.strip())]
 
 
-def _figure_probes() -> list[tuple[str]]:
+def _with_sentences(probes: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     """Each text, then each of its sentences: a wrong count is traced to its sentence."""
-    texts = _figure_texts()
+    texts = [t for (t,) in probes]
     return [(t,) for t in texts] + [(s,) for t in texts for s in _sentences_of_text(t)]
 
 
@@ -518,15 +544,27 @@ def _pair(got: Any) -> tuple[int, int]:
     return _count(got[0], "mentions"), _count(got[1], "facts")
 
 
-@question("03.5", probes=_figure_probes)
+def _mentions_and_facts(text: str) -> tuple[int, int]:
+    """The truth of 03.5 for any text: (mentions, facts)."""
+    figures = _figures(text)
+    return len(figures), len(set(figures))
+
+
+@question(
+    "03.5",
+    probes=lambda: [(t,) for t in _figure_texts()],
+    calls=_with_sentences,
+    reference=_mentions_and_facts,
+)
 def q5(answer: Any) -> str:
     """The function count_figures(text): (mentions, facts) of the quantities in a text, tried on
     the article's body and on texts the student has not seen."""
     from secondment.extract import find_quantities
 
     func = _function(answer, "count_figures", "find_quantities")
-    texts = _figure_texts()
-    labels = ["the body", *map(_text_label, texts[1:])]
+    texts = [t for (t,) in probes_of("03.5")]
+    body = course_article().body
+    labels = ["the body" if t == body else _text_label(t) for t in texts]
     pairs = [_pair(_call(func, t, where)) for t, where in zip(texts, labels, strict=True)]
     if len(set(pairs)) == 1:
         raise Hint(
@@ -603,13 +641,14 @@ def _spans_of(text: str) -> list[tuple[Any, Any]]:
     return [span(e.start, e.end) for e in find_events(text)]
 
 
-@question("03.6", probes=_date_probes)
+@question("03.6", probes=_date_probes, reference=_spans_of)
 def q6(answer: Any) -> str:
     """The function date_spans(text): each dated event as (first day, last day), in order,
     tried on the article's body and on texts not seen."""
     func = _function(answer, "date_spans", "find_events")
-    for index, (text,) in enumerate(_date_probes()):
-        where = "the body" if index == 0 else f"the text {text[:14]}…"
+    body = course_article().body
+    for (text,) in probes_of("03.6"):
+        where = "the body" if text == body else f"the text {text[:14]}…"
         _compare_spans(_call(func, text, where), _spans_of(text), where)
     want = _spans_of(course_article().body)
     days = sum(first == last for first, last in want)
@@ -697,8 +736,15 @@ def _function(answer: Any, name: str, library: str) -> Any:
             f"answer should be your function itself (answer = {name}), not {_a(answer)}: "
             "the check runs it on texts you have not seen"
         )
-    if library in getattr(answer, "names", ()):
+    # Named in its code, or seen called while the check ran it (however it was reached).
+    if library in getattr(answer, "names", ()) or library in getattr(answer, "called", ()):
         raise Hint(f"your function calls the library's {library}: write your own pattern")
+    if getattr(answer, "unwatched", ""):  # what it did is in `secondment.checks.watch`
+        raise Hint(
+            "your function hides its calls from the check (it switches off the watch with "
+            "sys.setprofile, or works in a thread or process of its own), so the check cannot "
+            f"tell whether it calls the library's {library}: write your own pattern"
+        )
     return answer
 
 
@@ -706,17 +752,29 @@ def _call(func: Any, text: str, what: str) -> Any:
     return call_answer(func, text, what, inputs="sentences")
 
 
-@question("03.7", probes=_rank_probes)
-def q7(answer: Any) -> str:
-    """A function: a rank sentence → {rank: count}, tried on the article and unseen sentences."""
+def _rank_counts_of(sentence: str) -> dict[str, int]:
+    """The truth of 03.7 for any sentence: {rank: count}."""
     from secondment.article import normalise
     from secondment.extract import find_ranks
 
+    return {r.rank: r.count for r in find_ranks(normalise(sentence))}
+
+
+@question("03.7", probes=_rank_probes, reference=_rank_counts_of)
+def q7(answer: Any) -> str:
+    """A function: a rank sentence → {rank: count}, tried on the article and unseen sentences."""
+    from secondment.extract import find_ranks
+
     func = _function(answer, "rank_counts", "find_ranks")
-    for index, sentence in enumerate((_rank_sentence(), *RANK_SENTENCES)):
-        what = "the article's sentence" if index == 0 else f"the sentence {sentence[:12]}…"
+    article_sentence = _rank_sentence()
+    for (sentence,) in probes_of("03.7"):
+        what = (
+            "the article's sentence"
+            if sentence == article_sentence
+            else f"the sentence {sentence[:12]}…"
+        )
         got = _call(func, sentence, what)
-        want = {r.rank: r.count for r in find_ranks(normalise(sentence))}
+        want = _rank_counts_of(sentence)
         # Nothing found, whatever the shape: an empty dict or list, or a sum of nothing.
         if (_is_number(got) and got == 0) or (isinstance(got, (dict, list, tuple)) and not got):
             width = "full-width ，" if "，" in sentence else "ASCII ,"
@@ -766,16 +824,16 @@ UNSEEN_REPORTS = (
 )
 
 
-@question("03.8", probes=[(t,) for t in (NEW_REPORT, *UNSEEN_REPORTS)])
+@question("03.8", probes=[(t,) for t in (NEW_REPORT, *UNSEEN_REPORTS)], reference=_officials_of)
 def q8(answer: Any) -> str:
     """A function: a report → its officials as (name, home_post, host_post), tried on
     NEW_REPORT and on reports the student has not seen."""
     from secondment.extract import find_cadres
 
     func = _function(answer, "find_officials", "find_cadres")
-    for index, text in enumerate((NEW_REPORT, *UNSEEN_REPORTS)):
-        label = "the report" if index == 0 else f"another report ({text.strip()[:10]}…)"
-        want = [(c.name, c.home_post, c.host_post) for c in find_cadres(text)]
+    for (text,) in probes_of("03.8"):
+        label = "the report" if text == NEW_REPORT else f"another report ({text.strip()[:10]}…)"
+        want = _officials_of(text)
         got = _cadre_rows(_call(func, text, label), what="what your function returns")
         if not got:
             raise _nobody_found(text, label)

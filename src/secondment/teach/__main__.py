@@ -45,10 +45,12 @@ def _grade(args: argparse.Namespace) -> int:
         write_feedback,
         write_gradebook,
     )
+    from secondment.teach.probes import grading_probes, probes_line
     from secondment.teach.report import Progress
 
     out = Path(args.out)
     check_writable(out)  # before any grading: a bad --out must not cost the whole run
+    probes = grading_probes(Path(args.probes) if args.probes else None)  # a bad file: now
     files: list[Path] = []
     roots: list[Path] = []  # each folder given: its top folders are the students
     for given in map(Path, args.submissions):
@@ -71,7 +73,8 @@ def _grade(args: argparse.Namespace) -> int:
         check_timeout=args.check_timeout,
     )
     refuse_unsafe()
-    print(isolation_line(), flush=True)
+    print(isolation_line())
+    print(probes_line(probes), flush=True)
     hide = [out, feedback_folder(out)]  # last time's marks are not the kernels' business
     progress = Progress(len(files))
     rows = grade(
@@ -82,6 +85,7 @@ def _grade(args: argparse.Namespace) -> int:
         limits=limits,
         hide=hide,
         progress=lambda sub, rows: progress.update(sub.student, sub.exercise, rows),
+        probes=probes,
     )
     write_gradebook(rows, out)
     notes = write_feedback(rows, feedback_folder(out))
@@ -91,6 +95,23 @@ def _grade(args: argparse.Namespace) -> int:
     if args.chart:
         save_chart(rows, Path(args.chart))
         print(f"wrote {args.chart}")
+    return 0
+
+
+def _probes(args: argparse.Namespace) -> int:
+    import json
+
+    from secondment.teach.probes import course_probes_file, grading_probes, probes_line
+
+    if args.check:
+        print(probes_line(grading_probes(Path(args.check))))
+        return 0
+    text = json.dumps(course_probes_file(), ensure_ascii=False, indent=1) + "\n"
+    if args.write:
+        Path(args.write).write_text(text, encoding="utf-8")
+        print(f"wrote the course's own probes to {args.write}: replace them with your own")
+    else:
+        sys.stdout.write(text)
     return 0
 
 
@@ -149,7 +170,23 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument(flag, dest=dest.replace("file_mb", "disk_mb"), type=_positive,
                        default=default, help=f"{text} (default {default})")  # fmt: skip
     p.add_argument("--chart", help="also save a chart of the share passing each question")
+    p.add_argument(
+        "--probes",
+        metavar="FILE",
+        help="inputs of your own (JSON) to try function answers on, in place of the course's "
+        "public ones (see `probes --help`)",
+    )
     p.set_defaults(func=_grade)
+
+    p = sub.add_parser(
+        "probes",
+        help="write the course's own probes (the inputs function answers are tried on) as a "
+        "probes file, or check one of your own",
+    )
+    what = p.add_mutually_exclusive_group()
+    what.add_argument("--write", metavar="FILE", help="write them to FILE (default: print them)")
+    what.add_argument("--check", metavar="FILE", help="check FILE, as `grade --probes FILE` would")
+    p.set_defaults(func=_probes)
 
     p = sub.add_parser("links", help="print Binder and JupyterHub (nbgitpuller) links")
     p.add_argument("--repo", required=True, help="GitHub OWNER/NAME")

@@ -5,6 +5,7 @@ only. A record is the submission's, so the decider is sandboxed like a kernel (i
 when the grader is root, no network, the per-process limits) and each answer gets
 `--check-timeout` seconds: a check that takes longer (a forged catastrophic regex, say) ends
 the decider, that answer is `check-timeout`, and a fresh decider decides the rest.
+A function answer is decided on the grader's probes, which come with its record.
 """
 
 from __future__ import annotations
@@ -96,12 +97,14 @@ class Decider:
             self.close()
             self.proc = self._start()
 
-    def decide_one(self, qid: str, record: Any) -> tuple[bool, str, str]:
-        """(passed, status, message) for one answer; a slow check times out."""
+    def decide_one(self, qid: str, record: Any, probes: Any = None) -> tuple[bool, str, str]:
+        """(passed, status, message) for one answer; a slow check times out. `probes` are the
+        grader's for a function question (as JSON data), or None."""
         self.start()
         assert self.proc is not None
+        request = {"qid": qid, "record": record, "probes": probes}
         try:
-            self.proc.stdin.write(json.dumps({"qid": qid, "record": record}) + "\n")  # type: ignore[union-attr]
+            self.proc.stdin.write(json.dumps(request) + "\n")  # type: ignore[union-attr]
             self.proc.stdin.flush()  # type: ignore[union-attr]
             # Its first answer also waits for the checks to load.
             wait = self.limits.check_timeout + (0 if self.warm else 60)
@@ -119,9 +122,13 @@ class Decider:
                 (f"deciding this answer took over {self.limits.check_timeout} s"),
             )
 
-    def decide(self, records: dict[str, Any], qids: list[str]) -> dict[str, tuple[bool, str, str]]:
-        """Verdicts for the questions, each within its own time."""
-        return {qid: self.decide_one(qid, records.get(qid)) for qid in qids}
+    def decide(
+        self, records: dict[str, Any], qids: list[str], probes: dict[str, Any] | None = None
+    ) -> dict[str, tuple[bool, str, str]]:
+        """Verdicts for the questions, each within its own time (function questions on the
+        `probes` given for them)."""
+        probes = probes or {}
+        return {qid: self.decide_one(qid, records.get(qid), probes.get(qid)) for qid in qids}
 
     def close(self) -> None:
         """Stop the decider process and everything it started."""
@@ -141,13 +148,16 @@ class Decider:
 def main() -> None:
     """Decider process: read one JSON request a line, print its verdict as one JSON line."""
     from secondment.checks import decide, questions
+    from secondment.checks.answers import rebuild
     from secondment.style import use_course_style
 
     use_course_style()  # the course font and style, exactly as in the student's kernel
     questions()
     for line in sys.stdin:
         request = json.loads(line)
-        verdict = decide(request["qid"], request["record"])
+        given = request.get("probes")
+        probes = None if given is None else [tuple(rebuild(p)) for p in given]
+        verdict = decide(request["qid"], request["record"], probes)
         print(
             json.dumps(
                 {"passed": verdict.passed, "status": verdict.status, "message": verdict.message},

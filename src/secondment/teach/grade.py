@@ -7,7 +7,9 @@ recognised from the notebook itself (`submissions`). Each notebook runs with a k
 own in a sandbox (`sandbox`) under a budget for the submission as a whole (`budget`); the
 records its checks make come back over the kernel's channel (`runner`), and an unprivileged
 decider process decides each answer with the same `secondment.checks.decide` the student's
-self-check uses (`decider`). Whatever a submission does ends as rows with a status for that
+self-check uses (`decider`). Function answers are tried on the grader's probes, the course's
+own or an instructor's private file (`probes`), which the kernel sees only after the
+question's check ran. Whatever a submission does ends as rows with a status for that
 student: the run always finishes and the gradebook is always written (`report`).
 """
 
@@ -22,6 +24,7 @@ from pathlib import Path
 from secondment.teach import CHECK_CALL
 from secondment.teach.budget import Limits
 from secondment.teach.decider import Decider
+from secondment.teach.probes import GradingProbes, grading_probes
 from secondment.teach.report import (
     Row,
     check_writable,
@@ -55,6 +58,7 @@ from secondment.teach.submissions import (
 
 __all__ = [
     "GradeError",
+    "GradingProbes",
     "Limits",
     "NOBODY",
     "Row",
@@ -65,6 +69,7 @@ __all__ = [
     "feedback_folder",
     "find_submissions",
     "grade",
+    "grading_probes",
     "isolation",
     "isolation_line",
     "kernel_uid",
@@ -118,7 +123,12 @@ class _Clock:
 
 
 def _grade_one(
-    sub: Submission, limits: Limits, hidden: list[Path], decider: Decider, clock: _Clock
+    sub: Submission,
+    limits: Limits,
+    hidden: list[Path],
+    decider: Decider,
+    clock: _Clock,
+    probes: GradingProbes | None = None,
 ) -> list[Row]:
     if sub.nb is None:
         return [Row(sub.student, sub.exercise, "", False, sub.problem, sub.problem_detail,
@@ -132,16 +142,19 @@ def _grade_one(
         return [
             Row(sub.student, sub.exercise, q, False, "timeout", detail, sub.shown) for q in qids
         ]
+    probes = probes or grading_probes()
+    asked = [q for q in qids if q in probes.probes]
     work = Path(tempfile.mkdtemp(prefix="grade-"))
     try:
-        run = run_notebook(sub, work, limits, hidden, left)
+        run = run_notebook(sub, work, limits, hidden, left, {q: probes.calls(q) for q in asked})
     finally:
         remove_tree(work)
     clock.spend(sub.student, run.seconds)
     missing = {
         q: {"question": q, "problem": "no answer recorded"} for q in qids if q not in run.records
     }
-    verdicts = decider.decide({**run.records, **missing}, qids)
+    described = {q: probes.described(q) for q in asked}
+    verdicts = decider.decide({**run.records, **missing}, qids, described)
     hit = {_question_after(sub.nb, index): limit for index, limit in sorted(run.limited.items())}
     rows = []
     for qid in qids:
@@ -149,6 +162,7 @@ def _grade_one(
         if qid in missing:
             status = "not-run"
         status, message = _row_status(status, message, run)
+        message = probes.hidden_in(qid, message)
         if not passed and qid in hit and status != "check-timeout":
             status, message = hit[qid], f"its answer cell hit the {hit[qid]}; {message}"
         rows.append(
@@ -167,18 +181,23 @@ def grade(
     limits: Limits | None = None,
     hide: Iterable[Path] = (),
     progress: Callable[[Submission, list[Row]], None] | None = None,
+    probes: GradingProbes | None = None,
 ) -> list[Row]:
     """Grade every submission; whatever one does ends as rows with a status for its student,
     never stops the run.
 
     `hide` names more files and folders the kernels must not see (the gradebook, its feedback);
-    `progress` is called as each submission is done.
+    `progress` is called as each submission is done; `probes` are the inputs function answers
+    are tried on (`grading_probes`: the course's own by default).
     """
     limits = limits or Limits(cell_timeout=cell_timeout, notebook_timeout=notebook_timeout)
+    probes = probes or grading_probes()
     roots = [] if root is None else [Path(root)] if isinstance(root, (str, Path)) else list(root)
     refuse_unsafe()  # probe once, before the workers start
     subs = submissions(paths, roots, only)
     hidden = [*roots, *(Path(p) for p in hide)]
+    if probes.source is not None:  # an instructor's own probes: never the kernels' to read
+        hidden.append(probes.source.absolute())
     hidden += sorted({Path(p).parent.absolute() for p in (s.path for s in subs)})
     hidden.append(Path(tempfile.gettempdir()))
     clock = _Clock(limits.student_timeout)
@@ -194,7 +213,7 @@ def grade(
                     deciders.append(local.decider)
                 if sub.nb is not None:  # it loads the checks while the first kernel runs
                     local.decider.start()
-            rows = _grade_one(sub, limits, hidden, local.decider, clock)
+            rows = _grade_one(sub, limits, hidden, local.decider, clock, probes)
         except Exception as exc:  # one odd submission must not lose the others' marks
             rows = [Row(sub.student, sub.exercise, "", False, "grader-error",
                         one_line(f"{type(exc).__name__}: {exc}"), sub.shown)]  # fmt: skip

@@ -23,6 +23,9 @@ from secondment.teach.submissions import GradeError
 
 #: Longest detail kept in a row (a hint, or the one line of a submission's error).
 MAX_DETAIL = 300
+#: Statuses that are a verdict on the answer itself, not a problem in running the notebook:
+#: the summary's notes leave them out.
+ANSWER_STATUSES = ("correct", "wrong", "unanswered", "too-slow")
 
 
 @dataclass
@@ -167,7 +170,7 @@ def summary(rows: list[Row]) -> str:
         if r.question:
             s[0] += r.passed
             s[1] += 1
-        if r.status not in ("correct", "wrong", "unanswered"):
+        if r.status not in ANSWER_STATUSES:
             problems.append(
                 f"  {key[0]} {key[1]} {r.question or '-'}: {terminal_text(r.status)} "
                 f"{terminal_text(one_line(r.detail, 200))}"

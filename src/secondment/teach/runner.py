@@ -5,6 +5,10 @@ over Unix sockets in a folder of the grader's (the sandbox has no network). Afte
 cell, and once at the end, the grader runs a cell of its own that sends the records the
 checks saved back over the kernel's channel, as display data: the grader never opens a file
 the kernel wrote, and the box (a tmpfs inside the sandbox, under bubblewrap) is gone with it.
+
+A function answer is recorded again in that cell, on the grader's probes (`probes`), which
+the cell brings into the kernel: once per question, right after its first check ran. That
+record stands for the question: whatever the notebook does later could have seen the probes.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from secondment.checks.answers import SECONDS_IN_ALL
 from secondment.teach import CHECK_CALL, sandbox
 from secondment.teach.budget import Limits, Watchdog, box_usage
 from secondment.teach.submissions import NOTEBOOK_LIMITS, Submission
@@ -35,19 +40,30 @@ TIMEOUT_ENAME = "CellTimeoutError"
 SUBDIRS = ("answers", "tmp", ".jupyter", ".ipython", ".matplotlib")
 
 COLLECT = """\
-def _secondment_grader_collect(folder, qids, cap):
+def _secondment_grader_collect(folder, qids, cap, calls):
     import os
     from IPython.display import publish_display_data
-    found = {}
+    found, probed = {}, []
+    if calls != "{}":
+        try:
+            from secondment.checks import graded_records
+            made = dict(graded_records(calls))
+        except Exception:
+            made = {}
+        for qid, text in made.items():
+            found[qid] = None if len(text) > cap else text
+            probed.append(qid)
     for qid in qids:
+        if qid in found:
+            continue
         path = os.path.join(folder, qid + ".json")
         try:
             big = os.path.getsize(path) > cap
             found[qid] = None if big else open(path, encoding="utf-8").read()
         except (OSError, ValueError):
             pass
-    publish_display_data({%r: found})
-_secondment_grader_collect(%r, %r, %d)
+    publish_display_data({%r: {"records": found, "probed": probed}})
+_secondment_grader_collect(%r, %r, %d, %r)
 del _secondment_grader_collect
 """
 
@@ -171,16 +187,21 @@ def _client_class() -> type:
     return GradingClient
 
 
-def _parse_records(outputs: list[Any], qids: list[str]) -> dict[str, Any]:
-    """The records the grader's cell sent back, read as bounded plain data."""
+def _parse_records(outputs: list[Any], qids: list[str]) -> tuple[dict[str, Any], set[str]]:
+    """The records the grader's cell sent back, read as bounded plain data, and the questions
+    whose record it made on the grader's probes."""
     from secondment.teach.submissions import _depth
 
     records: dict[str, Any] = {}
+    probed: set[str] = set()
     for out in outputs:
         data = out.get("data", {}) if out.get("output_type") == "display_data" else {}
-        found = data.get(RECORDS_MIME)
-        if not isinstance(found, dict):
+        sent = data.get(RECORDS_MIME)
+        if not isinstance(sent, dict) or not isinstance(sent.get("records"), dict):
             continue
+        found = sent["records"]
+        if isinstance(sent.get("probed"), list):
+            probed |= {q for q in sent["probed"] if q in qids}
         for qid in qids:
             text = found.get(qid, "")
             if text == "":
@@ -198,7 +219,14 @@ def _parse_records(outputs: list[Any], qids: list[str]) -> dict[str, Any]:
             ):
                 record = {"question": qid, "problem": "the saved answer is not readable data"}
             records[qid] = record
-    return records
+    return records, probed & set(records)
+
+
+def _stopped(qid: str, calls: int) -> dict[str, Any]:
+    """The record of a function answer that ran the grader's cell over its time."""
+    stopped = {"seconds": SECONDS_IN_ALL, "all_inputs": True, "inputs": calls}
+    answer = {"$": "function", "name": "function", "results": [], "names": [], "stopped": stopped}
+    return {"question": qid, "answer": answer}
 
 
 def _wrapper(limits: Limits, mode: str, uid: int, work: Path, hidden: list[Path]) -> list[str]:
@@ -254,10 +282,16 @@ def _disk_probe(mode: str, work: Path, uid: int | None, top: Any) -> Any:
 
 
 def run_notebook(
-    sub: Submission, work: Path, limits: Limits, hidden: list[Path], budget_seconds: float
+    sub: Submission,
+    work: Path,
+    limits: Limits,
+    hidden: list[Path],
+    budget_seconds: float,
+    calls: dict[str, list[Any]] | None = None,
 ) -> Run:
     """Execute a checked copy of the notebook with a sandboxed kernel, within the submission's
-    budget, and bring back its answer records."""
+    budget, and bring back its answer records; a function answer's is made on `calls` (the
+    grader's probes, as JSON data, by question)."""
     import nbformat
 
     from secondment.teach.submissions import questions_of
@@ -288,10 +322,16 @@ def run_notebook(
         work / "ipc", _wrapper(limits, mode, uid or 0, work, hidden), uid
     )
     timed_out: list[int] = []
+    # Whether the grader's own cell is running, and whether it ran over its time (which is
+    # not a cell of the notebook's timing out).
+    collecting = {"now": False, "timed_out": False}
 
     def on_executed(cell: Any, cell_index: int, execute_reply: Any) -> None:
         if (execute_reply or {}).get("content", {}).get("ename") == TIMEOUT_ENAME:
-            timed_out.append(cell_index)
+            if collecting["now"]:
+                collecting["timed_out"] = True
+            else:
+                timed_out.append(cell_index)
 
     client.on_cell_executed = on_executed
 
@@ -308,17 +348,36 @@ def run_notebook(
     result = Run()
     answers = f"{work / 'box'}/answers"
 
+    given = calls or {}
+    sent: set[str] = set()  # the questions whose probes are in the kernel now
+    probed: set[str] = set()  # the questions whose record stands: made on the grader's probes
+
     async def collect(asked: list[str]) -> None:
-        cell = nbformat.v4.new_code_cell(COLLECT % (RECORDS_MIME, answers, asked, MAX_RECORD))
-        kept, limit = client.kept, client.output_limit
+        send = {q: given[q] for q in asked if q in given and q not in sent}
+        sent.update(send)
+        text = json.dumps(send, ensure_ascii=False)
+        cell = nbformat.v4.new_code_cell(COLLECT % (RECORDS_MIME, answers, asked, MAX_RECORD, text))
+        kept, limit, timeout = client.kept, client.output_limit, client.timeout
         client.kept, client.output_limit = 0, MAX_RECORD * len(asked) * 2 + 4096
+        # Each function answer may take its time on the grader's probes, as in its check.
+        client.timeout = limits.cell_timeout + int(SECONDS_IN_ALL) * len(send)
         nb.cells.append(cell)  # nbclient stores each executed cell back in the notebook
+        collecting.update(now=True, timed_out=False)
         try:
             await client.async_execute_cell(cell, len(nb.cells) - 1, store_history=False)
         finally:
             nb.cells.pop()
-            client.kept, client.output_limit = kept, limit
-        result.records.update(_parse_records(cell.outputs, asked))
+            client.kept, client.output_limit, client.timeout = kept, limit, timeout
+            collecting["now"] = False
+        records, made = _parse_records(cell.outputs, asked)
+        for qid, record in records.items():
+            if qid not in probed:
+                result.records[qid] = record
+        probed.update(made)
+        if collecting["timed_out"]:  # a function ran past the limits the kernel should keep
+            for qid in set(send) - made:
+                result.records[qid] = _stopped(qid, len(send[qid]))
+                probed.add(qid)
 
     async def execute() -> None:
         env = sandbox_env(str(work / "box"))
