@@ -40,7 +40,10 @@ LIMITS = Limits(
     processes=128,
     # An honest exercise 01 takes about 0.6 s of CPU; one cell may spin to its timeout besides.
     cpu_seconds=5,
-    check_timeout=5,
+    # Deciding an honest answer takes milliseconds, but a check's first use of jieba or OpenCC
+    # can take seconds on a machine busy with the rest of the suite; a catastrophic pattern
+    # takes minutes.
+    check_timeout=15,
 )
 SECRET = "root-only-secret-4711"
 HONEST = ["victim", "renamed", "meta_string", "=HYPERLINK(1)", "new\nline\x1b[2J"]

@@ -46,10 +46,17 @@ _uids = itertools.count()
 _uid_lock = threading.Lock()
 
 
+#: Kernel user ids a grading process may use before it starts over (each is killed after use).
+UIDS_PER_PROCESS = 1000
+
+
 def fresh_uid() -> int:
-    """A user id for one kernel, never used before in this run."""
+    """A user id for one kernel, not used by another kernel of this run nor by another grading
+    process running at the same time (two graders, or two test workers, each kill whatever runs
+    as their kernels' users: they must never share one)."""
     with _uid_lock:
-        return KERNEL_UID_BASE + next(_uids) % 900_000_000
+        own = (os.getpid() % 2_000_000) * UIDS_PER_PROCESS  # below 2**32 - 2 with the base
+        return KERNEL_UID_BASE + own + next(_uids) % UIDS_PER_PROCESS
 
 
 def kernel_uid(slot: int) -> int:
@@ -58,8 +65,8 @@ def kernel_uid(slot: int) -> int:
 
 
 def decider_uid(slot: int) -> int:
-    """The user id of one worker's decider."""
-    return DECIDER_UID_BASE + slot
+    """The user id of one worker's decider, its own to this grading process."""
+    return DECIDER_UID_BASE - (os.getpid() % 1_000_000) * 16 - slot % 16
 
 
 def drop_to(uid: int) -> list[str]:
