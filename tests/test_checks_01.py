@@ -111,6 +111,7 @@ WRONG = [
     ("01.5", "，", "finds only the full-width ，"),
     ("01.5", "[，]", "also uses the ASCII `,`"),
     ("01.5", "[,，、]", "not a comma: `、`"),
+    ("01.5", "[,|，]", "| there means the character |"),
     ("01.5", ".", "not a comma"),
     ("01.5", "[,，]*", "empty text"),
     ("01.5", "[,，", "not a valid regular expression"),

@@ -267,7 +267,7 @@ def q5(answer: Any) -> str:
         ("`mixed`", MIXED),
         ("the article", article),
         ("a full-width copy of the article", article.replace(",", "，")),
-        ("the test text `甲,。乙，、丙,，丁`", "甲,。乙，、丙,，丁"),
+        ("the test text `甲,。乙，、丙,，丁|戊`", "甲,。乙，、丙,，丁|戊"),
     ):
         found, want = pattern.findall(sample), _commas(sample)
         if found == want:
@@ -285,6 +285,12 @@ def q5(answer: Any) -> str:
                 "it must find each comma on its own"
             )
         extra = sorted({m for m in found if m not in (",", "，")})
+        if "|" in extra:
+            raise Hint(
+                f"in {label} the pattern also matches `|`: inside [ ] every character is one "
+                'of the choices, so | there means the character |, not "or"; write [,，] '
+                "or ,|，"
+            )
         if extra:
             shown = " ".join(f"`{m}`" for m in extra[:3])
             raise Hint(f"in {label} the pattern also matches what is not a comma: {shown}")
