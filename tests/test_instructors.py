@@ -5,13 +5,12 @@ and its homework is what it says."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
-import sys
 from collections import defaultdict
 from pathlib import Path
 
+import course_time as ct  # tools/ is on pytest's pythonpath
 import pytest
 
 from secondment.paths import notebooks, require_course_root
@@ -19,15 +18,6 @@ from secondment.paths import notebooks, require_course_root
 ROOT = require_course_root()
 
 
-def _course_time():
-    spec = importlib.util.spec_from_file_location("course_time", ROOT / "tools" / "course_time.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["course_time"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-ct = _course_time()
 PLANS = sorted(
     (ROOT / "instructors").glob("session-*.md"), key=lambda p: int(re.sub(r"\D", "", p.stem))
 )

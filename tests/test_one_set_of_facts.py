@@ -5,12 +5,11 @@ is shown in a lesson first."""
 from __future__ import annotations
 
 import ast
-import importlib.util
 import json
 import re
-import sys
 from pathlib import Path
 
+import course_time as ct  # tools/ is on pytest's pythonpath
 import pytest
 
 from secondment.article import load_article, second_report_path
@@ -109,15 +108,6 @@ def test_the_two_reports_count_a_hundred_each() -> None:
 # ---------------------------------------------------------------- the capstone's rubric
 
 
-def _course_time():
-    spec = importlib.util.spec_from_file_location("course_time", ROOT / "tools" / "course_time.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["course_time"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-ct = _course_time()
 BRIEF = ROOT / "exercises" / "solutions" / "07-capstone-data-story-solutions.ipynb"
 #: What each criterion grades, and words its lesson must use where the rubric says it is shown.
 GRADED = {
